@@ -1,0 +1,84 @@
+"""The one place that reads the environment.
+
+Every setting the warehouse takes from the environment is read here, once, into a frozen
+``Settings``; everything else receives a ``Settings`` (or one of its fields) as an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "data"
+DEFAULT_WATCHLIST = Path(__file__).resolve().parent / "watchlist.yaml"
+
+DEFAULT_LDA_API_URL = "https://lda.gov/api/v1/"
+DEFAULT_USASPENDING_API_URL = "https://api.usaspending.gov"
+DEFAULT_GDELT_API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
+
+SOURCES = ("live", "sample")
+
+
+class ConfigError(ValueError):
+    """A setting in the environment is not usable; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    source: str
+    lda_api_url: str
+    usaspending_api_url: str
+    gdelt_api_url: str
+    watchlist: Path
+    years: tuple[int, int]
+    lda_api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def is_sample(self) -> bool:
+        return self.source == "sample"
+
+
+def _years(raw: str | None) -> tuple[int, int]:
+    if not raw:
+        this_year = dt.date.today().year
+        return (this_year - 1, this_year)
+    try:
+        first, _, last = raw.partition("-")
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise ConfigError(
+            f"INFLUENCE_YEARS must look like 2017-2019 or 2018, got {raw!r}"
+        ) from None
+    if start > end or start < 1999:
+        raise ConfigError(f"INFLUENCE_YEARS {raw!r} is not a valid range of filing years")
+    return (start, end)
+
+
+def _url(value: str) -> str:
+    return value if value.endswith("/") else value + "/"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``env`` (default: ``os.environ``)."""
+    env = os.environ if env is None else env
+    source = env.get("INFLUENCE_SOURCE", "live").strip().lower()
+    if source not in SOURCES:
+        raise ConfigError(f"INFLUENCE_SOURCE must be one of {SOURCES}, got {source!r}")
+    warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
+    return Settings(
+        warehouse=warehouse.expanduser().resolve(),
+        source=source,
+        lda_api_url=_url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL),
+        usaspending_api_url=(env.get("USASPENDING_API_URL") or DEFAULT_USASPENDING_API_URL).rstrip(
+            "/"
+        ),
+        gdelt_api_url=env.get("GDELT_API_URL") or DEFAULT_GDELT_API_URL,
+        watchlist=Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST),
+        years=_years(env.get("INFLUENCE_YEARS")),
+        lda_api_key=env.get("LDA_API_KEY") or None,
+    )

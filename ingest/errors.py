@@ -1,0 +1,46 @@
+"""Errors that name the source and the page (or record) they concern."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class: every ingest failure says which source it comes from."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"[{source}] {message}")
+        self.source = source
+
+
+class MalformedPageError(IngestError):
+    """A response body that is not what the API documents (not JSON, wrong shape)."""
+
+    def __init__(self, source: str, page: str, reason: str) -> None:
+        super().__init__(source, f"malformed page {page}: {reason}")
+        self.page = page
+        self.reason = reason
+
+
+class SourceHTTPError(IngestError):
+    """The API answered with an error status (after any retries)."""
+
+    def __init__(self, source: str, page: str, status: int, detail: str) -> None:
+        super().__init__(source, f"HTTP {status} for {page}: {detail}")
+        self.page = page
+        self.status = status
+        self.detail = detail
+
+
+class SourceAuthError(SourceHTTPError):
+    """401/403: the credentials were refused. The message never contains the key itself."""
+
+
+class SourceUnreachableError(IngestError):
+    """The API could not be reached at all (DNS, refused connection, timeouts after retries)."""
+
+    def __init__(self, source: str, page: str, reason: str) -> None:
+        super().__init__(
+            source,
+            f"could not reach {page}: {reason}. No network? "
+            "Build from the bundled sample instead: influence refresh --sample",
+        )
+        self.page = page

@@ -1,0 +1,88 @@
+"""What crosses the network boundary, as plain data.
+
+Clients build ``Request`` objects and hand them to a ``Transport``; the live transport
+(``ingest.http.LiveTransport``) sends them with ``requests``, the sample transport
+(``ingest.sample.replay.SampleTransport``) answers them from the bundled recordings. Either way the
+client parses the same bytes with the same code, so the bundled sample exercises the live parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+
+@dataclass(frozen=True)
+class Request:
+    source: str  # "lda" | "usaspending" | "gdelt"
+    method: str  # "GET" | "POST"
+    url: str  # absolute; may already carry a query string (DRF's `next` links do)
+    params: Mapping[str, str] = field(default_factory=dict)
+    json_body: Mapping[str, Any] | None = None
+
+    def full_url(self) -> str:
+        """The URL with ``params`` merged into any query string it already has."""
+        parts = urlsplit(self.url)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query.update({k: str(v) for k, v in self.params.items()})
+        return parts._replace(query=urlencode(sorted(query.items()))).geturl()
+
+    @property
+    def label(self) -> str:
+        """Names the page in errors and logs: method, URL with query, and the POST page if any."""
+        label = f"{self.method} {self.full_url()}"
+        if self.json_body is not None:
+            page = self.json_body.get("page")
+            label += f" (body page={page})" if page is not None else " (POST body)"
+        return label
+
+    def key(self) -> str:
+        """A host-independent key for the request: path, sorted query, canonical JSON body.
+
+        The sample recordings are indexed by it, so they replay whatever base URL is configured.
+        """
+        parts = urlsplit(self.full_url())
+        key = f"{self.method} {parts.path}"
+        if parts.query:
+            key += f"?{parts.query}"
+        if self.json_body is not None:
+            key += " " + json.dumps(self.json_body, sort_keys=True, separators=(",", ":"))
+        return key
+
+
+@dataclass(frozen=True)
+class Response:
+    request: Request
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        """Parse the body as JSON or raise ``MalformedPageError`` naming the source and page."""
+        from ingest.errors import MalformedPageError
+
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            snippet = self.body[:80].decode("utf-8", "replace")
+            raise MalformedPageError(
+                self.request.source, self.request.label, f"body is not JSON ({exc}): {snippet!r}"
+            ) from None
+
+
+class Transport(Protocol):
+    def send(self, request: Request) -> Response:
+        """Return a 2xx response, or raise an ``ingest.errors.IngestError``."""
+        ...
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """One page of one API response, parsed into the API's own record dicts."""
+
+    source: str
+    label: str  # the request label of the page, for errors and the load ledger
+    records: list[dict[str, Any]]
