@@ -1,0 +1,90 @@
+"""The watchlist: which companies, agencies and topics scope the USAspending and GDELT pulls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ingest.config import DEFAULT_WATCHLIST
+
+
+@dataclass(frozen=True)
+class Subtier:
+    code: str
+    name: str
+    abbreviation: str
+
+
+@dataclass(frozen=True)
+class WatchedCompany:
+    name: str
+    recipient_search: tuple[str, ...]
+    news_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WatchedAgency:
+    name: str
+    abbreviation: str
+    toptier_code: str
+    subtiers: tuple[Subtier, ...]
+    news_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    companies: tuple[WatchedCompany, ...]
+    agencies: tuple[WatchedAgency, ...]
+    topics: tuple[str, ...]
+
+
+class WatchlistError(ValueError):
+    pass
+
+
+def _require(entry: dict, key: str, where: str) -> object:
+    if key not in entry or entry[key] in (None, ""):
+        raise WatchlistError(f"watchlist: {where} is missing {key!r}")
+    return entry[key]
+
+
+def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise WatchlistError(f"watchlist {path}: {exc}") from None
+    companies = []
+    for i, c in enumerate(data.get("companies") or []):
+        where = f"companies[{i}]"
+        companies.append(
+            WatchedCompany(
+                name=str(_require(c, "name", where)),
+                recipient_search=tuple(str(s) for s in c.get("recipient_search") or []),
+                news_terms=tuple(str(s) for s in c.get("news_terms") or [c["name"]]),
+            )
+        )
+    agencies = []
+    for i, a in enumerate(data.get("agencies") or []):
+        where = f"agencies[{i}]"
+        code = str(_require(a, "toptier_code", where))
+        if not (code.isdigit() and len(code) in (3, 4)):
+            raise WatchlistError(f"watchlist: {where} toptier_code {code!r} is not a 3- or 4-digit code")
+        subtiers = []
+        for s in a.get("subtiers") or []:
+            scode = str(_require(s, "code", where + ".subtiers"))
+            if not (scode.isdigit() and len(scode) == 4):
+                raise WatchlistError(f"watchlist: {where} subtier code {scode!r} is not 4 digits")
+            subtiers.append(Subtier(scode, str(s.get("name", "")), str(s.get("abbreviation", ""))))
+        agencies.append(
+            WatchedAgency(
+                name=str(_require(a, "name", where)),
+                abbreviation=str(a.get("abbreviation", "")),
+                toptier_code=code,
+                subtiers=tuple(subtiers),
+                news_terms=tuple(str(s) for s in a.get("news_terms") or [a["name"]]),
+            )
+        )
+    topics = tuple(str(t) for t in data.get("topics") or [])
+    return Watchlist(tuple(companies), tuple(agencies), topics)
