@@ -1,0 +1,11 @@
+"""One Great Expectations suite per raw table, keyed by the raw table's qualified name."""
+
+from __future__ import annotations
+
+from expectations.suite import SuiteSpec
+from expectations.suites import gdelt_articles, lda_filings, usaspending_awards
+
+SUITES: dict[str, SuiteSpec] = {
+    suite.raw_table: suite
+    for suite in (lda_filings.SUITE, usaspending_awards.SUITE, gdelt_articles.SUITE)
+}

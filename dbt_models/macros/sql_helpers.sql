@@ -1,0 +1,18 @@
+{#
+    Small SQL helpers shared by the models.
+#}
+
+{# A url/slug-like id from a name: lower case, runs of anything but a-z and 0-9 become one '-'. #}
+{% macro slugify(expression) -%}
+    trim(regexp_replace(lower({{ expression }}), '[^a-z0-9]+', '-', 'g'), '-')
+{%- endmacro %}
+
+{# The calendar quarter (1-4) of a date or timestamp. #}
+{% macro calendar_quarter(expression) -%}
+    cast(extract(quarter from {{ expression }}) as integer)
+{%- endmacro %}
+
+{# A varchar JSON field of `record`, with empty strings turned into null. #}
+{% macro json_text(path, record='record') -%}
+    nullif(trim({{ record }} ->> '{{ path }}'), '')
+{%- endmacro %}

@@ -1,0 +1,25 @@
+"""Known value sets the suites check against, from the bundled reference data."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "dbt_models" / "seeds"
+
+LDA_FILING_PERIODS = [
+    "first_quarter",
+    "second_quarter",
+    "third_quarter",
+    "fourth_quarter",
+    "mid_year",
+    "year_end",
+]
+
+
+@cache
+def lda_filing_types() -> list[str]:
+    """The 50 LDA filing type codes (dbt seed ``lda_filing_types``)."""
+    with (SEEDS / "lda_filing_types.csv").open(encoding="utf-8", newline="") as f:
+        return [row["value"] for row in csv.DictReader(f)]

@@ -1,0 +1,182 @@
+"""Validate a landed batch with its Great Expectations suite and store the results.
+
+The batch is read from DuckDB into pandas (GX's SQL data source on DuckDB gave wrong results),
+validated in an ephemeral GX context, and every expectation's outcome is written to
+``audit.validation_results`` for analysts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import numbers
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import duckdb
+import great_expectations as gx
+import pandas as pd
+
+from expectations.suite import CRITICAL, SuiteSpec
+
+MAX_EXAMPLES = 10
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    index: int
+    expectation_type: str
+    column: str | None
+    severity: str
+    success: bool
+    element_count: int | None
+    unexpected_count: int | None
+    examples: list[dict[str, Any]]  # {record: natural key, page: request label, value}
+
+    def describe(self) -> str:
+        where = f" on {self.column}" if self.column else ""
+        text = f"{self.expectation_type}{where}: {self.unexpected_count or 0} unexpected"
+        if self.examples:
+            shown = ", ".join(
+                f"record {e['record']} (value {e['value']!r}, page {e['page']})"
+                for e in self.examples[:3]
+            )
+            text += f", e.g. {shown}"
+        return text
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    suite_name: str
+    raw_table: str
+    outcomes: list[ExpectationOutcome]
+
+    @property
+    def success(self) -> bool:
+        return all(o.success for o in self.outcomes)
+
+    @property
+    def critical_failures(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == CRITICAL]
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity != CRITICAL]
+
+    def reason(self) -> str:
+        """Why the batch was quarantined: the failed critical expectations, with examples."""
+        return "; ".join(o.describe() for o in self.critical_failures)
+
+
+@cache
+def _context() -> Any:
+    """One ephemeral GX context per process; progress bars off (they would flood the logs)."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return None if math.isnan(value) else float(value)
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutcome:
+    """Validate ``frame`` (the suite's projection of a batch) against the suite."""
+    context = _context()
+    name = f"{suite_spec.name}-{id(frame)}"
+    source = context.data_sources.add_or_update_pandas(name)
+    asset = source.add_dataframe_asset(name="batch")
+    batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    suite, severities = suite_spec.build()
+    suite.name = name
+    suite = context.suites.add(suite)
+    try:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            suite,
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": MAX_EXAMPLES,
+                "unexpected_index_column_names": [suite_spec.key_column, "page"],
+            },
+        )
+    finally:
+        context.suites.delete(name)
+        context.data_sources.delete(name)
+    outcomes = []
+    for index, (item, severity) in enumerate(zip(result.results, severities, strict=True)):
+        config = item.expectation_config
+        details = item.result or {}
+        column = config.kwargs.get("column")
+        examples = [
+            {
+                "record": _jsonable(row.get(suite_spec.key_column)),
+                "page": _jsonable(row.get("page")),
+                "value": _jsonable(row.get(column)) if column else None,
+            }
+            for row in details.get("partial_unexpected_index_list") or []
+        ]
+        outcomes.append(
+            ExpectationOutcome(
+                index=index,
+                expectation_type=config.type,
+                column=column,
+                severity=severity,
+                success=bool(item.success),
+                element_count=details.get("element_count"),
+                unexpected_count=details.get("unexpected_count"),
+                examples=examples[:MAX_EXAMPLES],
+            )
+        )
+    return ValidationOutcome(suite_spec.name, suite_spec.raw_table, outcomes)
+
+
+def validate_batch(
+    con: duckdb.DuckDBPyConnection, suite_spec: SuiteSpec, load_id: str
+) -> ValidationOutcome:
+    """Validate the batch in ``landing_batch`` and record every outcome for the load."""
+    frame = con.execute(suite_spec.projection).df()
+    outcome = validate_frame(frame, suite_spec)
+    store_outcome(con, outcome, load_id)
+    return outcome
+
+
+def store_outcome(con: duckdb.DuckDBPyConnection, outcome: ValidationOutcome, load_id: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    con.executemany(
+        """
+        insert or replace into audit.validation_results
+            (load_id, raw_table, suite_name, expectation_index, expectation_type, column_name,
+             severity, success, element_count, unexpected_count, unexpected_examples, validated_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            (
+                load_id,
+                outcome.raw_table,
+                outcome.suite_name,
+                o.index,
+                o.expectation_type,
+                o.column,
+                o.severity,
+                o.success,
+                o.element_count,
+                o.unexpected_count,
+                json.dumps(o.examples),
+                now,
+            )
+            for o in outcome.outcomes
+        ],
+    )

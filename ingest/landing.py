@@ -1,0 +1,371 @@
+"""Landing: one load is one batch, validated before it is merged into ``raw.*``.
+
+A load goes through the same steps whatever the source:
+
+1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start).
+2. ``land_batch`` puts every fetched record into a temporary batch table with its natural key and
+   the page it came from. Records that cannot be keyed are quarantined one by one with the reason.
+3. The caller validates the batch (``expectations``) and passes the outcome to ``finish_load``:
+   - a critical failure quarantines the whole batch (kept in ``audit.quarantine`` with the failed
+     expectations as the reason) and merges nothing;
+   - otherwise new and changed records are merged into ``raw.<table>`` in one transaction.
+4. A fetch that fails before landing is recorded by ``fail_load``; nothing is merged.
+
+Records are kept as fetched: ``record`` holds the API object as JSON, unchanged. Every
+transformation happens later, in dbt. Merging is idempotent: an unchanged record (same hash)
+is left alone, so a second identical load changes no row of ``raw.*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from ingest.transport import FetchedPage
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A raw table and how its records are keyed."""
+
+    source: str  # "lda" | "usaspending" | "gdelt"
+    name: str  # table name in schema raw, also the Dagster asset key and the dbt source table
+    key_column: str  # the natural key column
+    key_field: str  # the field of the API record that holds the natural key
+
+    @property
+    def qualified(self) -> str:
+        return f"raw.{self.name}"
+
+
+LDA_FILINGS = RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid")
+USASPENDING_AWARDS = RawTable(
+    "usaspending", "usaspending_awards", "generated_internal_id", "generated_internal_id"
+)
+GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
+RAW_TABLES: tuple[RawTable, ...] = (LDA_FILINGS, USASPENDING_AWARDS, GDELT_ARTICLES)
+
+BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
+
+_DDL = [
+    "create schema if not exists raw",
+    "create schema if not exists audit",
+    """
+    create table if not exists audit.load_ledger (
+        load_id varchar primary key,
+        source varchar not null,
+        raw_table varchar not null,
+        parameters json,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        status varchar not null,
+        pages integer,
+        records_fetched integer,
+        duplicates_in_batch integer,
+        records_inserted integer,
+        records_updated integer,
+        records_unchanged integer,
+        records_quarantined integer,
+        error varchar
+    )
+    """,
+    """
+    create table if not exists audit.validation_results (
+        load_id varchar not null,
+        raw_table varchar not null,
+        suite_name varchar not null,
+        expectation_index integer not null,
+        expectation_type varchar not null,
+        column_name varchar,
+        severity varchar not null,
+        success boolean not null,
+        element_count bigint,
+        unexpected_count bigint,
+        unexpected_examples json,
+        validated_at timestamptz not null,
+        primary key (load_id, expectation_index)
+    )
+    """,
+    """
+    create table if not exists audit.quarantine (
+        load_id varchar not null,
+        raw_table varchar not null,
+        record_key varchar,
+        page varchar,
+        reason varchar not null,
+        record json,
+        quarantined_at timestamptz not null
+    )
+    """,
+]
+
+
+def _raw_table_ddl(table: RawTable) -> str:
+    return f"""
+        create table if not exists {table.qualified} (
+            {table.key_column} varchar primary key,
+            record json not null,
+            record_hash varchar not null,
+            load_id varchar not null,
+            loaded_at timestamptz not null
+        )
+    """
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw and audit tables if they are missing (safe to call on every load)."""
+    for statement in _DDL:
+        con.execute(statement)
+    for table in RAW_TABLES:
+        con.execute(_raw_table_ddl(table))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def serialize_record(record: Mapping[str, Any]) -> str:
+    """The record as JSON, field order kept as the API sent it."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class LoadCounts:
+    pages: int = 0
+    fetched: int = 0
+    duplicates_in_batch: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+    @property
+    def merged(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def reconciles(self) -> bool:
+        """fetched = duplicates of the same record + quarantined + merged (new, changed, same)."""
+        return self.fetched == self.duplicates_in_batch + self.quarantined + self.merged
+
+
+@dataclass
+class Load:
+    load_id: str
+    table: RawTable
+    parameters: Mapping[str, Any]
+    counts: LoadCounts = field(default_factory=LoadCounts)
+    status: str = "running"
+    error: str | None = None
+
+
+def start_load(
+    con: duckdb.DuckDBPyConnection, table: RawTable, parameters: Mapping[str, Any]
+) -> Load:
+    ensure_schema(con)
+    load = Load(load_id=str(uuid.uuid4()), table=table, parameters=dict(parameters))
+    con.execute(
+        """
+        insert into audit.load_ledger (load_id, source, raw_table, parameters, started_at, status)
+        values (?, ?, ?, ?, ?, 'running')
+        """,
+        [load.load_id, table.source, table.qualified, json.dumps(load.parameters), _now()],
+    )
+    return load
+
+
+def _quarantine_rows(
+    con: duckdb.DuckDBPyConnection,
+    load: Load,
+    rows: Sequence[tuple[str | None, str | None, str, str | None]],
+) -> None:
+    """rows: (record_key, page, reason, record_json)."""
+    if not rows:
+        return
+    now = _now()
+    con.executemany(
+        """
+        insert into audit.quarantine
+            (load_id, raw_table, record_key, page, reason, record, quarantined_at)
+        values (?, ?, ?, ?, ?, ?, ?)
+        """,
+        [(load.load_id, load.table.qualified, k, p, r, j, now) for k, p, r, j in rows],
+    )
+
+
+def land_batch(
+    con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[FetchedPage]
+) -> None:
+    """Put the fetched pages into the temporary batch table ``landing_batch``.
+
+    A record that is not a JSON object or has no usable natural key is quarantined at once with
+    that reason (it cannot be merged whatever the batch's fate). Records repeated verbatim across
+    pages or queries (an award found by agency and by company) are landed once and counted as
+    duplicates. The same key with different content stays twice, so the uniqueness
+    expectation fails and the batch is quarantined rather than one version chosen silently.
+    """
+    table = load.table
+    con.execute(f"drop table if exists {BATCH_TABLE}")
+    con.execute(
+        f"""
+        create temp table {BATCH_TABLE} (
+            record_key varchar,
+            record json not null,
+            record_hash varchar not null,
+            page varchar not null,
+            position integer not null
+        )
+        """
+    )
+    rows: list[tuple[str, str, str, str, int]] = []
+    seen: set[tuple[str, str]] = set()
+    bad: list[tuple[str | None, str | None, str, str | None]] = []
+    counts = load.counts
+    position = 0
+    for page in pages:
+        counts.pages += 1
+        for index, record in enumerate(page.records):
+            counts.fetched += 1
+            where = f"record {index} of {page.label}"
+            if not isinstance(record, dict):
+                bad.append((None, page.label, f"{where} is not a JSON object", json.dumps(record)))
+                continue
+            text = serialize_record(record)
+            key = record.get(table.key_field)
+            if not isinstance(key, str) or not key.strip():
+                reason = f"{where} has no usable {table.key_field} (got {key!r})"
+                bad.append((None, page.label, reason, text))
+                continue
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if (key, digest) in seen:
+                counts.duplicates_in_batch += 1
+                continue
+            seen.add((key, digest))
+            rows.append((key, text, digest, page.label, position))
+            position += 1
+    counts.quarantined += len(bad)
+    _quarantine_rows(con, load, bad)
+    if rows:
+        con.executemany(f"insert into {BATCH_TABLE} values (?, ?, ?, ?, ?)", rows)
+
+
+def quarantine_batch(con: duckdb.DuckDBPyConnection, load: Load, reason: str) -> None:
+    """Keep the whole batch in ``audit.quarantine`` with the reason; merge nothing."""
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"""
+            insert into audit.quarantine
+                (load_id, raw_table, record_key, page, reason, record, quarantined_at)
+            select ?, ?, record_key, page, ?, record, ?
+            from {BATCH_TABLE}
+            order by position
+            """,
+            [load.load_id, load.table.qualified, reason, _now()],
+        )
+        batch_size = _batch_size(con)
+        load.counts.quarantined += batch_size
+        load.status = "quarantined"
+        load.error = reason
+        _write_ledger(con, load)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _batch_size(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"select count(*) from {BATCH_TABLE}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def merge_batch(con: duckdb.DuckDBPyConnection, load: Load) -> None:
+    """Merge the batch into ``raw.<table>`` in one transaction: insert new keys, replace changed
+    records, leave identical ones untouched."""
+    table = load.table
+    target = table.qualified
+    key = table.key_column
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"""
+            create or replace temp table landing_diff as
+            select b.record_key, b.record, b.record_hash,
+                   case when t.{key} is null then 'insert'
+                        when t.record_hash <> b.record_hash then 'update'
+                        else 'same' end as action
+            from {BATCH_TABLE} b
+            left join {target} t on t.{key} = b.record_key
+            """
+        )
+        actions = dict(
+            con.execute("select action, count(*) from landing_diff group by action").fetchall()
+        )
+        now = _now()
+        con.execute(
+            f"""
+            update {target} as t
+            set record = d.record, record_hash = d.record_hash, load_id = ?, loaded_at = ?
+            from landing_diff d
+            where d.action = 'update' and t.{key} = d.record_key
+            """,
+            [load.load_id, now],
+        )
+        con.execute(
+            f"""
+            insert into {target} ({key}, record, record_hash, load_id, loaded_at)
+            select record_key, record, record_hash, ?, ?
+            from landing_diff where action = 'insert'
+            """,
+            [load.load_id, now],
+        )
+        load.counts.inserted = int(actions.get("insert", 0))
+        load.counts.updated = int(actions.get("update", 0))
+        load.counts.unchanged = int(actions.get("same", 0))
+        load.status = "succeeded"
+        _write_ledger(con, load)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute("drop table if exists landing_diff")
+
+
+def fail_load(con: duckdb.DuckDBPyConnection, load: Load, error: BaseException | str) -> None:
+    """Record a load that stopped before it could be merged (fetch or parse error)."""
+    load.status = "failed"
+    load.error = str(error)
+    _write_ledger(con, load)
+
+
+def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
+    c = load.counts
+    con.execute(
+        """
+        update audit.load_ledger set
+            finished_at = ?, status = ?, pages = ?, records_fetched = ?,
+            duplicates_in_batch = ?, records_inserted = ?, records_updated = ?,
+            records_unchanged = ?, records_quarantined = ?, error = ?
+        where load_id = ?
+        """,
+        [
+            _now(),
+            load.status,
+            c.pages,
+            c.fetched,
+            c.duplicates_in_batch,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.quarantined,
+            load.error,
+            load.load_id,
+        ],
+    )
