@@ -199,9 +199,7 @@ def _quarantine_rows(
     )
 
 
-def land_batch(
-    con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[FetchedPage]
-) -> None:
+def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[FetchedPage]) -> None:
     """Put the fetched pages into the temporary batch table ``landing_batch``.
 
     A record that is not a JSON object or has no usable natural key is quarantined at once with

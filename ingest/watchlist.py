@@ -70,7 +70,9 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
         where = f"agencies[{i}]"
         code = str(_require(a, "toptier_code", where))
         if not (code.isdigit() and len(code) in (3, 4)):
-            raise WatchlistError(f"watchlist: {where} toptier_code {code!r} is not a 3- or 4-digit code")
+            raise WatchlistError(
+                f"watchlist: {where} toptier_code {code!r} is not a 3- or 4-digit code"
+            )
         subtiers = []
         for s in a.get("subtiers") or []:
             scode = str(_require(s, "code", where + ".subtiers"))

@@ -23,8 +23,12 @@ def expectations() -> list[CheckedExpectation]:
     return [
         critical(e.ExpectColumnValuesToNotBeNull(column="url")),
         critical(e.ExpectColumnValuesToBeUnique(column="url")),
-        critical(e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+\.[^\s]+$")),
-        critical(e.ExpectColumnValuesToMatchRegex(column="seendate", regex=r"^[0-9]{8}T[0-9]{6}Z$")),
+        critical(
+            e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+\.[^\s]+$")
+        ),
+        critical(
+            e.ExpectColumnValuesToMatchRegex(column="seendate", regex=r"^[0-9]{8}T[0-9]{6}Z$")
+        ),
         critical(e.ExpectColumnValuesToNotBeNull(column="seen_at")),
         critical(
             e.ExpectColumnValuesToBeBetween(

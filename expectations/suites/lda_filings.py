@@ -40,7 +40,9 @@ def expectations() -> list[CheckedExpectation]:
             e.ExpectColumnValuesToBeInSet(column="filing_period", value_set=LDA_FILING_PERIODS)
         ),
         critical(e.ExpectColumnValuesToNotBeNull(column="filing_year")),
-        critical(e.ExpectColumnValuesToBeBetween(column="filing_year", min_value=1999, max_value=2100)),
+        critical(
+            e.ExpectColumnValuesToBeBetween(column="filing_year", min_value=1999, max_value=2100)
+        ),
         # Money: a decimal string or null ("under $5,000"); never negative.
         critical(e.ExpectColumnValuesToMatchRegex(column="income_text", regex=MONEY_REGEX)),
         critical(e.ExpectColumnValuesToMatchRegex(column="expenses_text", regex=MONEY_REGEX)),

@@ -1,0 +1,284 @@
+"""The ``influence`` command: build or update the warehouse, open the Dagster UI, serve dbt docs.
+
+``influence refresh`` executes the same Dagster job (``refresh``) that the UI and the daily
+schedule run, in this process, recording the run in the same Dagster instance the UI shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ingest.config import REPO_ROOT, ConfigError, load_settings
+
+DAGSTER_YAML = """\
+# Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
+# concurrency pool with a single slot.
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_home() -> Path:
+    """The Dagster instance shared by `influence refresh` and `influence ui` (run history)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _reachable(url: str, timeout: float = 5.0) -> str | None:
+    """None if a TCP connection to the URL's host opens, else the reason it did not."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return str(exc) or type(exc).__name__
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one line per step as the Dagster run goes (started, finished, failed)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            return
+        step = event.step_key or ""
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+            print(f"  > {step} ...", flush=True)
+        elif kind == "STEP_SUCCESS":
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            print(f"  ok {step} ({took:.1f} s)", flush=True)
+        elif kind == "STEP_FAILURE":
+            print(f"  FAILED {step}", flush=True)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            evaluation = getattr(data, "asset_check_key", None)
+            if evaluation is not None and not data.passed and "raw" in evaluation.asset_key.path:
+                print(f"    check failed: {evaluation.to_user_string()}", flush=True)
+
+
+def _summary(warehouse: Path, run_started: float) -> list[str]:
+    import duckdb
+
+    lines = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """
+            select raw_table, status, records_fetched, records_inserted + records_updated
+                + records_unchanged, records_inserted, records_updated, records_quarantined,
+                duplicates_in_batch, error
+            from audit.load_ledger
+            where started_at >= to_timestamp(?)
+            order by started_at
+            """,
+            [run_started],
+        ).fetchall()
+        lines.append("Loads (this refresh):")
+        lines.append(
+            f"  {'raw table':26} {'status':12} {'fetched':>8} {'merged':>8} {'new':>7} "
+            f"{'changed':>8} {'quarant.':>8} {'dupes':>6}"
+        )
+        for table, status, fetched, merged, new, changed, quarantined, dupes, error in rows:
+            lines.append(
+                f"  {table:26} {status:12} {fetched or 0:>8} {merged or 0:>8} {new or 0:>7} "
+                f"{changed or 0:>8} {quarantined or 0:>8} {dupes or 0:>6}"
+            )
+            if error:
+                lines.append(f"    reason: {error[:300]}")
+        checks = con.execute(
+            """
+            select raw_table, count(*), count(*) filter (where success),
+                count(*) filter (where not success and severity = 'critical'),
+                count(*) filter (where not success and severity <> 'critical')
+            from audit.validation_results
+            where validated_at >= to_timestamp(?)
+            group by raw_table order by raw_table
+            """,
+            [run_started],
+        ).fetchall()
+        lines.append("Great Expectations (this refresh):")
+        for table, total, passed, critical, warn in checks:
+            lines.append(
+                f"  {table:26} {passed}/{total} expectations passed, "
+                f"{critical} critical failed, {warn} warnings"
+            )
+        marts = con.execute(
+            """
+            select table_name, estimated_size from duckdb_tables()
+            where schema_name = 'marts' order by table_name
+            """
+        ).fetchall()
+        if marts:
+            lines.append("Marts: " + ", ".join(f"{name} ({size})" for name, size in marts))
+    return lines
+
+
+def _dbt_summary(result) -> str:  # type: ignore[no-untyped-def]
+    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    materialized = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
+    dbt_checks = [c for c in checks if c.event_specific_data.asset_key.path[0] != "raw"]
+    failed = [c for c in dbt_checks if not c.event_specific_data.passed]
+    models = [m for m in materialized if m.asset_key and m.asset_key.path[0] != "raw"]
+    text = f"dbt: {len(models)} models and seeds built, {len(dbt_checks) - len(failed)}"
+    text += f"/{len(dbt_checks)} tests passed"
+    if failed:
+        names = ", ".join(c.event_specific_data.check_name for c in failed[:5])
+        text += f" (failed: {names})"
+    return text
+
+
+def refresh(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"influence: {exc}", file=sys.stderr)
+        return 2
+    source = "sample" if args.sample else settings.source
+    if source == "live":
+        for name, url in (
+            ("LDA_API_URL", settings.lda_api_url),
+            ("USASPENDING_API_URL", settings.usaspending_api_url),
+            ("GDELT_API_URL", settings.gdelt_api_url),
+        ):
+            problem = _reachable(url)
+            if problem is not None:
+                print(
+                    f"influence: cannot reach {url} ({name}): {problem}.\n"
+                    "No network? Build the warehouse from the bundled sample instead:\n"
+                    "  influence refresh --sample",
+                    file=sys.stderr,
+                )
+                return 2
+
+    dagster_home()
+    os.environ.setdefault("DAGSTER_CLI_NO_ANALYTICS", "1")
+    print(f"influence refresh: source={source}, warehouse={settings.warehouse}", flush=True)
+    started = time.time()
+    print("Preparing the dbt project (dbt parse) ...", flush=True)
+    from dagster_project.defs.dbt.project import ensure_manifest
+
+    ensure_manifest(force=True)
+
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.defs.schedules import REFRESH_JOB_NAME
+
+    handler = _ProgressHandler()
+
+    @dg.logger
+    def progress_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
+        log = logging.getLogger("influence.progress")
+        log.setLevel(logging.DEBUG)
+        log.handlers = [handler]
+        log.propagate = False
+        return log
+
+    run_config: dict = {
+        "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
+        "loggers": {"progress": {}},
+    }
+    job = defs.get_job_def(REFRESH_JOB_NAME)
+    instance = dg.DagsterInstance.get()
+    print(f"Running Dagster job '{REFRESH_JOB_NAME}':", flush=True)
+    result = job.execute_in_process(
+        run_config=run_config,
+        instance=instance,
+        raise_on_error=False,
+        logger_defs={"progress": progress_logger},
+    )
+    took = time.time() - started
+    print("")
+    if settings.warehouse.exists():
+        for line in _summary(settings.warehouse, started):
+            print(line)
+    print(_dbt_summary(result))
+    size_mb = settings.warehouse.stat().st_size / 1e6 if settings.warehouse.exists() else 0.0
+    print(f"Warehouse: {settings.warehouse} ({size_mb:.1f} MB)")
+    print(f"Dagster run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    print(f"Time: {took:.1f} s")
+    if not result.success:
+        for event in result.all_events:
+            if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    print(f"  {event.step_key or 'run'}: {error.message.strip()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def ui(args: argparse.Namespace) -> int:
+    home = dagster_home()
+    cmd = [
+        sys.executable, "-m", "dagster", "dev",
+        "-h", "127.0.0.1", "-p", str(args.port),
+        "-m", "dagster_project.definitions",
+    ]  # fmt: skip
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home})", flush=True)
+    return subprocess.call(cmd, cwd=REPO_ROOT)
+
+
+def docs(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(settings.warehouse))
+    dbt_dir = REPO_ROOT / "dbt_models"
+    dbt = [sys.executable, "-m", "dbt.cli.main"]
+    base = ["--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir)]
+    code = subprocess.call([*dbt, "docs", "generate", *base], env=env, cwd=dbt_dir)
+    if code != 0 or not args.serve:
+        return code
+    print(f"dbt docs on http://127.0.0.1:{args.port}", flush=True)
+    serve = [*dbt, "docs", "serve", *base, "--host", "127.0.0.1", "--port", str(args.port)]
+    return subprocess.call([*serve, "--no-browser"], env=env, cwd=dbt_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="influence",
+        description="Influence Warehouse: lobbying, contracts and news, joined by company "
+        "and agency.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("refresh", help="build or update warehouse.duckdb (runs the Dagster job)")
+    p.add_argument(
+        "--sample", action="store_true", help="use the bundled offline sample, not the live APIs"
+    )
+    p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
+    p.set_defaults(func=refresh)
+    p = sub.add_parser("ui", help="open the Dagster UI (dagster dev) on 127.0.0.1")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=ui)
+    p = sub.add_parser("docs", help="generate (and with --serve, serve) the dbt docs")
+    p.add_argument("--serve", action="store_true")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=docs)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""The Dagster code location: raw source assets, dbt assets, the refresh job and its schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project.defs.dbt.assets import influence_dbt_models
+from dagster_project.defs.raw.assets import RAW_ASSETS
+from dagster_project.defs.resources import build_resources
+from dagster_project.defs.schedules import daily_refresh, refresh_job
+from ingest.config import load_settings
+
+defs = dg.Definitions(
+    assets=[*RAW_ASSETS, influence_dbt_models],
+    jobs=[refresh_job],
+    schedules=[daily_refresh],
+    resources=build_resources(load_settings()),
+    # DuckDB has one writer: run the steps of a run one after another.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,40 @@
+"""Every dbt model, seed and test as Dagster assets and asset checks (``dbt build``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.resources import DUCKDB_POOL, WarehouseResource
+
+
+class InfluenceDbtTranslator(DagsterDbtTranslator):
+    """Groups follow the dbt layers: staging, intermediate, marts; seeds are reference data."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn") or []
+        if len(fqn) > 2 and fqn[1] in ("staging", "intermediate", "marts"):
+            return str(fqn[1])
+        return super().get_group_name(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=InfluenceDbtTranslator(),
+    pool=DUCKDB_POOL,
+)
+def influence_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    # dbt's profiles.yml reads the warehouse path from INFLUENCE_WAREHOUSE; the dbt subprocess
+    # inherits this process's environment, so hand it the path the warehouse resource uses.
+    os.environ["INFLUENCE_WAREHOUSE"] = warehouse.path
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,51 @@
+"""The raw source assets. Their keys equal the dbt source tables (``raw.<table>``)."""
+
+from __future__ import annotations
+
+from dagster_project.defs.raw.factory import build_raw_asset
+from dagster_project.defs.resources import SourcesResource
+from ingest.landing import GDELT_ARTICLES, LDA_FILINGS, USASPENDING_AWARDS
+from ingest.pulls import Pull, pull_gdelt, pull_lda, pull_usaspending
+
+
+def _lda(sources: SourcesResource) -> Pull:
+    return pull_lda(sources.transport(), sources.settings(), sources.year_range())
+
+
+def _usaspending(sources: SourcesResource) -> Pull:
+    return pull_usaspending(
+        sources.transport(), sources.settings(), sources.watchlist(), sources.year_range()
+    )
+
+
+def _gdelt(sources: SourcesResource) -> Pull:
+    return pull_gdelt(
+        sources.transport(), sources.settings(), sources.watchlist(), sources.year_range()
+    )
+
+
+lda_filings = build_raw_asset(
+    LDA_FILINGS,
+    _lda,
+    "Senate Lobbying Disclosure Act filings (LD-1 registrations, LD-2 quarterly reports and their "
+    "amendments), one row per filing_uuid, the API's JSON kept as fetched. Pulled whole per "
+    "filing year and quarter from GET /filings/. API: https://lda.gov/api/redoc/v1/",
+)
+
+usaspending_awards = build_raw_asset(
+    USASPENDING_AWARDS,
+    _usaspending,
+    "Federal contract awards (types A-D) from USAspending POST /api/v2/search/spending_by_award/, "
+    "one row per generated_internal_id, for each watchlist agency and company, quarter by "
+    "quarter. API: https://api.usaspending.gov/docs/endpoints",
+)
+
+gdelt_articles = build_raw_asset(
+    GDELT_ARTICLES,
+    _gdelt,
+    "News article metadata (URL, title, date, publisher domain) from the GDELT DOC 2.0 API in "
+    "ArtList mode, for the watchlist's companies, agencies and topics, month by month. API: "
+    "https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
+)
+
+RAW_ASSETS = [lda_filings, usaspending_awards, gdelt_articles]

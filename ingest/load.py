@@ -1,0 +1,52 @@
+"""One load, start to finish: fetch every page, land the batch, validate it, merge or quarantine.
+
+The validator is passed in (``expectations.runner.validate_batch`` in the pipeline), so this
+module needs neither Great Expectations nor Dagster to be used or tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import duckdb
+
+from ingest import landing
+from ingest.landing import Load
+from ingest.pulls import Pull
+
+
+class Validation(Protocol):
+    @property
+    def critical_failures(self) -> list: ...
+
+    def reason(self) -> str: ...
+
+
+Validator = Callable[[duckdb.DuckDBPyConnection, str], Validation]
+
+
+def run_load(
+    con: duckdb.DuckDBPyConnection, pull: Pull, validate: Validator
+) -> tuple[Load, Validation | None]:
+    """Run ``pull`` into its raw table. Returns the load (status, counts) and the validation.
+
+    - A fetch or parse error (HTTP failure, malformed page) is recorded in the ledger as
+      ``failed`` and re-raised: nothing of the batch is merged.
+    - A failed critical expectation quarantines the batch: status ``quarantined``.
+    - Otherwise the batch is merged: status ``succeeded``.
+    """
+    load = landing.start_load(con, pull.table, pull.parameters)
+    try:
+        pages = list(pull.pages)  # all pages first: a batch is all or nothing
+    except BaseException as exc:
+        landing.fail_load(con, load, exc)
+        raise
+    landing.land_batch(con, load, pages)
+    outcome = validate(con, load.load_id)
+    if outcome.critical_failures:
+        landing.quarantine_batch(con, load, outcome.reason())
+    else:
+        landing.merge_batch(con, load)
+    con.execute(f"drop table if exists {landing.BATCH_TABLE}")
+    return load, outcome

@@ -1,0 +1,151 @@
+"""Regenerate the bundled sample: ``python -m ingest.sample.generate [--check]``.
+
+1. ``universe.build_universe()`` makes the records (the case's facts plus a deterministic
+   synthetic background).
+2. The refresh's own pulls (``ingest.pulls``) run against in-process fake APIs
+   (``fake_api``) that answer as the real APIs do: paging, filters, page-size caps.
+3. Every response body is written to ``data/<source>/pages/NNNNN.json`` and indexed by request
+   key in ``data/<source>/index.json``; ``manifest.json`` says what was recorded.
+
+The output is byte-for-byte reproducible; ``--check`` regenerates into a temporary folder and
+fails if anything differs from the bundled copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from ingest.config import SAMPLE_DIR, load_settings
+from ingest.errors import SourceHTTPError
+from ingest.pulls import pull_gdelt, pull_lda, pull_usaspending
+from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
+from ingest.sample.replay import MANIFEST
+from ingest.sample.universe import build_universe
+from ingest.transport import Request, Response
+from ingest.watchlist import load_watchlist
+
+SAMPLE_YEARS = (2017, 2019)
+
+
+class RecordingTransport:
+    """Answers each request from a fake API in-process and remembers every response body."""
+
+    def __init__(self, apis: dict[str, object]) -> None:
+        self.apis = apis
+        self.recorded: dict[str, list[tuple[str, bytes]]] = {name: [] for name in apis}
+
+    def send(self, request: Request) -> Response:
+        api = self.apis[request.source]
+        parts = urlsplit(request.full_url())
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        body = None
+        if request.json_body is not None:
+            body = json.dumps(request.json_body).encode("utf-8")
+        status, headers, payload = api.handle(request.method, parts.path, query, body)  # type: ignore[attr-defined]
+        if status != 200:
+            raise SourceHTTPError(request.source, request.label, status, payload.decode()[:200])
+        self.recorded[request.source].append((request.key(), payload))
+        return Response(request, status, payload, headers)
+
+
+def generate(out_dir: Path) -> dict[str, object]:
+    """Write the sample into ``out_dir`` (replacing it) and return the manifest."""
+    settings = replace(load_settings({}), source="sample")
+    watchlist = load_watchlist(settings.watchlist)
+    universe = build_universe()
+    transport = RecordingTransport(
+        {
+            "lda": FakeLdaApi(universe.lda_filings, settings.lda_api_url),
+            "usaspending": FakeUsaspendingApi(universe.awards),
+            "gdelt": FakeGdeltApi(universe.articles),
+        }
+    )
+    pulls = [
+        pull_lda(transport, settings, SAMPLE_YEARS),
+        pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
+        pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
+    ]
+    counts: dict[str, dict[str, int]] = {}
+    for pull in pulls:
+        pages = list(pull.pages)
+        counts[pull.table.source] = {
+            "pages": len(pages),
+            "records": sum(len(p.records) for p in pages),
+            "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
+        }
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    for source, responses in transport.recorded.items():
+        pages_dir = out_dir / source / "pages"
+        pages_dir.mkdir(parents=True)
+        index: dict[str, str] = {}
+        for number, (key, payload) in enumerate(responses, start=1):
+            name = f"pages/{number:05d}.json"
+            (out_dir / source / name).write_bytes(payload)
+            index[key] = name
+        (out_dir / source / "index.json").write_text(
+            json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    manifest: dict[str, object] = {
+        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs over the "
+        "deterministic sample universe (ingest/sample/universe.py). Case facts are public; the "
+        "background companies' amounts, awards and articles are synthetic.",
+        "years": list(SAMPLE_YEARS),
+        "watchlist": "ingest/watchlist.yaml",
+        "universe": {
+            "lda_filings": len(universe.lda_filings),
+            "awards": len(universe.awards),
+            "articles": len(universe.articles),
+        },
+        "recorded": counts,
+    }
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    diffs: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        diffs.extend(f"only in bundled: {prefix}{n}" for n in cmp.left_only)
+        diffs.extend(f"only in regenerated: {prefix}{n}" for n in cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        diffs.extend(f"differs: {prefix}{n}" for n in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    return diffs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the bundled sample")
+    parser.add_argument("--out", type=Path, default=SAMPLE_DIR)
+    args = parser.parse_args(argv)
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            generate(Path(tmp) / "data")
+            diffs = _differences(args.out, Path(tmp) / "data")
+        if diffs:
+            print(f"the bundled sample differs from a regeneration ({len(diffs)} files):")
+            for line in diffs[:20]:
+                print(f"  {line}")
+            return 1
+        print("the bundled sample is reproduced byte for byte")
+        return 0
+    manifest = generate(args.out)
+    print(json.dumps(manifest["recorded"], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
