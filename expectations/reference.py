@@ -6,7 +6,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "dbt_models" / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "dbt_models" / "seeds" / "reference"
 
 LDA_FILING_PERIODS = [
     "first_quarter",
@@ -22,4 +22,4 @@ LDA_FILING_PERIODS = [
 def lda_filing_types() -> list[str]:
     """The 50 LDA filing type codes (dbt seed ``lda_filing_types``)."""
     with (SEEDS / "lda_filing_types.csv").open(encoding="utf-8", newline="") as f:
-        return [row["value"] for row in csv.DictReader(f)]
+        return [row["filing_type"] for row in csv.DictReader(f)]

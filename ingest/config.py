@@ -36,6 +36,7 @@ class Settings:
     gdelt_api_url: str
     watchlist: Path
     years: tuple[int, int]
+    sample_dir: Path = SAMPLE_DIR
     lda_api_key: str | None = field(default=None, repr=False)
 
     @property
@@ -80,5 +81,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gdelt_api_url=env.get("GDELT_API_URL") or DEFAULT_GDELT_API_URL,
         watchlist=Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST),
         years=_years(env.get("INFLUENCE_YEARS")),
+        sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
         lda_api_key=env.get("LDA_API_KEY") or None,
     )

@@ -50,7 +50,7 @@ class SourcesResource(dg.ConfigurableResource):
 
     def transport(self) -> Transport:
         if self.source == "sample":
-            return SampleTransport()
+            return SampleTransport(self.settings().sample_dir)
         if self.source == "live":
             return build_transport(self.settings())
         raise dg.DagsterInvalidConfigError(
@@ -61,7 +61,7 @@ class SourcesResource(dg.ConfigurableResource):
         if self.years:
             return _years(self.years)
         if self.source == "sample":
-            return sample_years()
+            return sample_years(self.settings().sample_dir)
         return self.settings().years
 
     def watchlist(self) -> Watchlist:
