@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import great_expectations as gx
 import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.suite import CRITICAL, SuiteSpec
 
@@ -76,7 +77,7 @@ def _context() -> Any:
     """One ephemeral GX context per process; progress bars off (they would flood the logs)."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
 
 

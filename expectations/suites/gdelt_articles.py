@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
@@ -32,7 +34,9 @@ def expectations() -> list[CheckedExpectation]:
         critical(e.ExpectColumnValuesToNotBeNull(column="seen_at")),
         critical(
             e.ExpectColumnValuesToBeBetween(
-                column="seen_at", min_value="1979-01-01T00:00:00", max_value="2100-01-01T00:00:00"
+                column="seen_at",
+                min_value=dt.datetime(1979, 1, 1),
+                max_value=dt.datetime(2100, 1, 1),
             )
         ),
         warning(e.ExpectColumnValuesToNotBeNull(column="title")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import great_expectations as gx
 
 from expectations.reference import LDA_FILING_PERIODS, lda_filing_types
@@ -55,7 +57,7 @@ def expectations() -> list[CheckedExpectation]:
         warning(e.ExpectColumnValuesToNotBeNull(column="dt_posted")),
         warning(
             e.ExpectColumnValuesToBeBetween(
-                column="dt_posted", min_value="1999-01-01T00:00:00+00:00"
+                column="dt_posted", min_value=dt.datetime(1999, 1, 1, tzinfo=dt.UTC)
             )
         ),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
@@ -48,7 +50,9 @@ def expectations() -> list[CheckedExpectation]:
         critical(e.ExpectColumnValuesToNotBeNull(column="base_obligation_date")),
         critical(
             e.ExpectColumnValuesToBeBetween(
-                column="base_obligation_date", min_value="1990-01-01", max_value="2100-01-01"
+                column="base_obligation_date",
+                min_value=dt.datetime(1990, 1, 1),
+                max_value=dt.datetime(2100, 1, 1),
             )
         ),
         warning(e.ExpectColumnValuesToNotBeNull(column="recipient_name")),

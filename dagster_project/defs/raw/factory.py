@@ -1,7 +1,5 @@
 """One raw asset per source: pull, land, validate (Great Expectations), merge or quarantine."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 import dagster as dg

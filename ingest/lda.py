@@ -1,0 +1,171 @@
+"""Senate LDA API client: every filing of a filing period (``GET /filings/``).
+
+The LDA is pulled whole per filing period (every registrant, every client). Paging follows DRF's
+``next`` links, which are absolute URLs on whatever host answered (after a redirect: the new host).
+
+The API silently ignores query parameters it does not know, so a misspelt or dropped filter would
+return the whole database instead of one quarter. The client checks every filing it receives
+against the filter and checks the reported ``count`` against what paging delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ingest.errors import MalformedPageError
+from ingest.transport import FetchedPage, Request, Transport
+
+SOURCE = "lda"
+
+PERIODS: tuple[str, ...] = ("first_quarter", "second_quarter", "third_quarter", "fourth_quarter")
+# Before the Honest Leadership and Open Government Act (reports from 2008 on are quarterly),
+# LD-2 reports covered half years.
+HALF_YEAR_PERIODS: tuple[str, ...] = ("mid_year", "year_end")
+FIRST_QUARTERLY_YEAR = 2008
+
+MAX_PAGE_SIZE = 25  # the API's maximum; larger values are silently reduced
+# About 12,000-25,000 filings are posted per quarter. A count far above that means the period
+# filter was ignored and the whole database (well over a million filings) is being paged.
+MAX_PLAUSIBLE_PERIOD_COUNT = 200_000
+
+
+def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
+    """Every (filing_year, filing_period) of the inclusive year range, in order.
+
+    Years from 2008 on have four quarters; earlier years the two half-year periods.
+    """
+    first, last = years
+    if first > last:
+        raise ValueError(f"filing years {years} are not in order")
+    out: list[tuple[int, str]] = []
+    for year in range(first, last + 1):
+        periods = PERIODS if year >= FIRST_QUARTERLY_YEAR else HALF_YEAR_PERIODS
+        out.extend((year, period) for period in periods)
+    return out
+
+
+def parse_filings_page(
+    data: Any, page: str, filing_year: int | None = None, filing_period: str | None = None
+) -> tuple[int, str | None, list[dict[str, Any]]]:
+    """Validate one DRF page of ``/filings/`` and return ``(count, next, results)``.
+
+    Raises ``MalformedPageError`` naming the page and what is wrong, including a filing whose
+    ``filing_year`` / ``filing_period`` differ from the filter that was asked for.
+    """
+
+    def bad(reason: str) -> MalformedPageError:
+        return MalformedPageError(SOURCE, page, reason)
+
+    if not isinstance(data, dict):
+        raise bad(f"expected a JSON object with count/next/results, got {type(data).__name__}")
+    missing = [key for key in ("count", "next", "results") if key not in data]
+    if missing:
+        raise bad(f"missing {', '.join(missing)} (keys: {sorted(data)[:10]})")
+    count, next_url, results = data["count"], data["next"], data["results"]
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise bad(f"count is not a non-negative integer: {count!r}")
+    if next_url is not None and (not isinstance(next_url, str) or not next_url):
+        raise bad(f"next is neither null nor a URL: {next_url!r}")
+    if not isinstance(results, list):
+        raise bad(f"results is not a list but {type(results).__name__}")
+    for i, filing in enumerate(results):
+        if not isinstance(filing, dict):
+            raise bad(f"results[{i}] is not an object but {type(filing).__name__}")
+        uuid = filing.get("filing_uuid")
+        if not isinstance(uuid, str) or not uuid:
+            raise bad(f"results[{i}] has no filing_uuid")
+        if filing_year is not None and filing.get("filing_year") != filing_year:
+            raise bad(
+                f"filing {uuid} has filing_year {filing.get('filing_year')!r} but "
+                f"filing_year={filing_year} was asked: the API ignored the filter"
+            )
+        if filing_period is not None and filing.get("filing_period") != filing_period:
+            raise bad(
+                f"filing {uuid} has filing_period {filing.get('filing_period')!r} but "
+                f"filing_period={filing_period} was asked: the API ignored the filter"
+            )
+    if len(results) > count:
+        raise bad(f"{len(results)} results but count says {count}")
+    if next_url is not None and not results:
+        raise bad("an empty page that still links to a next page")
+    return count, next_url, results
+
+
+class LdaClient:
+    """Pages through ``/filings/`` one filing period at a time."""
+
+    def __init__(self, transport: Transport, base_url: str, page_size: int = MAX_PAGE_SIZE) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be positive")
+        self.transport = transport
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.page_size = page_size
+
+    def filings_request(self, filing_year: int, filing_period: str) -> Request:
+        """The first page's request for one filing period."""
+        return Request(
+            SOURCE,
+            "GET",
+            self.base_url + "filings/",
+            params={
+                "filing_year": str(filing_year),
+                "filing_period": filing_period,
+                "page_size": str(self.page_size),
+                "ordering": "dt_posted",
+            },
+        )
+
+    def iter_filings(self, filing_year: int, filing_period: str) -> Iterator[FetchedPage]:
+        """Yield every page of filings of ``filing_year`` / ``filing_period``.
+
+        Follows ``next`` until it is null. The page size is whatever the server applied (it
+        reduces sizes above 25 silently and echoes the asked size in ``next``), so the client
+        never computes page numbers itself. Raises ``MalformedPageError`` on a page of the wrong
+        shape, on filings outside the filter, on a paging loop, and when paging ends with fewer
+        or more filings than the API's ``count``.
+        """
+        if filing_period not in PERIODS + HALF_YEAR_PERIODS:
+            raise ValueError(f"unknown filing_period {filing_period!r}")
+        request = self.filings_request(filing_year, filing_period)
+        seen_urls: set[str] = set()
+        received = 0
+        first_count: int | None = None
+        while True:
+            label = request.label
+            seen_urls.add(request.full_url())
+            response = self.transport.send(request)
+            count, next_url, results = parse_filings_page(
+                response.json(), label, filing_year, filing_period
+            )
+            if first_count is None:
+                first_count = count
+                if count > MAX_PLAUSIBLE_PERIOD_COUNT:
+                    raise MalformedPageError(
+                        SOURCE,
+                        label,
+                        f"count {count} is implausible for one filing period (more than "
+                        f"{MAX_PLAUSIBLE_PERIOD_COUNT}): the API probably ignored the filter",
+                    )
+            received += len(results)
+            if received > count:
+                raise MalformedPageError(
+                    SOURCE,
+                    label,
+                    f"paging has delivered {received} filings, more than the API's count {count}",
+                )
+            yield FetchedPage(SOURCE, label, results)
+            if next_url is None:
+                if received != count:
+                    raise MalformedPageError(
+                        SOURCE,
+                        label,
+                        f"paging ended after {received} filings but the API reports count "
+                        f"{count} (first page said {first_count})",
+                    )
+                return
+            request = Request(SOURCE, "GET", next_url)
+            if request.full_url() in seen_urls:
+                raise MalformedPageError(
+                    SOURCE, label, f"next links back to a page already fetched: {next_url}"
+                )

@@ -1,0 +1,605 @@
+"""In-process fakes of the three APIs, answering requests over a record universe.
+
+Each fake has ``handle(method, path, query, body) -> (status, headers, body bytes)`` and answers
+as the real API does for the requests the clients make: the same paging, limits, validation
+errors and response shapes, as documented. The local test server
+(``tests/support/http_server.py``) puts them behind real HTTP; the sample generator records them.
+
+Simplifications, so nobody mistakes them for the APIs' full behaviour:
+
+- LDA: filters ``filing_year``, ``filing_period``, ``filing_type``, ``filing_uuid``,
+  ``registrant_id``, ``client_id``, ``registrant_name``/``client_name`` (case-insensitive
+  substring) and ``filing_dt_posted_after``/``_before``; other parameters are ignored, as the real
+  API ignores unknown ones. The wording of the "page>1 needs a filter" 400 is the fake's own.
+- USAspending: ``time_period`` matches an award's ``Base Obligation Date`` (the real API matches
+  the action dates of the award's transactions); ``recipient_search_text`` is a case-insensitive
+  phrase-prefix at a word start of the recipient or parent recipient name (or an exact UEI);
+  filters it does not implement are a 400 naming them, never silently ignored.
+- GDELT: terms match titles as case-insensitive substrings; ``domain:``, ``sourcecountry:``,
+  ``sourcelang:`` and ``-term`` are understood; relevance order is the universe's order.
+
+Bodies are serialised deterministically (compact, API field order kept) so recordings are stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from ingest.sample.model import AwardFact
+
+Reply = tuple[int, dict[str, str], bytes]
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+TEXT_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def dumps(obj: Any) -> bytes:
+    """The fakes' one serialisation: compact, UTF-8, keys in the API's order."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_reply(status: int, obj: Any) -> Reply:
+    return status, dict(JSON_HEADERS), dumps(obj)
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+# ============================================================================================
+# Senate LDA
+
+
+LDA_PERIODS = (
+    "first_quarter",
+    "second_quarter",
+    "third_quarter",
+    "fourth_quarter",
+    "mid_year",
+    "year_end",
+)
+LDA_MAX_PAGE_SIZE = 25
+LDA_FILTERS = (
+    "filing_year",
+    "filing_period",
+    "filing_type",
+    "filing_uuid",
+    "registrant_id",
+    "client_id",
+    "registrant_name",
+    "client_name",
+    "filing_dt_posted_after",
+    "filing_dt_posted_before",
+)
+
+
+def _lda_posted(filing: dict[str, Any]) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(str(filing.get("dt_posted")))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+class FakeLdaApi:
+    """``GET <base_url>filings/`` (and ``filings/<uuid>/``) with DRF page-number paging."""
+
+    def __init__(self, filings: Sequence[dict[str, Any]], base_url: str) -> None:
+        self.filings = list(filings)
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_path = urlsplit(self.base_url).path
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
+        if not path.startswith(self.base_path):
+            return json_reply(404, {"detail": "Not found."})
+        rest = path[len(self.base_path) :]
+        if rest not in ("filings/",) and not re.fullmatch(r"filings/[^/]+/", rest):
+            return json_reply(404, {"detail": "Not found."})
+        if method.upper() != "GET":
+            return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
+        if rest == "filings/":
+            return self._list(path, query)
+        uuid = rest.split("/")[1]
+        for filing in self.filings:
+            if filing.get("filing_uuid") == uuid:
+                return json_reply(200, filing)
+        return json_reply(404, {"detail": "No Filing matches the given query."})
+
+    def _matches(self, query: dict[str, str]) -> list[dict[str, Any]] | Reply:
+        rows = self.filings
+        year = query.get("filing_year")
+        if year:
+            wanted = _int(year)
+            if wanted is None:
+                return json_reply(400, {"filing_year": ["Enter a number."]})
+            rows = [f for f in rows if f.get("filing_year") == wanted]
+        period = query.get("filing_period")
+        if period:
+            if period not in LDA_PERIODS:
+                return json_reply(
+                    400,
+                    {
+                        "filing_period": [
+                            f"Select a valid choice. {period} is not one of the available choices."
+                        ]
+                    },
+                )
+            rows = [f for f in rows if f.get("filing_period") == period]
+        for key in ("filing_type", "filing_uuid"):
+            if query.get(key):
+                rows = [f for f in rows if f.get(key) == query[key]]
+        for key, entity in (("registrant_id", "registrant"), ("client_id", "client")):
+            if query.get(key):
+                wanted = _int(query[key])
+                if wanted is None:
+                    return json_reply(400, {key: ["Enter a number."]})
+                rows = [f for f in rows if (f.get(entity) or {}).get("id") == wanted]
+        for key, entity in (("registrant_name", "registrant"), ("client_name", "client")):
+            if query.get(key):
+                needle = query[key].lower()
+                rows = [
+                    f for f in rows if needle in str((f.get(entity) or {}).get("name", "")).lower()
+                ]
+        for key in ("filing_dt_posted_after", "filing_dt_posted_before"):
+            if query.get(key):
+                try:
+                    day = dt.date.fromisoformat(query[key])
+                except ValueError:
+                    return json_reply(400, {key: ["Enter a valid date."]})
+                after = key.endswith("after")
+                rows = [
+                    f
+                    for f in rows
+                    if (_lda_posted(f).date() >= day if after else _lda_posted(f).date() <= day)
+                ]
+        ordering = query.get("ordering")
+        if ordering in ("dt_posted", "-dt_posted"):
+            rows = sorted(rows, key=_lda_posted, reverse=ordering.startswith("-"))
+        return list(rows)
+
+    def _link(self, path: str, query: dict[str, str], page: int) -> str:
+        # DRF's replace_query_param / remove_query_param: parameters sorted, page replaced.
+        params = {k: v for k, v in query.items() if k != "page"}
+        if page > 1:
+            params["page"] = str(page)
+        url = self.base_url + path[len(self.base_path) :]
+        encoded = urlencode(sorted(params.items()))
+        return f"{url}?{encoded}" if encoded else url
+
+    def _list(self, path: str, query: dict[str, str]) -> Reply:
+        raw_page = query.get("page", "1")
+        page = _int(raw_page)
+        if page is None or page < 1:
+            return json_reply(404, {"detail": "Invalid page."})
+        if page > 1 and not any(query.get(k) for k in LDA_FILTERS):
+            return json_reply(
+                400,
+                {
+                    "detail": "Paging past the first page requires at least one filter, "
+                    "such as filing_year or filing_period."
+                },
+            )
+        matched = self._matches(query)
+        if isinstance(matched, tuple):
+            return matched
+        size = _int(query.get("page_size"))
+        size = LDA_MAX_PAGE_SIZE if size is None or size < 1 else min(size, LDA_MAX_PAGE_SIZE)
+        count = len(matched)
+        pages = max(1, math.ceil(count / size))
+        if page > pages:
+            return json_reply(404, {"detail": "Invalid page."})
+        start = (page - 1) * size
+        return json_reply(
+            200,
+            {
+                "count": count,
+                "next": self._link(path, query, page + 1) if page < pages else None,
+                "previous": self._link(path, query, page - 1) if page > 1 else None,
+                "results": matched[start : start + size],
+            },
+        )
+
+
+# ============================================================================================
+# USAspending
+
+
+USASPENDING_SEARCH_PATH = "/api/v2/search/spending_by_award/"
+AWARD_TYPE_GROUPS: dict[str, tuple[str, ...]] = {
+    "contracts": ("A", "B", "C", "D"),
+    "idvs": ("IDV_A", "IDV_B", "IDV_B_A", "IDV_B_B", "IDV_B_C", "IDV_C", "IDV_D", "IDV_E"),
+    "grants": ("02", "03", "04", "05"),
+    "direct_payments": ("06", "10"),
+    "loans": ("07", "08"),
+    "other_financial_assistance": ("09", "11", "-1"),
+}
+DATE_TYPES = ("action_date", "date_signed", "last_modified_date", "new_awards_only")
+EARLIEST_START = dt.date(2007, 10, 1)
+MAX_LIMIT = 100
+MAX_RECORD_WINDOW = 50_000
+IMPLEMENTED_FILTERS = ("award_type_codes", "time_period", "agencies", "recipient_search_text")
+
+
+class _Invalid(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def _word_prefix(term: str, text: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(term), text) is not None
+
+
+@dataclass(frozen=True)
+class _Search:
+    codes: frozenset[str]
+    periods: list[tuple[dt.date, dt.date]]
+    agencies: list[dict[str, Any]]
+    recipients: list[str]
+
+
+class FakeUsaspendingApi:
+    """``POST /api/v2/search/spending_by_award/`` over a list of ``AwardFact``."""
+
+    def __init__(self, awards: Sequence[AwardFact]) -> None:
+        self.awards = list(awards)
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
+        if path.rstrip("/") != USASPENDING_SEARCH_PATH.rstrip("/"):
+            return json_reply(404, {"detail": "Not Found"})
+        if method.upper() != "POST":
+            return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
+        try:
+            payload = json.loads(body or b"")
+        except ValueError as exc:
+            return json_reply(400, {"detail": f"JSON parse error - {exc}"})
+        try:
+            return json_reply(200, self._search(payload))
+        except _Invalid as exc:
+            return json_reply(exc.status, {"detail": exc.detail})
+
+    # -- validation ------------------------------------------------------------------------
+
+    @staticmethod
+    def _bounded_int(payload: dict[str, Any], key: str, default: int, top: int | None) -> int:
+        value = payload.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _Invalid(
+                422, f"Invalid value in '{key}'. '{value}' is not a valid type (integer)"
+            )
+        if value < 1:
+            raise _Invalid(422, f"Field '{key}' value '{value}' is below min '1'")
+        if top is not None and value > top:
+            raise _Invalid(422, f"Field '{key}' value '{value}' is above max '{top}'")
+        return value
+
+    def _parse_filters(self, filters: Any) -> _Search:
+        if not isinstance(filters, dict):
+            raise _Invalid(422, "Missing value: 'filters' is a required field")
+        unknown = [k for k in filters if k not in IMPLEMENTED_FILTERS]
+        if unknown:
+            raise _Invalid(400, f"the fake USAspending API does not implement filters {unknown}")
+        codes = filters.get("award_type_codes")
+        if not isinstance(codes, list) or not codes:
+            raise _Invalid(422, "Missing value: 'filters|award_type_codes' is a required field")
+        groups = {g for g, members in AWARD_TYPE_GROUPS.items() for c in codes if c in members}
+        every = [c for members in AWARD_TYPE_GROUPS.values() for c in members]
+        bad = [c for c in codes if c not in every]
+        if bad:
+            raise _Invalid(
+                422, f"Field 'filters|award_type_codes' is outside valid values {every}: {bad}"
+            )
+        if len(groups) > 1:
+            raise _Invalid(
+                422,
+                f"'award_type_codes' must only contain types from one group, got {sorted(groups)}",
+            )
+        periods: list[tuple[dt.date, dt.date]] = []
+        for item in filters.get("time_period") or []:
+            if not isinstance(item, dict):
+                raise _Invalid(422, "Field 'filters|time_period' must be a list of objects")
+            try:
+                start = dt.date.fromisoformat(str(item.get("start_date")))
+                end = dt.date.fromisoformat(str(item.get("end_date")))
+            except ValueError:
+                raise _Invalid(
+                    422, f"Field 'filters|time_period' has an invalid date: {item}"
+                ) from None
+            if start < EARLIEST_START:
+                raise _Invalid(
+                    422,
+                    f"Field 'filters|time_period|start_date' value '{start}' is below min "
+                    f"'{EARLIEST_START}'",
+                )
+            date_type = item.get("date_type", "action_date")
+            if date_type not in DATE_TYPES:
+                raise _Invalid(
+                    422,
+                    f"Field 'filters|time_period|date_type' is outside valid values "
+                    f"{list(DATE_TYPES)}",
+                )
+            periods.append((start, end))
+        agencies = filters.get("agencies") or []
+        for agency in agencies:
+            if (
+                not isinstance(agency, dict)
+                or agency.get("type") not in ("awarding", "funding")
+                or agency.get("tier") not in ("toptier", "subtier")
+                or not agency.get("name")
+            ):
+                raise _Invalid(422, f"Field 'filters|agencies' has an invalid object: {agency}")
+        recipients = filters.get("recipient_search_text") or []
+        if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+            raise _Invalid(422, "Field 'filters|recipient_search_text' must be a list of strings")
+        return _Search(frozenset(codes), periods, list(agencies), list(recipients))
+
+    # -- matching --------------------------------------------------------------------------
+
+    @staticmethod
+    def _agency_match(fact: AwardFact, agency: dict[str, Any]) -> bool:
+        prefix = "Awarding" if agency["type"] == "awarding" else "Funding"
+        if agency["tier"] == "toptier":
+            return fact.row.get(f"{prefix} Agency") == agency["name"]
+        if fact.row.get(f"{prefix} Sub Agency") != agency["name"]:
+            return False
+        toptier = agency.get("toptier_name")
+        return not toptier or fact.row.get(f"{prefix} Agency") == toptier
+
+    @staticmethod
+    def _recipient_match(fact: AwardFact, text: str) -> bool:
+        term = text.strip().lower()
+        names = [str(fact.row.get("Recipient Name") or ""), fact.parent_recipient_name or ""]
+        if len(term) >= 2 and term.startswith('"') and term.endswith('"'):
+            exact = term[1:-1]
+            return any(name.lower() == exact for name in names)
+        ids = [str(fact.row.get("Recipient UEI") or ""), fact.parent_uei or ""]
+        if any(term == i.lower() for i in ids if i):
+            return True
+        return any(_word_prefix(term, name.lower()) for name in names)
+
+    def _matches(self, fact: AwardFact, search: _Search) -> bool:
+        if fact.award_type_code not in search.codes:
+            return False
+        if search.periods:
+            try:
+                day = dt.date.fromisoformat(str(fact.row.get("Base Obligation Date")))
+            except ValueError:
+                return False
+            if not any(start <= day <= end for start, end in search.periods):
+                return False
+        if search.agencies and not any(self._agency_match(fact, a) for a in search.agencies):
+            return False
+        return not search.recipients or any(
+            self._recipient_match(fact, r) for r in search.recipients
+        )
+
+    # -- the search ------------------------------------------------------------------------
+
+    def _search(self, payload: Any) -> dict[str, Any]:
+        if not isinstance(payload, dict):
+            raise _Invalid(400, "the request body must be a JSON object")
+        search = self._parse_filters(payload.get("filters"))
+        fields = payload.get("fields")
+        if not isinstance(fields, list) or not fields:
+            raise _Invalid(422, "Missing value: 'fields' is a required field")
+        limit = self._bounded_int(payload, "limit", 10, MAX_LIMIT)
+        page = self._bounded_int(payload, "page", 1, None)
+        sort = payload.get("sort", fields[0])
+        if not isinstance(sort, str) or sort not in fields:
+            raise _Invalid(422, f"Sort value '{sort}' not found in requested fields: {fields}")
+        order = payload.get("order", "desc")
+        if order not in ("asc", "desc"):
+            raise _Invalid(422, "Field 'order' is outside valid values ['asc', 'desc']")
+        if page * limit > MAX_RECORD_WINDOW:
+            raise _Invalid(
+                422,
+                f"Page #{page} with limit {limit} is over the maximum result limit "
+                f"{MAX_RECORD_WINDOW}. Use last_record_unique_id and last_record_sort_value "
+                "to page further, or narrow the filters.",
+            )
+        matched = [f.row for f in self.awards if self._matches(f, search)]
+
+        def sort_value(row: dict[str, Any]) -> Any:
+            value = row.get(sort)
+            return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+
+        present = [r for r in matched if sort_value(r) is not None]
+        absent = [r for r in matched if sort_value(r) is None]
+        present.sort(
+            key=lambda r: (sort_value(r), str(r["generated_internal_id"])),
+            reverse=order == "desc",
+        )
+        absent.sort(key=lambda r: str(r["generated_internal_id"]), reverse=order == "desc")
+        ordered = present + absent  # missing values last, as Elasticsearch sorts them
+        start = (page - 1) * limit
+        rows = ordered[start : start + limit]
+        results = []
+        for row in rows:
+            projected: dict[str, Any] = {"internal_id": row.get("internal_id")}
+            for name in fields:
+                projected[name] = row.get(name)
+            projected["generated_internal_id"] = row["generated_internal_id"]
+            results.append(projected)
+        last = rows[-1] if rows else None
+        return {
+            "spending_level": "awards",
+            "limit": limit,
+            "results": results,
+            "page_metadata": {
+                "page": page,
+                "hasNext": start + limit < len(ordered),
+                "last_record_unique_id": last.get("internal_id") if last else None,
+                "last_record_sort_value": (
+                    None if last is None or last.get(sort) is None else str(last.get(sort))
+                ),
+            },
+            "messages": [],
+        }
+
+
+# ============================================================================================
+# GDELT DOC 2.0
+
+
+GDELT_PATH = "/api/v2/doc/doc"
+GDELT_DEFAULT_RECORDS = 75
+GDELT_MAX_RECORDS = 250
+_TOKEN = re.compile(r'\s*(\(|\)|-?"[^"]*"|"|[^\s()"]+)')
+
+
+class GdeltQueryError(ValueError):
+    """A query GDELT rejects; the message is what it answers, as text, with HTTP 200."""
+
+
+@dataclass(frozen=True)
+class _Term:
+    kind: str  # "text" | "domain" | "sourcecountry" | "sourcelang"
+    value: str
+    negated: bool = False
+
+    def matches(self, article: dict[str, Any]) -> bool:
+        if self.kind == "text":
+            hit = self.value in str(article.get("title") or "").lower()
+        elif self.kind == "domain":
+            domain = str(article.get("domain") or "").lower()
+            hit = domain == self.value or domain.endswith("." + self.value)
+        elif self.kind == "sourcecountry":
+            hit = str(article.get("sourcecountry") or "").replace(" ", "").lower() == self.value
+        else:
+            hit = str(article.get("language") or "").lower() == self.value
+        return hit != self.negated
+
+
+def _term(token: str) -> _Term:
+    negated = token.startswith("-")
+    if negated:
+        token = token[1:]
+    if token.startswith('"'):
+        phrase = " ".join(token.strip('"').split()).lower()
+        if not phrase:
+            raise GdeltQueryError("The specified phrase is empty.")
+        return _Term("text", phrase, negated)
+    name, sep, value = token.partition(":")
+    if sep and name.lower() in ("domain", "sourcecountry", "sourcelang"):
+        return _Term(name.lower(), value.lower(), negated)
+    return _Term("text", token.lower(), negated)
+
+
+def parse_gdelt_query(query: str) -> list[list[_Term]]:
+    """A query as AND-ed clauses, each a list of OR-ed terms."""
+    tokens = _TOKEN.findall(query)
+    clauses: list[list[_Term]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == '"':
+            raise GdeltQueryError("The query contains an unterminated phrase.")
+        if token == ")":
+            raise GdeltQueryError("Unbalanced parentheses in the query.")
+        if token == "OR":
+            raise GdeltQueryError("OR'd terms must be enclosed in parentheses.")
+        if token != "(":
+            clauses.append([_term(token)])
+            i += 1
+            continue
+        group: list[_Term] = []
+        i += 1
+        expect_term = True
+        while i < len(tokens) and tokens[i] != ")":
+            token = tokens[i]
+            if token in ("(", '"'):
+                raise GdeltQueryError("Nested parentheses or unterminated phrases are not allowed.")
+            if expect_term:
+                if token == "OR":
+                    raise GdeltQueryError("OR must sit between two search terms.")
+                group.append(_term(token))
+            elif token != "OR":
+                raise GdeltQueryError("Parentheses may only be used around OR'd statements.")
+            expect_term = not expect_term
+            i += 1
+        if i >= len(tokens):
+            raise GdeltQueryError("Unbalanced parentheses in the query.")
+        if expect_term or len(group) < 2:
+            raise GdeltQueryError("Parentheses may only be used around OR'd statements.")
+        clauses.append(group)
+        i += 1  # the ")"
+    if not clauses:
+        raise GdeltQueryError("Please specify a search query.")
+    return clauses
+
+
+def _gdelt_time(value: str, name: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise GdeltQueryError(f"Invalid {name}: it must be YYYYMMDDHHMMSS.") from None
+
+
+def _seen(article: dict[str, Any]) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(str(article.get("seendate")), "%Y%m%dT%H%M%SZ").replace(
+            tzinfo=dt.UTC
+        )
+    except ValueError:
+        raise ValueError(
+            f"article {article.get('url')!r} has a seendate GDELT would not send: "
+            f"{article.get('seendate')!r} (expected like 20181023T210400Z)"
+        ) from None
+
+
+class FakeGdeltApi:
+    """``GET /api/v2/doc/doc?mode=ArtList&format=json`` over GDELT article objects."""
+
+    def __init__(self, articles: Sequence[dict[str, Any]], path: str = GDELT_PATH) -> None:
+        self.articles = list(articles)
+        self.path = path
+        self._seen = [_seen(article) for article in self.articles]
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
+        if path.rstrip("/") != self.path.rstrip("/"):
+            return 404, dict(TEXT_HEADERS), b"<html><body>404 Not Found</body></html>"
+        try:
+            return json_reply(200, self._search(query))
+        except GdeltQueryError as exc:
+            return 200, dict(TEXT_HEADERS), str(exc).encode("utf-8")
+
+    def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        text = query.get("query", "").strip()
+        if not text:
+            raise GdeltQueryError("Please specify a search query.")
+        clauses = parse_gdelt_query(text)
+        if query.get("mode", "").lower() != "artlist":
+            raise GdeltQueryError("The fake GDELT API only implements mode=ArtList.")
+        if query.get("format", "").lower() != "json":
+            raise GdeltQueryError("The fake GDELT API only implements format=json.")
+        records = _int(query.get("maxrecords")) or GDELT_DEFAULT_RECORDS
+        records = max(1, min(records, GDELT_MAX_RECORDS))
+        start = (
+            _gdelt_time(query["startdatetime"], "startdatetime")
+            if "startdatetime" in query
+            else None
+        )
+        end = _gdelt_time(query["enddatetime"], "enddatetime") if "enddatetime" in query else None
+        found: list[tuple[dt.datetime, dict[str, Any]]] = []
+        for seen, article in zip(self._seen, self.articles, strict=True):
+            if (start and seen < start) or (end and seen > end):
+                continue
+            if all(any(term.matches(article) for term in clause) for clause in clauses):
+                found.append((seen, article))
+        order = query.get("sort", "").lower()
+        if order in ("dateasc", "datedesc"):
+            found.sort(key=lambda pair: pair[0], reverse=order == "datedesc")
+        articles = [article for _, article in found[:records]]
+        return {"articles": articles} if articles else {}
