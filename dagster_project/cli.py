@@ -225,6 +225,8 @@ def refresh(args: argparse.Namespace) -> int:
         for event in result.all_events:
             if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
                 error = getattr(event.event_specific_data, "error", None)
+                while error is not None and error.cause is not None:
+                    error = error.cause  # the step error wraps what went wrong
                 if error is not None:
                     print(f"  {event.step_key or 'run'}: {error.message.strip()}", file=sys.stderr)
         return 1

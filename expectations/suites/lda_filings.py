@@ -10,7 +10,7 @@ from expectations.reference import LDA_FILING_PERIODS, lda_filing_types
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
 
 UUID_REGEX = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-MONEY_REGEX = r"^[0-9]+(\.[0-9]{1,2})?$"
+MONEY_REGEX = r"^[0-9]+(?:\.[0-9]{1,2})?$"
 
 PROJECTION = """
 select

@@ -31,7 +31,7 @@ def expectations() -> list[CheckedExpectation]:
         critical(e.ExpectColumnValuesToBeUnique(column="generated_internal_id")),
         critical(
             e.ExpectColumnValuesToMatchRegex(
-                column="generated_internal_id", regex=r"^CONT_(AWD|IDV)_\S+$"
+                column="generated_internal_id", regex=r"^CONT_(?:AWD|IDV)_\S+$"
             )
         ),
         critical(e.ExpectColumnValuesToNotBeNull(column="awarding_agency_code")),

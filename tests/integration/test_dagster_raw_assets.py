@@ -1,0 +1,95 @@
+"""The raw assets materialized by Dagster over the bundled sample, and over broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.defs.raw.assets import RAW_ASSETS
+from dagster_project.defs.raw.factory import CHECK_NAME
+from dagster_project.defs.resources import SourcesResource, WarehouseResource
+from ingest.config import SAMPLE_DIR
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ASSETS = {asset.key.path[-1]: asset for asset in RAW_ASSETS}
+SOURCES = {"lda_filings": "lda", "usaspending_awards": "usaspending", "gdelt_articles": "gdelt"}
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DIR, copy)
+    monkeypatch.setenv("INFLUENCE_SAMPLE_DIR", str(copy))
+    return copy
+
+
+def materialize(name: str, warehouse: Path) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [ASSETS[name]],
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "sources": SourcesResource(source="sample"),
+        },
+        raise_on_error=False,
+    )
+
+
+def table_state(warehouse: Path, name: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"select * from raw.{name} order by all").fetchall()
+
+
+@pytest.mark.parametrize("name", sorted(ASSETS))
+def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
+    name: str, sample_copy: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    first = materialize(name, warehouse)
+    assert first.success
+    before = table_state(warehouse, name)
+    assert before, "the sample loads rows"
+
+    source = SOURCES[name]
+    index = json.loads((sample_copy / source / "index.json").read_text())
+    # Break the last page recorded for this source (a page after others parsed fine).
+    key, page_file = sorted(index.items(), key=lambda item: item[1])[-1]
+    (sample_copy / source / page_file).write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+
+    second = materialize(name, warehouse)
+
+    assert not second.success
+    failure = next(e for e in second.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.to_string()  # type: ignore[union-attr]
+    assert f"[{source}] malformed page" in message
+    path = key.split(" ")[1].split("?")[0]
+    assert path in message  # the page is named by its request
+    assert table_state(warehouse, name) == before  # the previous warehouse is intact
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = con.execute(
+            "select status from audit.load_ledger order by started_at desc limit 1"
+        ).fetchone()
+    assert status == ("failed",)
+
+
+def test_sample_materialization_reports_counts_and_passes_its_check(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = materialize("lda_filings", warehouse)
+
+    assert result.success
+    [materialization] = result.asset_materializations_for_node("raw__lda_filings")
+    metadata = {k: v.value for k, v in materialization.metadata.items()}
+    assert metadata["status"] == "succeeded"
+    assert metadata["rows_fetched"] >= 2000
+    assert metadata["counts_reconcile"] is True
+    assert metadata["rows_fetched"] == (
+        metadata["rows_merged"] + metadata["rows_quarantined"] + metadata["duplicates_in_batch"]
+    )
+    [check] = result.get_asset_check_evaluations()
+    assert check.check_name == CHECK_NAME
+    assert check.passed
