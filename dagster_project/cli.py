@@ -7,7 +7,6 @@ schedule run, in this process, recording the run in the same Dagster instance th
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import socket
 import subprocess
@@ -50,35 +49,6 @@ def _reachable(url: str, timeout: float = 5.0) -> str | None:
             return None
     except OSError as exc:
         return str(exc) or type(exc).__name__
-
-
-class _ProgressHandler(logging.Handler):
-    """Prints one line per step as the Dagster run goes (started, finished, failed)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.started: dict[str, float] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", None) or {}
-        event = meta.get("dagster_event")
-        if event is None:
-            return
-        step = event.step_key or ""
-        kind = event.event_type_value
-        if kind == "STEP_START":
-            self.started[step] = time.monotonic()
-            print(f"  > {step} ...", flush=True)
-        elif kind == "STEP_SUCCESS":
-            took = time.monotonic() - self.started.get(step, time.monotonic())
-            print(f"  ok {step} ({took:.1f} s)", flush=True)
-        elif kind == "STEP_FAILURE":
-            print(f"  FAILED {step}", flush=True)
-        elif kind == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            evaluation = getattr(data, "asset_check_key", None)
-            if evaluation is not None and not data.passed and "raw" in evaluation.asset_key.path:
-                print(f"    check failed: {evaluation.to_user_string()}", flush=True)
 
 
 def _summary(warehouse: Path, run_started: float) -> list[str]:
@@ -188,16 +158,6 @@ def refresh(args: argparse.Namespace) -> int:
     from dagster_project.definitions import defs
     from dagster_project.defs.schedules import REFRESH_JOB_NAME
 
-    handler = _ProgressHandler()
-
-    @dg.logger
-    def progress_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
-        log = logging.getLogger("influence.progress")
-        log.setLevel(logging.DEBUG)
-        log.handlers = [handler]
-        log.propagate = False
-        return log
-
     run_config: dict = {
         "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
         "loggers": {"progress": {}},
@@ -209,7 +169,6 @@ def refresh(args: argparse.Namespace) -> int:
         run_config=run_config,
         instance=instance,
         raise_on_error=False,
-        logger_defs={"progress": progress_logger},
     )
     took = time.time() - started
     print("")
@@ -241,7 +200,9 @@ def ui(args: argparse.Namespace) -> int:
         "-m", "dagster_project.definitions",
     ]  # fmt: skip
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home})", flush=True)
-    return subprocess.call(cmd, cwd=REPO_ROOT)
+    # dagster dev re-parses the dbt project with the `dbt` on PATH: put this environment's first.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return subprocess.call(cmd, cwd=REPO_ROOT, env=dict(os.environ, PATH=path))
 
 
 def docs(args: argparse.Namespace) -> int:

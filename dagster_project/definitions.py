@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.defs.dbt.assets import influence_dbt_models
+from dagster_project.defs.loggers import progress_logger
 from dagster_project.defs.raw.assets import RAW_ASSETS
 from dagster_project.defs.resources import build_resources
 from dagster_project.defs.schedules import daily_refresh, refresh_job
@@ -15,6 +16,7 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[daily_refresh],
     resources=build_resources(load_settings()),
+    loggers={"progress": progress_logger},
     # DuckDB has one writer: run the steps of a run one after another.
     executor=dg.in_process_executor,
 )

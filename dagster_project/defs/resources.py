@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -69,20 +68,11 @@ class SourcesResource(dg.ConfigurableResource):
         return load_watchlist(self.settings().watchlist)
 
 
-def dbt_executable() -> str:
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
-
-
 def build_resources(settings: Settings) -> dict[str, object]:
-    from dagster_dbt import DbtCliResource
-
-    from dagster_project.defs.dbt.project import dbt_project
+    from dagster_project.defs.dbt.project import dbt_cli_resource
 
     return {
         "warehouse": WarehouseResource(path=str(settings.warehouse)),
         "sources": SourcesResource(source=settings.source),
-        # The dbt installed beside this Python (the project's virtual environment), found
-        # whether or not that environment's bin folder is on PATH.
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": dbt_cli_resource(),
     }

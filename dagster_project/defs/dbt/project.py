@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dagster_dbt import DbtProject
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
 
 from ingest.config import REPO_ROOT
 
@@ -14,7 +17,17 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's environment), on PATH or not."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def dbt_cli_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+
 def ensure_manifest(force: bool = False) -> None:
     """Parse the dbt project (``dbt parse``) unless a manifest is already there."""
     if force or not dbt_project.manifest_path.exists():
-        dbt_project.preparer.prepare(dbt_project)
+        dbt_cli_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
