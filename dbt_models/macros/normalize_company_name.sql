@@ -7,8 +7,9 @@
       3. "(FORMERLY Z)", "(F/K/A Z)" and a trailing ", FORMERLY Z" removed;
       4. "&" -> " AND "; periods and apostrophes dropped ("L.L.C." -> "LLC", "AMAZON.COM" ->
          "AMAZONCOM"); any other punctuation -> a space;
-      5. a leading "THE " removed; trailing legal suffixes removed, repeatedly
-         (INC, INCORPORATED, LLC, LLP, LP, CORP, CORPORATION, CO, COMPANY, LTD, LIMITED, PLC);
+      5. a leading "THE " and a trailing ", THE" removed; trailing legal suffixes removed, repeatedly
+         (INC, INCORPORATED, LLC, LLP, LP, CORP, CORPORATION, CO, COMPANY, LTD, LIMITED,
+         PLC; "AND CO" and "AND COMPANY" too);
       6. whitespace collapsed; an empty result is null.
 #}
 {% macro normalize_company_name(expression) -%}
@@ -22,7 +23,7 @@
             '[.''’]', '', 'g'),
             '[^A-Z0-9 ]', ' ', 'g'),
             '\s+', ' ', 'g'),
-            '^\s*THE\s', '', 'g'),
-            '(\s(INC|INCORPORATED|LLC|LLP|LP|CORP|CORPORATION|CO|COMPANY|LTD|LIMITED|PLC))+\s*$', '', 'g'),
+            '^\s*THE\s|\sTHE\s*$', '', 'g'),
+            '(\s(INC|INCORPORATED|LLC|LLP|LP|CORP|CORPORATION|(AND\s)?CO|(AND\s)?COMPANY|LTD|LIMITED|PLC))+\s*$', '', 'g'),
             '\s+', ' ', 'g')), '')
 {%- endmacro %}

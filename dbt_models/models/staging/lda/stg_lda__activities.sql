@@ -1,0 +1,46 @@
+-- One row per lobbying activity (issue) of an LDA filing, in the order the filing lists them.
+
+with
+
+source as (
+
+    select * from {{ source('raw', 'lda_filings') }}
+
+),
+
+activities as (
+
+    select
+        source.filing_uuid,
+        cast(activity.key as integer) as activity_index,
+        activity.value as activity
+    from source,
+        json_each(source.record, '$.lobbying_activities') as activity
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        {{ surrogate_key(['filing_uuid', 'activity_index']) }} as activity_id,
+        filing_uuid,
+        activity_index,
+
+        ----------  strings
+        {{ json_text('$.general_issue_code', 'activity') }} as issue_code,
+        {{ json_text('$.general_issue_code_display', 'activity') }} as issue_code_display,
+        {{ json_text('$.description', 'activity') }} as description,
+        {{ json_text('$.foreign_entity_issues', 'activity') }} as foreign_entity_issues,
+
+        ----------  numerics
+        coalesce(json_array_length(activity, '$.lobbyists'), 0) as lobbyists_count,
+        coalesce(json_array_length(activity, '$.government_entities'), 0)
+            as government_entities_count
+
+    from activities
+
+)
+
+select * from renamed

@@ -1,0 +1,223 @@
+"""The dbt project against a real DuckDB file holding the sample universe.
+
+Raw tables are filled straight from ``build_universe()`` (no HTTP, no validation: those have their
+own tests), then the real ``dbt build`` runs every model, data test and unit test, and the marts
+must answer the five questions of ``shared/reference/case-facts.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from ingest.sample.universe import build_universe
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_models"
+
+RAW_TABLES: dict[str, str] = {
+    "lda_filings": "filing_uuid",
+    "usaspending_awards": "generated_internal_id",
+    "gdelt_articles": "url",
+}
+
+
+def write_raw_tables(path: Path) -> dict[str, int]:
+    """Create ``raw.*`` as the landing code does and insert every record of the universe."""
+    universe = build_universe()
+    records: dict[str, list[dict[str, Any]]] = {
+        "lda_filings": universe.lda_filings,
+        "usaspending_awards": [award.row for award in universe.awards],
+        "gdelt_articles": universe.articles,
+    }
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema raw")
+        for table, key in RAW_TABLES.items():
+            con.execute(
+                f"create table raw.{table} ({key} varchar primary key, record json not null,"
+                " record_hash varchar not null, load_id varchar not null,"
+                " loaded_at timestamp not null)"
+            )
+            rows = []
+            for record in records[table]:
+                text = json.dumps(record, sort_keys=True)
+                digest = hashlib.sha256(text.encode()).hexdigest()
+                rows.append((record[key], text, digest, "test", loaded_at))
+            con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", rows)
+    finally:
+        con.close()
+    return {table: len(rows) for table, rows in records.items()}
+
+
+def run_dbt(command: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real dbt CLI in a subprocess, on ``warehouse``, with its outputs under ``work``."""
+    env = {
+        **os.environ,
+        "INFLUENCE_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            *command,
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=DBT_PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    work = tmp_path_factory.mktemp("dbt")
+    warehouse = work / "warehouse.duckdb"
+    counts = write_raw_tables(warehouse)
+    assert all(counts.values()), counts
+    result = run_dbt(["build"], warehouse, work)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    yield warehouse, work
+
+
+@pytest.fixture
+def con(built: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(built[0]), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_build_passes_without_errors_or_warnings(built: tuple[Path, Path]) -> None:
+    run_results = json.loads((built[1] / "target" / "run_results.json").read_text())
+    statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
+    assert statuses
+    assert set(statuses.values()) <= {"success", "pass"}, {
+        k: v for k, v in statuses.items() if v not in ("success", "pass")
+    }
+
+
+def test_docs_generate(built: tuple[Path, Path]) -> None:
+    warehouse, work = built
+    result = run_dbt(["docs", "generate"], warehouse, work)
+    assert result.returncode == 0, result.stdout[-4000:]
+    catalog = json.loads((work / "target" / "catalog.json").read_text())
+    assert "model.influence_warehouse.company_agency_quarter" in catalog["nodes"]
+
+
+# 1. Amazon's lobbying spend per quarter of 2018, Q3 = 3,630,000, counted once.
+def test_amazon_2018_quarterly_spend_counted_once(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """
+        select quarter, lobbying_spend, spend_basis, outside_firm_income
+        from marts.company_quarter_lobbying
+        where company_id = 'amazon' and year = 2018
+        order by quarter
+        """
+    ).fetchall()
+    by_quarter = {q: (spend, basis, outside) for q, spend, basis, outside in rows}
+    assert set(by_quarter) == {1, 2, 3, 4}
+    spend, basis, outside = by_quarter[3]
+    assert spend == Decimal("3630000.00")
+    assert basis == "self_filed_expenses"
+    # outside firms also reported income from Amazon that quarter: it is not added
+    assert outside is not None and outside > 0
+    assert all(b == "self_filed_expenses" for _, b, _ in by_quarter.values())
+
+
+# 2. The Q3 2018 issues Amazon lobbied on include "facial recognition technology".
+def test_amazon_q3_2018_issues_include_facial_recognition(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    descriptions = [
+        d
+        for (d,) in con.execute(
+            """
+            select description
+            from marts.fct_lobbying_issues
+            where company_id = 'amazon' and year = 2018 and quarter = 3
+            """
+        ).fetchall()
+    ]
+    assert any("facial recognition technology" in (d or "").lower() for d in descriptions)
+
+
+# 3. The agencies Amazon lobbied in 2018, resolved to codes, DHS (070) among them.
+def test_amazon_2018_lobbied_agencies_include_dhs(con: duckdb.DuckDBPyConnection) -> None:
+    codes = {
+        code
+        for (code,) in con.execute(
+            """
+            select distinct agency_code
+            from marts.company_agency_quarter
+            where company_id = 'amazon' and year = 2018 and reports_naming_agency > 0
+            """
+        ).fetchall()
+    }
+    assert "070" in codes
+
+
+# 4. Contract obligations to Amazon by awarding agency and quarter; none from ICE in 2018.
+def test_amazon_contracts_by_agency_and_quarter(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """
+        select awarding_toptier_code, awarding_subtier_code, obligation_year,
+            obligation_quarter, sum(award_amount) as obligations
+        from marts.fct_contract_awards
+        where company_id = 'amazon'
+        group by all
+        """
+    ).fetchall()
+    assert rows
+    assert not [r for r in rows if r[1] == "7012" and r[2] == 2018]
+    ice_2018 = con.execute(
+        """
+        select count(*)
+        from marts.company_agency_quarter
+        where company_id = 'amazon' and agency_code = '7012' and year = 2018
+            and contract_awards_count > 0
+        """
+    ).fetchone()
+    assert ice_2018 == (0,)
+
+
+# 5. The news about Amazon and ICE in October 2018, dated, with publisher domains.
+def test_october_2018_news_mentions_amazon_and_ice(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """
+        select company.seen_date, company.domain, company.title
+        from marts.fct_news_mentions as company
+        inner join marts.fct_news_mentions as agency
+            on company.url = agency.url
+        where company.company_id = 'amazon'
+            and agency.agency_code = '7012'
+            and company.seen_date between date '2018-10-01' and date '2018-10-31'
+        order by company.seen_at
+        """
+    ).fetchall()
+    assert rows
+    assert all(domain for _, domain, _ in rows)
