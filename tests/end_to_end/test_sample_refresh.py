@@ -1,0 +1,267 @@
+"""The README's build command, end to end: `influence refresh --sample`, twice, through Dagster.
+
+Then the README's example queries run against the warehouse it built and must give the case's
+figures (../shared/reference/case-facts.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.config import REPO_ROOT
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+KEYS = {
+    "raw.lda_filings": "filing_uuid",
+    "raw.usaspending_awards": "generated_internal_id",
+    "raw.gdelt_articles": "url",
+    "marts.fct_lobbying_reports": "filing_uuid",
+    "marts.fct_contract_awards": "generated_internal_id",
+    "marts.company_quarter_lobbying": "company_id, year, quarter",
+    "marts.company_agency_quarter": "company_id, agency_code, year, quarter",
+    "marts.dim_company": "company_id",
+    "marts.dim_agency": "agency_code",
+}
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    seconds: float
+
+
+def influence(env: dict[str, str], *args: str) -> Run:
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    return Run(proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started)
+
+
+def table_counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            """
+            select schema_name || '.' || table_name from duckdb_tables()
+            where schema_name in ('raw', 'staging', 'intermediate', 'marts', 'reference')
+            order by 1
+            """
+        ).fetchall()
+        return {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0]  # type: ignore[index]
+            for (name,) in tables
+        }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[Run], list]]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    warehouse = tmp / "warehouse.duckdb"
+    env = dict(os.environ)
+    env.update(
+        INFLUENCE_WAREHOUSE=str(warehouse),
+        DAGSTER_HOME=str(tmp / "dagster_home"),
+        # No route to any API: the sample refresh must not need one.
+        LDA_API_URL="http://127.0.0.1:9/api/v1/",
+        USASPENDING_API_URL="http://127.0.0.1:9",
+        GDELT_API_URL="http://127.0.0.1:9/api/v2/doc/doc",
+    )
+    env.pop("INFLUENCE_SOURCE", None)
+    runs, counts = [], []
+    for _ in range(2):
+        runs.append(influence(env, "refresh", "--sample"))
+        counts.append(table_counts(warehouse) if warehouse.exists() else {})
+    yield warehouse, runs, counts
+
+
+def test_refresh_succeeds_with_a_summary(built: tuple[Path, list[Run], list]) -> None:
+    _, runs, _ = built
+    first = runs[0]
+    assert first.returncode == 0, first.output[-3000:]
+    for expected in (
+        "Running Dagster job 'refresh'",
+        "ok raw__lda_filings",
+        "ok influence_dbt_models",
+        "raw.lda_filings",
+        "raw.usaspending_awards",
+        "raw.gdelt_articles",
+        "Great Expectations (this refresh):",
+        "dbt:",
+        "succeeded",
+        "Time:",
+    ):
+        assert expected in first.output, f"{expected!r} missing from:\n{first.output[-3000:]}"
+    assert "0 critical failed" in first.output
+
+
+def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> None:
+    warehouse, runs, counts = built
+    assert runs[1].returncode == 0, runs[1].output[-3000:]
+    assert counts[0] == counts[1]
+    assert counts[0]["raw.lda_filings"] >= 2000
+    assert counts[0]["raw.usaspending_awards"] >= 5000
+    assert counts[0]["raw.gdelt_articles"] >= 500
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table, key in KEYS.items():
+            dupes = con.execute(
+                f"select count(*) from (select {key} from {table} group by all having count(*) > 1)"
+            ).fetchone()
+            assert dupes == (0,), f"duplicate keys in {table}"
+        # The second load of each source found every record unchanged.
+        second = con.execute(
+            """
+            select raw_table, records_inserted, records_updated, status from audit.load_ledger
+            qualify row_number() over (partition by raw_table order by started_at desc) = 1
+            """
+        ).fetchall()
+    assert sorted(second) == [
+        ("raw.gdelt_articles", 0, 0, "succeeded"),
+        ("raw.lda_filings", 0, 0, "succeeded"),
+        ("raw.usaspending_awards", 0, 0, "succeeded"),
+    ]
+
+
+README_QUERY = re.compile(r"<!-- query: (\w+) -->\s*```sql\n(.*?)```\s*```text\n(.*?)```", re.S)
+
+
+def readme_blocks() -> dict[str, tuple[str, str]]:
+    """The README's example queries and the output printed under each, by query name."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    return {name: (sql, output) for name, sql, output in README_QUERY.findall(text)}
+
+
+def readme_queries() -> dict[str, str]:
+    return {name: sql for name, (sql, _) in readme_blocks().items()}
+
+
+def run_query(warehouse: Path, name: str) -> tuple[list[str], list[tuple]]:
+    sql = readme_queries()[name]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return columns, cursor.fetchall()
+
+
+def test_readme_has_the_five_case_queries() -> None:
+    assert set(readme_queries()) >= {
+        "spend_by_quarter",
+        "facial_recognition_issues",
+        "agencies_lobbied",
+        "obligations_by_agency",
+        "news_amazon_ice",
+        "ice_2018",
+        "one_query",
+    }
+
+
+def test_readme_outputs_are_what_the_queries_print(
+    built: tuple[Path, list[Run], list], capfd: pytest.CaptureFixture[str]
+) -> None:
+    with duckdb.connect(str(built[0]), read_only=True) as con:
+        for name, (sql, printed) in readme_blocks().items():
+            capfd.readouterr()
+            con.sql(sql).show(max_width=300, max_rows=100)
+            assert capfd.readouterr().out == printed, f"README output of {name} is stale"
+
+
+def test_q1_spend_per_quarter_counted_once(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "spend_by_quarter")
+    by_quarter = {r[columns.index("quarter")]: r[columns.index("lobbying_spend")] for r in rows}
+    assert by_quarter[3] == Decimal("3630000")
+    assert by_quarter == {
+        1: Decimal("3400000"),
+        2: Decimal("3470000"),
+        3: Decimal("3630000"),
+        4: Decimal("3700000"),
+    }
+
+
+def test_q2_facial_recognition_issue_text(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "facial_recognition_issues")
+    texts = [str(r[columns.index("description")]) for r in rows]
+    assert any("facial recognition technology" in t for t in texts)
+
+
+def test_q3_dhs_among_agencies_lobbied_with_code(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "agencies_lobbied")
+    codes = {r[columns.index("agency_code")] for r in rows}
+    assert "070" in codes
+    assert len(rows) >= 10
+
+
+def test_q4_obligations_by_agency_and_quarter_none_from_ice_2018(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    columns, rows = run_query(built[0], "obligations_by_agency")
+    assert rows
+    assert all(r[columns.index("obligations")] is not None for r in rows)
+    agencies = {r[columns.index("awarding_agency_code")] for r in rows}
+    assert "097" in agencies  # DoD buys AWS directly
+    with duckdb.connect(str(built[0]), read_only=True) as con:
+        ice_2018 = con.execute(
+            """
+            select count(*) from marts.fct_contract_awards
+            where company_id = 'amazon' and awarding_subtier_code = '7012'
+              and obligation_year = 2018
+            """
+        ).fetchone()
+    assert ice_2018 == (0,)
+    _, ice_rows = run_query(built[0], "ice_2018")
+    assert ice_rows == [(0, Decimal("0.00"))]
+
+
+def test_one_query_joins_lobbying_contracts_and_news(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "one_query")
+    by_key = {(r[columns.index("agency")], r[columns.index("quarter")]): r for r in rows}
+    dhs_q3 = by_key[("DHS", 3)]
+    assert dhs_q3[columns.index("names_facial_recognition")] is True
+    assert dhs_q3[columns.index("spend_of_reports_naming_agency")] == Decimal("3630000")
+    assert dhs_q3[columns.index("reports_naming_agency")] >= 1
+    # The October coverage lands in Q4, linked to both DHS and ICE.
+    assert by_key[("ICE", 4)][columns.index("news_mentions")] >= 10
+
+
+def test_q5_october_2018_news_linked_to_amazon_and_ice(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    columns, rows = run_query(built[0], "news_amazon_ice")
+    domains = {r[columns.index("domain")] for r in rows}
+    assert {"www.washingtonpost.com", "www.aclu.org"} <= domains
+    dates = [r[columns.index("seen_date")] for r in rows]
+    assert all(str(d).startswith("2018-10") for d in dates)
+
+
+def test_live_refresh_without_network_fails_fast_suggesting_the_sample(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(
+        INFLUENCE_WAREHOUSE=str(tmp_path / "warehouse.duckdb"),
+        DAGSTER_HOME=str(tmp_path / "dagster_home"),
+        LDA_API_URL="http://127.0.0.1:9/api/v1/",  # nothing listens on the discard port
+    )
+    env.pop("INFLUENCE_SOURCE", None)
+    run = influence(env, "refresh")
+
+    assert run.returncode == 2
+    assert "cannot reach http://127.0.0.1:9/api/v1/ (LDA_API_URL)" in run.output
+    assert "influence refresh --sample" in run.output
+    assert run.seconds < 30
+    assert not (tmp_path / "warehouse.duckdb").exists()
