@@ -814,10 +814,10 @@ def _background(rng: random.Random, ids: _Ids) -> list[dict[str, Any]]:
             }
             base = round_to(rng.uniform(150_000, 4_500_000))
             out += _engagement(rng, ids, own, variants[0], state, sector, (0, 11), base)
-        for firm in rng.sample(firms, n_firms):
+        for outside in rng.sample(firms, n_firms):
             base = rng.choice((20_000, 30_000, 50_000, 80_000, 120_000, 200_000))
             out += _engagement(
-                rng, ids, firm, rng.choice(variants), state, sector, _span(rng), base
+                rng, ids, outside, rng.choice(variants), state, sector, _span(rng), base
             )
     for firm, name in BEHALF_OF:
         out += _engagement(rng, ids, firms[firm], name, "DC", "bio", _span(rng), 30_000)
