@@ -107,18 +107,26 @@ def _summary(warehouse: Path, run_started: float) -> list[str]:
     return lines
 
 
-def _dbt_summary(result) -> str:  # type: ignore[no-untyped-def]
-    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    materialized = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
-    dbt_checks = [c for c in checks if c.event_specific_data.asset_key.path[0] != "raw"]
-    failed = [c for c in dbt_checks if not c.event_specific_data.passed]
-    models = [m for m in materialized if m.asset_key and m.asset_key.path[0] != "raw"]
-    text = f"dbt: {len(models)} models and seeds built, {len(dbt_checks) - len(failed)}"
-    text += f"/{len(dbt_checks)} tests passed"
-    if failed:
-        names = ", ".join(c.event_specific_data.check_name for c in failed[:5])
-        text += f" (failed: {names})"
-    return text
+def _dbt_summary(warehouse: Path, run_started: float) -> str:
+    import duckdb
+
+    from dagster_project.defs.dbt.results import summarize_run_results
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        exists = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'audit' and table_name = 'dbt_run_results'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return "dbt: did not run"
+        rows = con.execute(
+            """
+            select resource_type, status from audit.dbt_run_results
+            where generated_at >= to_timestamp(?)
+            """,
+            [run_started],
+        ).fetchall()
+    return f"dbt: {summarize_run_results([(t, s) for t, s in rows])}"
 
 
 def refresh(args: argparse.Namespace) -> int:
@@ -175,7 +183,7 @@ def refresh(args: argparse.Namespace) -> int:
     if settings.warehouse.exists():
         for line in _summary(settings.warehouse, started):
             print(line)
-    print(_dbt_summary(result))
+        print(_dbt_summary(settings.warehouse, started))
     size_mb = settings.warehouse.stat().st_size / 1e6 if settings.warehouse.exists() else 0.0
     print(f"Warehouse: {settings.warehouse} ({size_mb:.1f} MB)")
     print(f"Dagster run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")

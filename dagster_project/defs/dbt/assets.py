@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.dbt.results import store_run_results, summarize_run_results
 from dagster_project.defs.resources import DUCKDB_POOL, WarehouseResource
 
 
@@ -35,4 +36,13 @@ def influence_dbt_models(
     # dbt's profiles.yml reads the warehouse path from INFLUENCE_WAREHOUSE; the dbt subprocess
     # inherits this process's environment, so hand it the path the warehouse resource uses.
     os.environ["INFLUENCE_WAREHOUSE"] = warehouse.path
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    # Keep dbt's own account of the build (every model, seed, data test and unit test) beside the
+    # load ledger, for analysts and for the `influence refresh` summary.
+    run_results = invocation.get_artifact("run_results.json")
+    with warehouse.connect() as con:
+        rows = store_run_results(con, run_results)
+    context.log.info(f"dbt build: {summarize_run_results(rows)}")
+    if not invocation.is_successful():
+        raise dg.Failure(f"dbt build failed: {summarize_run_results(rows)}")
