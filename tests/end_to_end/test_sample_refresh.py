@@ -111,6 +111,11 @@ def test_refresh_succeeds_with_a_summary(built: tuple[Path, list[Run], list]) ->
     ):
         assert expected in first.output, f"{expected!r} missing from:\n{first.output[-3000:]}"
     assert "0 critical failed" in first.output
+    dbt_line = re.search(r"^dbt: (.*)$", first.output, flags=re.M)
+    assert dbt_line is not None
+    for part in dbt_line.group(1).split(", "):
+        done, total = part.split(" ", 1)[0].split("/")
+        assert done == total, f"dbt reported failures: {dbt_line.group(0)}"
 
 
 def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> None:
