@@ -10,6 +10,7 @@ against the filter and checks the reported ``count`` against what paging deliver
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,9 @@ MAX_PAGE_SIZE = 25  # the API's maximum; larger values are silently reduced
 # About 12,000-25,000 filings are posted per quarter. A count far above that means the period
 # filter was ignored and the whole database (well over a million filings) is being paged.
 MAX_PLAUSIBLE_PERIOD_COUNT = 200_000
+# An incremental pull covers days to weeks of postings; a count in the millions means the
+# posting-date filter was ignored.
+MAX_PLAUSIBLE_INCREMENT_COUNT = 500_000
 
 
 def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
@@ -45,13 +49,27 @@ def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
     return out
 
 
+def _posted_date(filing: dict[str, Any]) -> dt.date | None:
+    value = filing.get("dt_posted")
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).date()
+    except ValueError:
+        return None  # the expectations suite reports unparsable posting dates
+
+
 def parse_filings_page(
-    data: Any, page: str, filing_year: int | None = None, filing_period: str | None = None
+    data: Any,
+    page: str,
+    filing_year: int | None = None,
+    filing_period: str | None = None,
+    posted_after: dt.date | None = None,
 ) -> tuple[int, str | None, list[dict[str, Any]]]:
     """Validate one DRF page of ``/filings/`` and return ``(count, next, results)``.
 
     Raises ``MalformedPageError`` naming the page and what is wrong, including a filing whose
-    ``filing_year`` / ``filing_period`` differ from the filter that was asked for.
+    ``filing_year`` / ``filing_period`` / posting date contradicts the filter that was asked for.
     """
 
     def bad(reason: str) -> MalformedPageError:
@@ -85,6 +103,13 @@ def parse_filings_page(
                 f"filing {uuid} has filing_period {filing.get('filing_period')!r} but "
                 f"filing_period={filing_period} was asked: the API ignored the filter"
             )
+        if posted_after is not None:
+            posted = _posted_date(filing)
+            if posted is not None and posted < posted_after:
+                raise bad(
+                    f"filing {uuid} was posted {posted} but filing_dt_posted_after="
+                    f"{posted_after} was asked: the API ignored the filter"
+                )
     if len(results) > count:
         raise bad(f"{len(results)} results but count says {count}")
     if next_url is not None and not results:
@@ -127,7 +152,44 @@ class LdaClient:
         """
         if filing_period not in PERIODS + HALF_YEAR_PERIODS:
             raise ValueError(f"unknown filing_period {filing_period!r}")
-        request = self.filings_request(filing_year, filing_period)
+        yield from self._pages(
+            self.filings_request(filing_year, filing_period),
+            filing_year=filing_year,
+            filing_period=filing_period,
+            max_count=MAX_PLAUSIBLE_PERIOD_COUNT,
+        )
+
+    def posted_after_request(self, posted_after: dt.date) -> Request:
+        """The first page's request for every filing posted on or after a date."""
+        return Request(
+            SOURCE,
+            "GET",
+            self.base_url + "filings/",
+            params={
+                "filing_dt_posted_after": posted_after.isoformat(),
+                "page_size": str(self.page_size),
+                "ordering": "dt_posted",
+            },
+        )
+
+    def iter_posted_after(self, posted_after: dt.date) -> Iterator[FetchedPage]:
+        """Yield every page of filings posted on or after ``posted_after``, any year or period:
+        new reports and the late amendments of old ones. The same guards as ``iter_filings``."""
+        yield from self._pages(
+            self.posted_after_request(posted_after),
+            posted_after=posted_after,
+            max_count=MAX_PLAUSIBLE_INCREMENT_COUNT,
+        )
+
+    def _pages(
+        self,
+        request: Request,
+        *,
+        max_count: int,
+        filing_year: int | None = None,
+        filing_period: str | None = None,
+        posted_after: dt.date | None = None,
+    ) -> Iterator[FetchedPage]:
         seen_urls: set[str] = set()
         received = 0
         first_count: int | None = None
@@ -136,16 +198,16 @@ class LdaClient:
             seen_urls.add(request.full_url())
             response = self.transport.send(request)
             count, next_url, results = parse_filings_page(
-                response.json(), label, filing_year, filing_period
+                response.json(), label, filing_year, filing_period, posted_after
             )
             if first_count is None:
                 first_count = count
-                if count > MAX_PLAUSIBLE_PERIOD_COUNT:
+                if count > max_count:
                     raise MalformedPageError(
                         SOURCE,
                         label,
-                        f"count {count} is implausible for one filing period (more than "
-                        f"{MAX_PLAUSIBLE_PERIOD_COUNT}): the API probably ignored the filter",
+                        f"count {count} is implausible for this query (more than "
+                        f"{max_count}): the API probably ignored the filter",
                     )
             received += len(results)
             if received > count:

@@ -6,9 +6,12 @@ bundled sample is a recording of exactly the requests a live refresh makes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import duckdb
 
 from ingest import gdelt, lda, usaspending
 from ingest.config import Settings
@@ -37,9 +40,92 @@ def pull_lda(transport: Transport, settings: Settings, years: tuple[int, int]) -
 
     return Pull(
         LDA_FILINGS,
-        {"years": list(years), "periods": len(periods), "base_url": settings.lda_api_url},
+        {
+            "mode": "periods",
+            "years": list(years),
+            "periods": len(periods),
+            "base_url": settings.lda_api_url,
+        },
         pages(),
     )
+
+
+LDA_MODES = ("auto", "periods", "incremental")
+DEFAULT_REPULL_DAYS = 30
+
+
+def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The latest posting time among the filings in ``raw.lda_filings``: what earlier successful
+    loads merged (a failed or quarantined load merges nothing, so it cannot move the watermark).
+    Posting times in the future (bad data) are ignored."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = 'lda_filings'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return None
+    row = con.execute(
+        """
+        select max(posted) from (
+            select try_cast(record->>'$.dt_posted' as timestamptz) as posted
+            from raw.lda_filings
+        )
+        where posted <= now() + interval 1 day
+        """
+    ).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+def pull_lda_posted_after(
+    transport: Transport, settings: Settings, posted_after: dt.date, watermark: dt.datetime
+) -> Pull:
+    client = lda.LdaClient(transport, settings.lda_api_url)
+    return Pull(
+        LDA_FILINGS,
+        {
+            "mode": "incremental",
+            "watermark": watermark.isoformat(),
+            "posted_after": posted_after.isoformat(),
+            "base_url": settings.lda_api_url,
+        },
+        client.iter_posted_after(posted_after),
+    )
+
+
+def plan_lda_pull(
+    con: duckdb.DuckDBPyConnection,
+    transport: Transport,
+    settings: Settings,
+    years: tuple[int, int],
+    mode: str = "auto",
+    repull_days: int = DEFAULT_REPULL_DAYS,
+) -> Pull:
+    """Choose how to pull the LDA this time.
+
+    - ``periods``: every filing of every filing period of ``years`` (a first load, a backfill,
+      and always for the bundled sample, which is recorded by period);
+    - ``incremental``: every filing posted since the watermark less ``repull_days``, so that
+      late amendments and filings posted out of order are caught again;
+    - ``auto``: incremental when the warehouse has a watermark and the source is live, else
+      periods.
+    """
+    if mode not in LDA_MODES:
+        raise ValueError(f"LDA pull mode must be one of {LDA_MODES}, got {mode!r}")
+    if repull_days < 0:
+        raise ValueError(f"the re-pull window must not be negative, got {repull_days} days")
+    watermark = None if mode == "periods" else lda_watermark(con)
+    incremental = mode == "incremental" or (
+        mode == "auto" and watermark is not None and not settings.is_sample
+    )
+    if incremental:
+        if watermark is None:
+            raise ValueError(
+                "an incremental LDA pull needs a watermark, and raw.lda_filings is empty: "
+                "load by periods first"
+            )
+        posted_after = watermark.date() - dt.timedelta(days=repull_days)
+        return pull_lda_posted_after(transport, settings, posted_after, watermark)
+    return pull_lda(transport, settings, years)
 
 
 def pull_usaspending(

@@ -43,6 +43,10 @@ class SourcesResource(dg.ConfigurableResource):
 
     source: str = "live"
     years: str = ""  # e.g. "2017-2019"; empty: the sample's years, or INFLUENCE_YEARS when live
+    # LDA: "auto" (incremental from the watermark when there is one, else by filing period),
+    # "periods" (every filing of the years: a backfill) or "incremental".
+    lda_mode: str = "auto"
+    lda_repull_days: int = 30  # how far before the watermark an incremental pull starts again
 
     def settings(self) -> Settings:
         settings = load_settings()

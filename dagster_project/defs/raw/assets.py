@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from dagster_project.defs.raw.factory import build_raw_asset
 from dagster_project.defs.resources import SourcesResource
 from ingest.landing import GDELT_ARTICLES, LDA_FILINGS, USASPENDING_AWARDS
-from ingest.pulls import Pull, pull_gdelt, pull_lda, pull_usaspending
+from ingest.pulls import Pull, plan_lda_pull, pull_gdelt, pull_usaspending
 
 
-def _lda(sources: SourcesResource) -> Pull:
-    return pull_lda(sources.transport(), sources.settings(), sources.year_range())
+def _lda(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
+    return plan_lda_pull(
+        con,
+        sources.transport(),
+        sources.settings(),
+        sources.year_range(),
+        mode=sources.lda_mode,
+        repull_days=sources.lda_repull_days,
+    )
 
 
-def _usaspending(sources: SourcesResource) -> Pull:
+def _usaspending(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
     return pull_usaspending(
         sources.transport(), sources.settings(), sources.watchlist(), sources.year_range()
     )
 
 
-def _gdelt(sources: SourcesResource) -> Pull:
+def _gdelt(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
     return pull_gdelt(
         sources.transport(), sources.settings(), sources.watchlist(), sources.year_range()
     )
@@ -29,7 +38,9 @@ lda_filings = build_raw_asset(
     _lda,
     "Senate Lobbying Disclosure Act filings (LD-1 registrations, LD-2 quarterly reports and their "
     "amendments), one row per filing_uuid, the API's JSON kept as fetched. Pulled whole per "
-    "filing year and quarter from GET /filings/. API: https://lda.gov/api/redoc/v1/",
+    "filing year and quarter from GET /filings/ on a first load; after that, incrementally: "
+    "every filing posted since the watermark less a re-pull window (config sources.lda_mode, "
+    "sources.lda_repull_days). API: https://lda.gov/api/redoc/v1/",
 )
 
 usaspending_awards = build_raw_asset(

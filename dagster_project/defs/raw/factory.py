@@ -14,7 +14,8 @@ from ingest.pulls import Pull
 
 CHECK_NAME = "great_expectations_suite"
 
-PullFactory = Callable[[SourcesResource], Pull]
+# Makes the pull from the sources and the warehouse (where an incremental pull finds its watermark).
+PullFactory = Callable[[SourcesResource, duckdb.DuckDBPyConnection], Pull]
 
 
 def _check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
@@ -90,9 +91,9 @@ def build_raw_asset(
         warehouse: WarehouseResource,
         sources: SourcesResource,
     ) -> dg.MaterializeResult:
-        pull = make_pull(sources)
-        context.log.info(f"pulling {table.source} into {table.qualified}: {pull.parameters}")
         with warehouse.connect() as con:
+            pull = make_pull(sources, con)
+            context.log.info(f"pulling {table.source} into {table.qualified}: {pull.parameters}")
             load, outcome = run_load(
                 con, pull, lambda c, load_id: validate_batch(c, suite, load_id)
             )
@@ -107,6 +108,7 @@ def build_raw_asset(
                 "load_id": load.load_id,
                 "status": load.status,
                 "source": sources.source,
+                "parameters": dg.MetadataValue.json(dict(pull.parameters)),
                 "pages": counts.pages,
                 "rows_fetched": counts.fetched,
                 "rows_merged": counts.merged,
