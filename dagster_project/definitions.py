@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.defs.dbt.assets import influence_dbt_models
+from dagster_project.defs.lda.backfill import lda_backfill
 from dagster_project.defs.loggers import progress_logger
 from dagster_project.defs.raw.assets import RAW_ASSETS
 from dagster_project.defs.resources import build_resources
@@ -13,7 +14,7 @@ from ingest.config import load_settings
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, influence_dbt_models],
-    jobs=[refresh_job],
+    jobs=[refresh_job, lda_backfill],
     schedules=[daily_refresh],
     resources=build_resources(load_settings()),
     loggers={"progress": progress_logger},

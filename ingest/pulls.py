@@ -30,9 +30,15 @@ class Pull:
     pages: Iterator[FetchedPage]
 
 
-def pull_lda(transport: Transport, settings: Settings, years: tuple[int, int]) -> Pull:
+def pull_lda(
+    transport: Transport,
+    settings: Settings,
+    years: tuple[int, int],
+    periods: list[tuple[int, str]] | None = None,
+) -> Pull:
+    """Every filing of every filing period of ``years`` (or of the ``periods`` given)."""
     client = lda.LdaClient(transport, settings.lda_api_url)
-    periods = lda.filing_periods(years)
+    periods = lda.filing_periods(years) if periods is None else periods
 
     def pages() -> Iterator[FetchedPage]:
         for filing_year, filing_period in periods:
@@ -44,6 +50,7 @@ def pull_lda(transport: Transport, settings: Settings, years: tuple[int, int]) -
             "mode": "periods",
             "years": list(years),
             "periods": len(periods),
+            "filing_periods": [f"{year} {period}" for year, period in periods],
             "base_url": settings.lda_api_url,
         },
         pages(),
