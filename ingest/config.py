@@ -37,6 +37,7 @@ class Settings:
     watchlist: Path
     years: tuple[int, int]
     sample_dir: Path = SAMPLE_DIR
+    lda_requests_per_minute: int | None = None  # None: the published limit (15, or 120 with a key)
     lda_api_key: str | None = field(default=None, repr=False)
 
     @property
@@ -58,6 +59,14 @@ def _years(raw: str | None) -> tuple[int, int]:
     if start > end or start < 1999:
         raise ConfigError(f"INFLUENCE_YEARS {raw!r} is not a valid range of filing years")
     return (start, end)
+
+
+def _per_minute(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"LDA_REQUESTS_PER_MINUTE must be a positive whole number, got {raw!r}")
+    return int(raw)
 
 
 def _url(value: str) -> str:
@@ -82,5 +91,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         watchlist=Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST),
         years=_years(env.get("INFLUENCE_YEARS")),
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
+        lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
         lda_api_key=env.get("LDA_API_KEY") or None,
     )

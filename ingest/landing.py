@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from ingest.transport import FetchedPage
 
@@ -49,8 +50,14 @@ LDA_FILINGS = RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid")
 USASPENDING_AWARDS = RawTable(
     "usaspending", "usaspending_awards", "generated_internal_id", "generated_internal_id"
 )
+LDA_CONTRIBUTIONS = RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid")
 GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
-RAW_TABLES: tuple[RawTable, ...] = (LDA_FILINGS, USASPENDING_AWARDS, GDELT_ARTICLES)
+RAW_TABLES: tuple[RawTable, ...] = (
+    LDA_FILINGS,
+    LDA_CONTRIBUTIONS,
+    USASPENDING_AWARDS,
+    GDELT_ARTICLES,
+)
 
 BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
 
@@ -250,7 +257,21 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
     counts.quarantined += len(bad)
     _quarantine_rows(con, load, bad)
     if rows:
-        con.executemany(f"insert into {BATCH_TABLE} values (?, ?, ?, ?, ?)", rows)
+        # One bulk insert from a DataFrame: row-by-row executemany was most of a load's time
+        # (tests/benchmarks/bench_lda_load.py).
+        frame = pd.DataFrame(
+            rows, columns=["record_key", "record", "record_hash", "page", "position"]
+        )
+        con.register("landing_rows", frame)
+        try:
+            con.execute(
+                f"""
+                insert into {BATCH_TABLE}
+                select record_key, record::json, record_hash, page, position from landing_rows
+                """
+            )
+        finally:
+            con.unregister("landing_rows")
 
 
 def quarantine_batch(con: duckdb.DuckDBPyConnection, load: Load, reason: str) -> None:

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from expectations.suite import SuiteSpec
-from expectations.suites import gdelt_articles, lda_filings, usaspending_awards
+from expectations.suites import (
+    gdelt_articles,
+    lda_contributions,
+    lda_filings,
+    usaspending_awards,
+)
 
 SUITES: dict[str, SuiteSpec] = {
     suite.raw_table: suite
-    for suite in (lda_filings.SUITE, usaspending_awards.SUITE, gdelt_articles.SUITE)
+    for suite in (
+        lda_filings.SUITE,
+        lda_contributions.SUITE,
+        usaspending_awards.SUITE,
+        gdelt_articles.SUITE,
+    )
 }

@@ -169,7 +169,7 @@ def test_the_default_limiter_spaces_requests_per_source(echo: LocalApiServer) ->
     transport.send(get(echo, "lda"))
     assert len(sleep.calls) == 2
     assert 4.0 < sleep.calls[0] <= 5.0  # GDELT: one request per 5 s
-    assert 3.0 < sleep.calls[1] <= 4.0  # LDA without a key: 15 per minute
+    assert 3.0 < sleep.calls[1] <= 4.04  # LDA without a key: 15 per minute, 1% margin
     transport.close()
 
 
