@@ -1,4 +1,5 @@
-"""Senate LDA API client: every filing of a filing period (``GET /filings/``).
+"""Senate LDA API client: every filing of a filing period (``GET /filings/``) and every LD-203
+contribution report of a half year (``GET /contributions/``).
 
 The LDA is pulled whole per filing period (every registrant, every client). Paging follows DRF's
 ``next`` links, which are absolute URLs on whatever host answered (after a redirect: the new host).
@@ -33,6 +34,14 @@ MAX_PLAUSIBLE_PERIOD_COUNT = 200_000
 # posting-date filter was ignored.
 MAX_PLAUSIBLE_INCREMENT_COUNT = 500_000
 
+# LD-203 contribution reports: registrants and each of their lobbyists file one per half year,
+# since the mid-year 2008 report (HLOGA).
+CONTRIBUTION_PERIODS: tuple[str, ...] = ("mid_year", "year_end")
+FIRST_CONTRIBUTION_YEAR = 2008
+# Tens of thousands of LD-203 reports are posted per half year; a count far above that means the
+# year/period filter was ignored and the whole database is being paged.
+MAX_PLAUSIBLE_CONTRIBUTION_COUNT = 200_000
+
 
 def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
     """Every (filing_year, filing_period) of the inclusive year range, in order.
@@ -47,6 +56,21 @@ def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
         periods = PERIODS if year >= FIRST_QUARTERLY_YEAR else HALF_YEAR_PERIODS
         out.extend((year, period) for period in periods)
     return out
+
+
+def contribution_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
+    """Every (filing_year, filing_period) of LD-203 reports in the inclusive year range, in order.
+
+    Years before 2008 have no LD-203 reports and are left out.
+    """
+    first, last = years
+    if first > last:
+        raise ValueError(f"filing years {years} are not in order")
+    return [
+        (year, period)
+        for year in range(max(first, FIRST_CONTRIBUTION_YEAR), last + 1)
+        for period in CONTRIBUTION_PERIODS
+    ]
 
 
 def _posted_date(filing: dict[str, Any]) -> dt.date | None:
@@ -66,7 +90,9 @@ def parse_filings_page(
     filing_period: str | None = None,
     posted_after: dt.date | None = None,
 ) -> tuple[int, str | None, list[dict[str, Any]]]:
-    """Validate one DRF page of ``/filings/`` and return ``(count, next, results)``.
+    """Validate one DRF page of ``/filings/`` or ``/contributions/`` (LD-203 reports, which
+    carry the same ``filing_uuid``, ``filing_year``, ``filing_period`` and ``dt_posted``) and
+    return ``(count, next, results)``.
 
     Raises ``MalformedPageError`` naming the page and what is wrong, including a filing whose
     ``filing_year`` / ``filing_period`` / posting date contradicts the filter that was asked for.
@@ -118,7 +144,8 @@ def parse_filings_page(
 
 
 class LdaClient:
-    """Pages through ``/filings/`` one filing period at a time."""
+    """Pages through ``/filings/`` one filing period at a time, and through ``/contributions/``
+    one half year at a time."""
 
     def __init__(self, transport: Transport, base_url: str, page_size: int = MAX_PAGE_SIZE) -> None:
         if page_size < 1:
@@ -179,6 +206,39 @@ class LdaClient:
             self.posted_after_request(posted_after),
             posted_after=posted_after,
             max_count=MAX_PLAUSIBLE_INCREMENT_COUNT,
+        )
+
+    def contributions_request(self, filing_year: int, filing_period: str) -> Request:
+        """The first page's request for the LD-203 reports of one half year."""
+        return Request(
+            SOURCE,
+            "GET",
+            self.base_url + "contributions/",
+            params={
+                "filing_year": str(filing_year),
+                "filing_period": filing_period,
+                "page_size": str(self.page_size),
+                "ordering": "dt_posted",
+            },
+        )
+
+    def iter_contributions(self, filing_year: int, filing_period: str) -> Iterator[FetchedPage]:
+        """Yield every page of LD-203 reports of ``filing_year`` / ``filing_period``
+        (``mid_year`` or ``year_end``), organisations' and lobbyists' alike, amendments included.
+
+        The same paging and guards as ``iter_filings``: a report of another year or period than
+        asked means the API ignored the filter.
+        """
+        if filing_period not in CONTRIBUTION_PERIODS:
+            raise ValueError(
+                f"unknown LD-203 filing_period {filing_period!r} "
+                f"(one of {', '.join(CONTRIBUTION_PERIODS)})"
+            )
+        yield from self._pages(
+            self.contributions_request(filing_year, filing_period),
+            filing_year=filing_year,
+            filing_period=filing_period,
+            max_count=MAX_PLAUSIBLE_CONTRIBUTION_COUNT,
         )
 
     def _pages(

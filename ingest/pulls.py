@@ -15,7 +15,13 @@ import duckdb
 
 from ingest import gdelt, lda, usaspending
 from ingest.config import Settings
-from ingest.landing import GDELT_ARTICLES, LDA_FILINGS, USASPENDING_AWARDS, RawTable
+from ingest.landing import (
+    GDELT_ARTICLES,
+    LDA_CONTRIBUTIONS,
+    LDA_FILINGS,
+    USASPENDING_AWARDS,
+    RawTable,
+)
 from ingest.transport import FetchedPage, Transport
 from ingest.watchlist import Watchlist
 
@@ -50,6 +56,29 @@ def pull_lda(
             "mode": "periods",
             "years": list(years),
             "periods": len(periods),
+            "filing_periods": [f"{year} {period}" for year, period in periods],
+            "base_url": settings.lda_api_url,
+        },
+        pages(),
+    )
+
+
+def pull_lda_contributions(
+    transport: Transport, settings: Settings, years: tuple[int, int]
+) -> Pull:
+    """Every LD-203 contribution report of the years' two periods (mid-year, year-end)."""
+    client = lda.LdaClient(transport, settings.lda_api_url)
+    periods = lda.contribution_periods(years)
+
+    def pages() -> Iterator[FetchedPage]:
+        for filing_year, filing_period in periods:
+            yield from client.iter_contributions(filing_year, filing_period)
+
+    return Pull(
+        LDA_CONTRIBUTIONS,
+        {
+            "mode": "periods",
+            "years": list(years),
             "filing_periods": [f"{year} {period}" for year, period in periods],
             "base_url": settings.lda_api_url,
         },

@@ -7,10 +7,13 @@ errors and response shapes, as documented. The local test server
 
 Simplifications, so nobody mistakes them for the APIs' full behaviour:
 
-- LDA: filters ``filing_year``, ``filing_period``, ``filing_type``, ``filing_uuid``,
+- LDA: ``/filings/`` filters ``filing_year``, ``filing_period``, ``filing_type``, ``filing_uuid``,
   ``registrant_id``, ``client_id``, ``registrant_name``/``client_name`` (case-insensitive
-  substring) and ``filing_dt_posted_after``/``_before``; other parameters are ignored, as the real
-  API ignores unknown ones. The wording of the "page>1 needs a filter" 400 is the fake's own.
+  substring) and ``filing_dt_posted_after``/``_before``; ``/contributions/`` (LD-203) filters
+  ``filing_year``, ``filing_period`` (``mid_year``/``year_end`` only), ``filing_type``,
+  ``filing_uuid``, ``registrant_id``, ``registrant_name`` and ``lobbyist_id``. Other parameters
+  are ignored, as the real API ignores unknown ones. The wording of the "page>1 needs a filter"
+  400 is the fake's own.
 - USAspending: ``time_period`` matches an award's ``Base Obligation Date`` (the real API matches
   the action dates of the award's transactions); ``recipient_search_text`` is a case-insensitive
   phrase-prefix at a word start of the recipient or parent recipient name (or an exact UEI);
@@ -85,6 +88,18 @@ LDA_FILTERS = (
 )
 
 
+CONTRIBUTION_PERIODS = ("mid_year", "year_end")
+CONTRIBUTION_FILTERS = (
+    "filing_year",
+    "filing_period",
+    "filing_type",
+    "filing_uuid",
+    "registrant_id",
+    "registrant_name",
+    "lobbyist_id",
+)
+
+
 def _lda_posted(filing: dict[str, Any]) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(str(filing.get("dt_posted")))
@@ -92,11 +107,36 @@ def _lda_posted(filing: dict[str, Any]) -> dt.datetime:
         return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-class FakeLdaApi:
-    """``GET <base_url>filings/`` (and ``filings/<uuid>/``) with DRF page-number paging."""
+def _period_error(period: str) -> Reply:
+    return json_reply(
+        400,
+        {
+            "filing_period": [
+                f"Select a valid choice. {period} is not one of the available choices."
+            ]
+        },
+    )
 
-    def __init__(self, filings: Sequence[dict[str, Any]], base_url: str) -> None:
+
+def _ordered(rows: Sequence[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
+    ordering = query.get("ordering")
+    if ordering in ("dt_posted", "-dt_posted"):
+        return sorted(rows, key=_lda_posted, reverse=ordering.startswith("-"))
+    return list(rows)
+
+
+class FakeLdaApi:
+    """``GET <base_url>filings/`` (and ``filings/<uuid>/``) and ``GET <base_url>contributions/``
+    (and ``contributions/<uuid>/``, LD-203 reports) with DRF page-number paging."""
+
+    def __init__(
+        self,
+        filings: Sequence[dict[str, Any]],
+        base_url: str,
+        contributions: Sequence[dict[str, Any]] | None = None,
+    ) -> None:
         self.filings = list(filings)
+        self.contributions = list(contributions or [])
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.base_path = urlsplit(self.base_url).path
 
@@ -104,17 +144,21 @@ class FakeLdaApi:
         if not path.startswith(self.base_path):
             return json_reply(404, {"detail": "Not found."})
         rest = path[len(self.base_path) :]
-        if rest not in ("filings/",) and not re.fullmatch(r"filings/[^/]+/", rest):
+        if rest not in ("filings/", "contributions/") and not re.fullmatch(
+            r"(filings|contributions)/[^/]+/", rest
+        ):
             return json_reply(404, {"detail": "Not found."})
         if method.upper() != "GET":
             return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
-        if rest == "filings/":
+        if rest in ("filings/", "contributions/"):
             return self._list(path, query)
-        uuid = rest.split("/")[1]
-        for filing in self.filings:
-            if filing.get("filing_uuid") == uuid:
-                return json_reply(200, filing)
-        return json_reply(404, {"detail": "No Filing matches the given query."})
+        endpoint, uuid = rest.split("/")[:2]
+        records = self.filings if endpoint == "filings" else self.contributions
+        for record in records:
+            if record.get("filing_uuid") == uuid:
+                return json_reply(200, record)
+        kind = "Filing" if endpoint == "filings" else "ContributionReport"
+        return json_reply(404, {"detail": f"No {kind} matches the given query."})
 
     def _matches(self, query: dict[str, str]) -> list[dict[str, Any]] | Reply:
         rows = self.filings
@@ -127,14 +171,7 @@ class FakeLdaApi:
         period = query.get("filing_period")
         if period:
             if period not in LDA_PERIODS:
-                return json_reply(
-                    400,
-                    {
-                        "filing_period": [
-                            f"Select a valid choice. {period} is not one of the available choices."
-                        ]
-                    },
-                )
+                return _period_error(period)
             rows = [f for f in rows if f.get("filing_period") == period]
         for key in ("filing_type", "filing_uuid"):
             if query.get(key):
@@ -163,10 +200,39 @@ class FakeLdaApi:
                     for f in rows
                     if (_lda_posted(f).date() >= day if after else _lda_posted(f).date() <= day)
                 ]
-        ordering = query.get("ordering")
-        if ordering in ("dt_posted", "-dt_posted"):
-            rows = sorted(rows, key=_lda_posted, reverse=ordering.startswith("-"))
-        return list(rows)
+        return _ordered(rows, query)
+
+    def _contribution_matches(self, query: dict[str, str]) -> list[dict[str, Any]] | Reply:
+        """The LD-203 reports a ``/contributions/`` query selects, in the asked order."""
+        rows = self.contributions
+        year = query.get("filing_year")
+        if year:
+            wanted = _int(year)
+            if wanted is None:
+                return json_reply(400, {"filing_year": ["Enter a number."]})
+            rows = [r for r in rows if r.get("filing_year") == wanted]
+        period = query.get("filing_period")
+        if period:
+            if period not in CONTRIBUTION_PERIODS:
+                return _period_error(period)
+            rows = [r for r in rows if r.get("filing_period") == period]
+        for key in ("filing_type", "filing_uuid"):
+            if query.get(key):
+                rows = [r for r in rows if r.get(key) == query[key]]
+        for key, entity in (("registrant_id", "registrant"), ("lobbyist_id", "lobbyist")):
+            if query.get(key):
+                wanted = _int(query[key])
+                if wanted is None:
+                    return json_reply(400, {key: ["Enter a number."]})
+                rows = [r for r in rows if (r.get(entity) or {}).get("id") == wanted]
+        if query.get("registrant_name"):
+            needle = query["registrant_name"].lower()
+            rows = [
+                r
+                for r in rows
+                if needle in str((r.get("registrant") or {}).get("name", "")).lower()
+            ]
+        return _ordered(rows, query)
 
     def _link(self, path: str, query: dict[str, str], page: int) -> str:
         # DRF's replace_query_param / remove_query_param: parameters sorted, page replaced.
@@ -182,7 +248,9 @@ class FakeLdaApi:
         page = _int(raw_page)
         if page is None or page < 1:
             return json_reply(404, {"detail": "Invalid page."})
-        if page > 1 and not any(query.get(k) for k in LDA_FILTERS):
+        contributions = path[len(self.base_path) :] == "contributions/"
+        filters = CONTRIBUTION_FILTERS if contributions else LDA_FILTERS
+        if page > 1 and not any(query.get(k) for k in filters):
             return json_reply(
                 400,
                 {
@@ -190,7 +258,7 @@ class FakeLdaApi:
                     "such as filing_year or filing_period."
                 },
             )
-        matched = self._matches(query)
+        matched = self._contribution_matches(query) if contributions else self._matches(query)
         if isinstance(matched, tuple):
             return matched
         size = _int(query.get("page_size"))

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
-from ingest.pulls import pull_gdelt, pull_lda, pull_usaspending
+from ingest.pulls import pull_gdelt, pull_lda, pull_lda_contributions, pull_usaspending
 from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
 from ingest.sample.replay import MANIFEST
 from ingest.sample.universe import build_universe
@@ -63,20 +63,23 @@ def generate(out_dir: Path) -> dict[str, object]:
     universe = build_universe()
     transport = RecordingTransport(
         {
-            "lda": FakeLdaApi(universe.lda_filings, settings.lda_api_url),
+            "lda": FakeLdaApi(
+                universe.lda_filings, settings.lda_api_url, contributions=universe.lda_contributions
+            ),
             "usaspending": FakeUsaspendingApi(universe.awards),
             "gdelt": FakeGdeltApi(universe.articles),
         }
     )
     pulls = [
         pull_lda(transport, settings, SAMPLE_YEARS),
+        pull_lda_contributions(transport, settings, SAMPLE_YEARS),
         pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
         pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
     ]
     counts: dict[str, dict[str, int]] = {}
     for pull in pulls:
         pages = list(pull.pages)
-        counts[pull.table.source] = {
+        counts[pull.table.name] = {
             "pages": len(pages),
             "records": sum(len(p.records) for p in pages),
             "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
@@ -102,6 +105,7 @@ def generate(out_dir: Path) -> dict[str, object]:
         "watchlist": "ingest/watchlist.yaml",
         "universe": {
             "lda_filings": len(universe.lda_filings),
+            "lda_contributions": len(universe.lda_contributions),
             "awards": len(universe.awards),
             "articles": len(universe.articles),
         },

@@ -7,7 +7,7 @@ APIs into ``data/``, which ``replay.SampleTransport`` serves back offline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -31,3 +31,5 @@ class Universe:
     lda_filings: list[dict[str, Any]]  # LDA /filings/ objects, exact API shape
     awards: list[AwardFact]
     articles: list[dict[str, Any]]  # GDELT DOC ArtList article objects, exact API shape
+    # LDA /contributions/ objects (LD-203 reports), exact API shape
+    lda_contributions: list[dict[str, Any]] = field(default_factory=list)

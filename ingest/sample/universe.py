@@ -5,8 +5,10 @@ coverage of Amazon pitching Rekognition to ICE, no ICE contract with Amazon in 2
 synthetic background of other companies, lobbying firms, contractors and articles. Every record
 is in the real API's JSON shape; the fake APIs (``fake_api``) serve them.
 
-The parts live in ``universe_lda`` (Senate LDA filings), ``universe_awards`` (USAspending
-contract awards) and ``universe_news`` (GDELT articles). This module holds the shared helpers.
+The parts live in ``universe_lda`` (Senate LDA filings), ``universe_contributions`` (Senate LDA
+LD-203 contribution reports, filed by the same registrants and lobbyists), ``universe_awards``
+(USAspending contract awards) and ``universe_news`` (GDELT articles). This module holds the
+shared helpers.
 
 Determinism: every random choice comes from a ``random.Random`` seeded with a fixed string
 (string seeds are hashed with SHA-512, independent of ``PYTHONHASHSEED``); no wall clock, no
@@ -91,11 +93,14 @@ def round_to(amount: float, step: int = 10_000) -> int:
 def build_universe() -> Universe:
     """The whole universe, identical on every call and in every process."""
     from ingest.sample.universe_awards import build_awards
+    from ingest.sample.universe_contributions import build_contributions
     from ingest.sample.universe_lda import build_filings
     from ingest.sample.universe_news import build_articles
 
+    filings = build_filings()
     return Universe(
-        lda_filings=build_filings(),
+        lda_filings=filings,
         awards=build_awards(),
         articles=build_articles(),
+        lda_contributions=build_contributions(filings),
     )

@@ -18,7 +18,19 @@ from ingest.config import SAMPLE_DIR
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ASSETS = {asset.key.path[-1]: asset for asset in RAW_ASSETS}
-SOURCES = {"lda_filings": "lda", "usaspending_awards": "usaspending", "gdelt_articles": "gdelt"}
+SOURCES = {
+    "lda_filings": "lda",
+    "lda_contributions": "lda",
+    "usaspending_awards": "usaspending",
+    "gdelt_articles": "gdelt",
+}
+# The endpoint each table is pulled from: its pages in the source's recordings.
+ENDPOINTS = {
+    "lda_filings": "/filings/",
+    "lda_contributions": "/contributions/",
+    "usaspending_awards": "/spending_by_award/",
+    "gdelt_articles": "/doc/doc",
+}
 
 
 @pytest.fixture
@@ -57,8 +69,9 @@ def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
 
     source = SOURCES[name]
     index = json.loads((sample_copy / source / "index.json").read_text())
-    # Break the last page recorded for this source (a page after others parsed fine).
-    key, page_file = sorted(index.items(), key=lambda item: item[1])[-1]
+    # Break the last page recorded for this table (a page after others parsed fine).
+    own = [item for item in index.items() if ENDPOINTS[name] in item[0].split(" ")[1]]
+    key, page_file = sorted(own, key=lambda item: item[1])[-1]
     (sample_copy / source / page_file).write_bytes(b"<html><body>502 Bad Gateway</body></html>")
 
     second = materialize(name, warehouse)

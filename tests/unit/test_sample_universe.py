@@ -263,3 +263,185 @@ def test_articles_are_findable_and_carry_the_case_coverage(universe: Universe) -
     titles = [a["title"] for a in universe.articles]
     assert any(re.search(r"\bIce\b", t) and "Homeland Security" in t for t in titles)
     assert any(re.search(r"Amazon (rainforest|River|basin)", t) for t in titles)
+
+
+# -- LD-203 contribution reports -----------------------------------------------------------------
+
+CONTRIBUTION_KEYS = (
+    "url filing_uuid filing_type filing_type_display filing_year filing_period "
+    "filing_period_display filing_document_url filing_document_content_type filer_type "
+    "filer_type_display dt_posted contact_name comments address_1 address_2 city state "
+    "state_display zip country country_display registrant lobbyist no_contributions pacs "
+    "contribution_items"
+).split()
+ITEM_KEYS = (
+    "contribution_type contribution_type_display contributor_name payee_name honoree_name "
+    "amount date"
+).split()
+ITEM_TYPES = {
+    "feca": "FECA",
+    "he": "Honorary Expenses",
+    "me": "Meeting Expenses",
+    "ple": "Presidential Library Expenses",
+    "pic": "Presidential Inaugural Committee",
+}
+HALF = {
+    "mid_year": ("MM", "MA", "Mid-Year (Jan 1 - Jun 30)", "01-01", "06-30"),
+    "year_end": ("YY", "YA", "Year-End (July 1 - Dec 31)", "07-01", "12-31"),
+}
+
+
+def _filer(report: dict[str, Any]) -> tuple[int, int | None, int, str]:
+    lobbyist = report["lobbyist"]
+    return (
+        report["registrant"]["id"],
+        None if lobbyist is None else lobbyist["id"],
+        report["filing_year"],
+        report["filing_period"],
+    )
+
+
+def _item_key(report: dict[str, Any], item: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        report["registrant"]["id"],
+        report["filing_year"],
+        report["filing_period"],
+        *(item[k] for k in ITEM_KEYS),
+    )
+
+
+def test_contributions_count_and_unique_keys(universe: Universe) -> None:
+    reports = universe.lda_contributions
+    assert 300 <= len(reports) <= 600
+    uuids = [r["filing_uuid"] for r in reports]
+    assert len(set(uuids)) == len(uuids)
+    assert not set(uuids) & {f["filing_uuid"] for f in universe.lda_filings}
+    assert {(r["filing_year"], r["filing_period"]) for r in reports} == {
+        (y, p) for y in (2017, 2018, 2019) for p in HALF
+    }
+    assert len([r for r in reports if r["filing_type"] in ("MM", "YY")]) == len(
+        {_filer(r) for r in reports}
+    )  # one original per filer and period
+
+
+def test_contributions_have_the_api_shape(universe: Universe) -> None:
+    filing_types = _seed("lda_filing_types.csv")
+    registrants = {f["registrant"]["id"]: f["registrant"] for f in universe.lda_filings}
+    lobbyists = {
+        p["lobbyist"]["id"]: p["lobbyist"]
+        for f in universe.lda_filings
+        for a in f["lobbying_activities"]
+        for p in a["lobbyists"]
+    }
+    for r in universe.lda_contributions:
+        uid = r["filing_uuid"]
+        assert list(r) == CONTRIBUTION_KEYS
+        assert r["url"] == f"https://lda.senate.gov/api/v1/contributions/{uid}/"
+        assert r["filing_document_url"] == (
+            f"https://lda.senate.gov/filings/public/contribution/{uid}/print/"
+        )
+        report_type, amendment_type, display, first, last = HALF[r["filing_period"]]
+        assert r["filing_type"] in (report_type, amendment_type)
+        assert filing_types[r["filing_type"]] == r["filing_type_display"]
+        assert r["filing_period_display"] == display
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000-0[45]:00", r["dt_posted"]), (
+            r["dt_posted"]
+        )
+        end = dt.date.fromisoformat(f"{r['filing_year']}-{last}")
+        posted = _posted(r).date()
+        assert end < posted
+        if r["filing_type"] == report_type:
+            assert posted <= end + dt.timedelta(days=31)
+        # the same registrant and lobbyist objects as the LD-2 filings
+        assert r["registrant"] == registrants[r["registrant"]["id"]]
+        if r["filer_type"] == "organization":
+            assert r["filer_type_display"] == "Registrant" and r["lobbyist"] is None
+            assert r["contact_name"] == r["registrant"]["contact_name"]
+        else:
+            assert r["filer_type"] == "lobbyist" and r["filer_type_display"] == "Lobbyist"
+            assert r["lobbyist"] == lobbyists[r["lobbyist"]["id"]]
+            assert set(r["lobbyist"]) >= {
+                "id", "prefix", "first_name", "nickname", "middle_name", "last_name", "suffix"
+            }  # fmt: skip
+        assert r["no_contributions"] is (r["contribution_items"] == [])
+        assert all(isinstance(p, str) and p for p in r["pacs"])
+        for item in r["contribution_items"]:
+            assert list(item) == ITEM_KEYS
+            assert ITEM_TYPES[item["contribution_type"]] == item["contribution_type_display"]
+            assert re.fullmatch(r"[1-9]\d*\.00", item["amount"])
+            assert f"{r['filing_year']}-{first}" <= item["date"] <= f"{r['filing_year']}-{last}"
+            assert item["contributor_name"] and item["payee_name"] and item["honoree_name"]
+    kinds = {
+        i["contribution_type"] for r in universe.lda_contributions for i in r["contribution_items"]
+    }
+    assert kinds == set(ITEM_TYPES)
+
+
+def test_amazon_contribution_reports(universe: Universe) -> None:
+    amazon = [r for r in universe.lda_contributions if r["registrant"]["id"] == 401103]
+    own = [r for r in amazon if r["filer_type"] == "organization"]
+    assert {(r["filing_year"], r["filing_period"]) for r in own} == {
+        (y, p) for y in (2017, 2018, 2019) for p in HALF
+    }
+    assert all(r["registrant"]["name"] == "AMAZON.COM SERVICES, INC." for r in amazon)
+    assert all(r["pacs"] == ["Amazon.com Services, Inc. PAC"] for r in own)
+    assert all(
+        len(r["contribution_items"]) >= 8
+        and {i["contributor_name"] for i in r["contribution_items"]}
+        == {"AMAZON.COM SERVICES, INC. PAC"}
+        for r in own
+    )
+    staff = {r["lobbyist"]["id"] for r in amazon if r["filer_type"] == "lobbyist"}
+    ld2_staff = {
+        p["lobbyist"]["id"]
+        for f in universe.lda_filings
+        if f["registrant"]["id"] == 401103
+        for a in f["lobbying_activities"]
+        for p in a["lobbyists"]
+    }
+    assert staff == ld2_staff and len(staff) == 10
+    lobbyist_reports = [r for r in amazon if r["filer_type"] == "lobbyist"]
+    assert any(r["no_contributions"] for r in lobbyist_reports)
+    assert any(not r["no_contributions"] for r in lobbyist_reports)
+    assert {r["filing_type"] for r in amazon} == {"MM", "YY", "MA", "YA"}
+
+
+def test_contributions_reported_by_both_filer_types(universe: Universe) -> None:
+    originals = [r for r in universe.lda_contributions if r["filing_type"] in ("MM", "YY")]
+    by_org = {
+        _item_key(r, i) for r in originals if r["filer_type"] == "organization"
+        for i in r["contribution_items"]
+    }  # fmt: skip
+    by_lobbyist = {
+        _item_key(r, i) for r in originals if r["filer_type"] == "lobbyist"
+        for i in r["contribution_items"]
+    }  # fmt: skip
+    both = by_org & by_lobbyist
+    assert len(both) >= 50
+    assert {k[0] for k in both} >= {401103}
+    assert len({k[0] for k in both}) >= 3
+    contributor = 3 + ITEM_KEYS.index("contributor_name")
+    assert all(k[contributor].endswith(("PAC", "POLITICAL ACTION COMMITTEE")) for k in both)
+    # and lobbyists also give on their own: "LAST, FIRST" contributors only lobbyists report
+    personal = {k for k in by_lobbyist - by_org if "PAC" not in k[contributor]}
+    assert len(personal) >= 100
+
+
+def test_contribution_amendments_supersede_an_earlier_report(universe: Universe) -> None:
+    by_filer: dict[tuple[int, int | None, int, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in universe.lda_contributions:
+        by_filer[_filer(r)].append(r)
+    amendments = [r for r in universe.lda_contributions if r["filing_type"] in ("MA", "YA")]
+    assert len(amendments) >= 8
+    assert {r["filer_type"] for r in amendments} == {"organization", "lobbyist"}
+    assert {r["filing_type"] for r in amendments} == {"MA", "YA"}
+    for amendment in amendments:
+        (original,) = [r for r in by_filer[_filer(amendment)] if r["filing_type"] in ("MM", "YY")]
+        assert _posted(original) < _posted(amendment)
+        assert original["contribution_items"] != amendment["contribution_items"]
+        assert amendment["comments"]
+    amazon = [r for r in amendments if r["registrant"]["id"] == 401103]
+    assert {(r["filer_type"], r["filing_type"]) for r in amazon} == {
+        ("organization", "YA"),
+        ("lobbyist", "MA"),
+    }

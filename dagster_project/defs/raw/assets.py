@@ -6,8 +6,14 @@ import duckdb
 
 from dagster_project.defs.raw.factory import build_raw_asset
 from dagster_project.defs.resources import SourcesResource
-from ingest.landing import GDELT_ARTICLES, LDA_FILINGS, USASPENDING_AWARDS
-from ingest.pulls import Pull, plan_lda_pull, pull_gdelt, pull_usaspending
+from ingest.landing import GDELT_ARTICLES, LDA_CONTRIBUTIONS, LDA_FILINGS, USASPENDING_AWARDS
+from ingest.pulls import (
+    Pull,
+    plan_lda_pull,
+    pull_gdelt,
+    pull_lda_contributions,
+    pull_usaspending,
+)
 
 
 def _lda(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
@@ -19,6 +25,10 @@ def _lda(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
         mode=sources.lda_mode,
         repull_days=sources.lda_repull_days,
     )
+
+
+def _lda_contributions(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_lda_contributions(sources.transport(), sources.settings(), sources.year_range())
 
 
 def _usaspending(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
@@ -43,6 +53,15 @@ lda_filings = build_raw_asset(
     "sources.lda_repull_days). API: https://lda.gov/api/redoc/v1/",
 )
 
+lda_contributions = build_raw_asset(
+    LDA_CONTRIBUTIONS,
+    _lda_contributions,
+    "Senate LDA LD-203 reports of political contributions (FECA, honorary, meeting, presidential "
+    "library and inaugural expenses) by registrants and their lobbyists, one row per "
+    "filing_uuid, the API's JSON kept as fetched. Pulled per filing year and half-year period "
+    "from GET /contributions/. API: https://lda.gov/api/redoc/v1/",
+)
+
 usaspending_awards = build_raw_asset(
     USASPENDING_AWARDS,
     _usaspending,
@@ -59,4 +78,4 @@ gdelt_articles = build_raw_asset(
     "https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
 )
 
-RAW_ASSETS = [lda_filings, usaspending_awards, gdelt_articles]
+RAW_ASSETS = [lda_filings, lda_contributions, usaspending_awards, gdelt_articles]
