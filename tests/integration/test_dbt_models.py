@@ -221,3 +221,142 @@ def test_october_2018_news_mentions_amazon_and_ice(con: duckdb.DuckDBPyConnectio
     ).fetchall()
     assert rows
     assert all(domain for _, domain, _ in rows)
+
+
+# Everything in a filing reaches staging: each nested list of the API's filing object is unpacked
+# whole (the sample lists few or no foreign entities, affiliated organizations or convictions, so
+# the counts are compared with the raw JSON rather than asserted to be positive).
+def test_every_nested_list_of_a_filing_reaches_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for field, model in (
+        ("foreign_entities", "stg_lda__foreign_entities"),
+        ("affiliated_organizations", "stg_lda__affiliated_organizations"),
+        ("conviction_disclosures", "stg_lda__conviction_disclosures"),
+    ):
+        raw = con.execute(
+            f"select coalesce(sum(json_array_length(record, '$.{field}')), 0) from raw.lda_filings"
+        ).fetchone()
+        staged = con.execute(f"select count(*) from staging.{model}").fetchone()
+        assert staged == raw, (model, staged, raw)
+
+
+def test_registrants_and_clients_one_row_each_from_their_latest_filing(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    for entity, model in (("registrant", "stg_lda__registrants"), ("client", "stg_lda__clients")):
+        raw_ids = con.execute(
+            f"select count(distinct record ->> '$.{entity}.id') from raw.lda_filings"
+        ).fetchone()
+        rows = con.execute(f"select count(*) from staging.{model}").fetchone()
+        assert rows == raw_ids, (model, rows, raw_ids)
+    # the name kept is the one on the latest filing (ties to the greatest uuid)
+    stale = con.execute(
+        """
+        with latest as (
+            select client_id, arg_max(client_name, (posted_at, filing_uuid)) as client_name
+            from staging.stg_lda__filings
+            group by client_id
+        )
+        select count(*) from latest
+        join staging.stg_lda__clients using (client_id)
+        where latest.client_name is distinct from stg_lda__clients.client_name
+        """
+    ).fetchone()
+    assert stale == (0,)
+
+
+def test_lobbying_dimensions_cover_the_reports_and_resolve_amazon(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    orphans = con.execute(
+        """
+        select count(*) from marts.fct_lobbying_reports as reports
+        left join marts.dim_lobbying_client as clients using (client_id)
+        left join marts.dim_lobbying_registrant as registrants
+            on reports.registrant_id = registrants.registrant_id
+        where clients.client_id is null or registrants.registrant_id is null
+        """
+    ).fetchone()
+    assert orphans == (0,)
+    # Amazon files for itself: its registrant is a company, and every client record named like it
+    # resolves to it; the outside firms representing it are no company.
+    amazon_registrants = con.execute(
+        """
+        select distinct registrants.company_id, registrants.is_self_filer
+        from marts.fct_lobbying_reports as reports
+        join marts.dim_lobbying_registrant as registrants using (registrant_id)
+        where reports.company_id = 'amazon'
+        """
+    ).fetchall()
+    assert ("amazon", True) in amazon_registrants
+    assert {(company, self_filer) for company, self_filer in amazon_registrants} <= {
+        ("amazon", True),
+        (None, False),
+    }
+
+
+def test_report_versions_chain_up_to_the_current_report(con: duckdb.DuckDBPyConnection) -> None:
+    versions = con.execute("select count(*) from marts.fct_lobbying_report_versions").fetchone()
+    reports_filings = con.execute(
+        "select count(*) from staging.stg_lda__filings where not is_registration"
+    ).fetchone()
+    assert versions == reports_filings
+    broken = con.execute(
+        """
+        with chained as (
+            select
+                *,
+                lead(valid_from) over (partition by report_id order by version_number)
+                    as next_valid_from
+            from marts.fct_lobbying_report_versions
+        )
+        select count(*) from chained
+        where valid_to is distinct from next_valid_from
+            or is_current <> (version_number = versions_count)
+            or (is_current and valid_to is not null)
+        """
+    ).fetchone()
+    assert broken == (0,)
+    mismatched = con.execute(
+        """
+        select count(*) from marts.fct_lobbying_reports as reports
+        full join (
+            select * from marts.fct_lobbying_report_versions where is_current
+        ) as current_versions using (filing_uuid)
+        where reports.filing_uuid is null or current_versions.filing_uuid is null
+            or reports.report_id <> current_versions.report_id
+        """
+    ).fetchone()
+    assert mismatched == (0,)
+    # the sample has amended reports: some report has more than one version
+    amended = con.execute(
+        "select count(*) from marts.fct_lobbying_report_versions where version_number > 1"
+    ).fetchone()
+    assert amended is not None and amended[0] > 0
+
+
+def test_registrations_are_every_rr_and_ra(con: duckdb.DuckDBPyConnection) -> None:
+    raw = con.execute(
+        "select count(*) from raw.lda_filings where record ->> '$.filing_type' in ('RR', 'RA')"
+    ).fetchone()
+    mart = con.execute("select count(*) from marts.fct_lobbying_registrations").fetchone()
+    assert mart == raw
+    amendments = con.execute(
+        """
+        select count(*) from marts.fct_lobbying_registrations
+        where is_amendment <> (filing_type = 'RA')
+        """
+    ).fetchone()
+    assert amendments == (0,)
+
+
+def test_government_entities_flag_lists_made_per_filing(con: duckdb.DuckDBPyConnection) -> None:
+    wrong = con.execute(
+        """
+        select count(*)
+        from staging.stg_lda__activity_government_entities as entities
+        join staging.stg_lda__filings as filings using (filing_uuid)
+        where entities.is_listed_per_filing
+            is distinct from (filings.posted_at < timestamptz '2021-02-14 00:00:00-05:00')
+        """
+    ).fetchone()
+    assert wrong == (0,)

@@ -1,5 +1,8 @@
 -- One row per government entity named by a lobbying activity of an LDA filing.
--- (Filings posted before 2021-02-14 repeat the filing's whole list on every activity.)
+-- Filings posted before 2021-02-14 repeat the filing's whole list on every activity: the LDA's
+-- legacy system collected government entities per filing, not per issue (the API's "Limitations /
+-- Caveats"). is_listed_per_filing says which rows are such a copy, so that "the activity named the
+-- entity" is read as "the filing named it" there.
 
 with
 
@@ -13,6 +16,7 @@ activities as (
 
     select
         source.filing_uuid,
+        cast(source.record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
         cast(activity.key as integer) as activity_index,
         activity.value as activity
     from source,
@@ -24,6 +28,7 @@ entities as (
 
     select
         activities.filing_uuid,
+        activities.posted_at,
         activities.activity_index,
         cast(entity.key as integer) as entity_index,
         entity.value as entity
@@ -46,7 +51,12 @@ renamed as (
         cast(entity ->> '$.id' as integer) as government_entity_id,
 
         ----------  strings
-        {{ json_text('$.name', 'entity') }} as government_entity_name
+        {{ json_text('$.name', 'entity') }} as government_entity_name,
+
+        ----------  booleans
+        -- posted before 2021-02-14, Eastern time (the API's dt_posted carries an Eastern offset);
+        -- null when the filing has no posting time
+        posted_at < timestamptz '2021-02-14 00:00:00-05:00' as is_listed_per_filing
 
     from entities
 

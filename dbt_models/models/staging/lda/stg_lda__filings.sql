@@ -34,7 +34,16 @@ renamed as (
         {{ json_text('$.expenses_method_display') }} as expenses_method_display,
         {{ json_text('$.posted_by_name') }} as posted_by_name,
         {{ json_text('$.filing_document_url') }} as filing_document_url,
+        {{ json_text('$.filing_document_content_type') }} as filing_document_content_type,
         {{ json_text('$.url') }} as api_url,
+        -- the registrant's address as this filing gives it (the top-level registrant_* fields)
+        {{ json_text('$.registrant_address_1') }} as registrant_address_1,
+        {{ json_text('$.registrant_address_2') }} as registrant_address_2,
+        {{ json_text('$.registrant_city') }} as registrant_city,
+        {{ json_text('$.registrant_state') }} as registrant_state,
+        {{ json_text('$.registrant_zip') }} as registrant_zip,
+        {{ json_text('$.registrant_country') }} as registrant_country,
+        {{ json_text('$.registrant_ppb_country') }} as registrant_ppb_country,
 
         ----------  numerics
         cast(record ->> '$.filing_year' as integer) as filing_year,
@@ -51,6 +60,10 @@ renamed as (
         ----------  booleans
         coalesce(cast(record ->> '$.client.client_self_select' as boolean), false)
             as is_client_self_select,
+        cast(record ->> '$.client.client_government_entity' as boolean)
+            as is_client_government_entity,
+        cast(record ->> '$.registrant_different_address' as boolean)
+            as is_registrant_different_address,
         -- the filing type code says it: 1A, 1@, RA ... amend; 1T, 1@, MT ... terminate;
         -- a three-letter code ending in Y (Q1Y, 1TY, YYY) is a "no activity" report
         substr(record ->> '$.filing_type', 2, 1) in ('A', '@') as is_amendment,
@@ -64,6 +77,7 @@ renamed as (
         ----------  dates
         cast(record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
         cast(record ->> '$.termination_date' as date) as termination_date,
+        cast({{ json_text('$.client.effective_date') }} as date) as client_effective_date,
 
         ----------  landing
         load_id,
