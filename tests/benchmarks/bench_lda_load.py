@@ -46,7 +46,13 @@ import duckdb
 
 from ingest import landing
 from ingest.config import Settings, load_settings
-from ingest.http import NoRateLimit, build_transport, default_intervals
+from ingest.http import (
+    LDA_REQUESTS_PER_MINUTE_ANONYMOUS,
+    LDA_REQUESTS_PER_MINUTE_WITH_KEY,
+    NoRateLimit,
+    build_transport,
+    default_intervals,
+)
 from ingest.lda import LdaClient
 from ingest.load import run_load
 from ingest.pulls import Pull, pull_lda
@@ -167,6 +173,7 @@ def settings_for(server_url: str, key: str | None, workdir: Path) -> Settings:
 class RateResult:
     label: str
     allowed_per_minute: float
+    interval: float  # the limiter's seconds between request starts
     requests: int
     elapsed: float  # first request sent -> last response received (client clock)
     span: float  # first -> last arrival at the server
@@ -202,12 +209,17 @@ def run_rate(
 ) -> RateResult:
     settings = settings_for(server.url, key, workdir)
     interval = default_intervals(settings.lda_api_key is not None)["lda"]
-    allowed = 60.0 / interval
+    # The API's published limit, not the limiter's (which keeps a margin below it).
+    allowed = float(
+        LDA_REQUESTS_PER_MINUTE_WITH_KEY
+        if settings.lda_api_key is not None
+        else LDA_REQUESTS_PER_MINUTE_ANONYMOUS
+    )
     limit = round(allowed)  # requests allowed per 60-second window
     periods = periods_of_server(timed)
     max_requests = math.ceil(seconds / interval) + 2  # a hard bound besides the time bound
     say(
-        f"[rate/{label}] LiveTransport with its default limiter ({allowed:.0f}/min, one request "
+        f"[rate/{label}] LiveTransport, default limiter ({allowed:.0f}/min allowed, one request "
         f"every {interval:.2f} s), {seconds:.0f} s window, at most {max_requests} requests ..."
     )
     timed.take()
@@ -245,6 +257,7 @@ def run_rate(
     return RateResult(
         label=label,
         allowed_per_minute=allowed,
+        interval=interval,
         requests=len(times),
         elapsed=elapsed,
         span=span,
@@ -283,7 +296,7 @@ def print_rate(r: RateResult) -> None:
     )
     say(
         f"[rate/{r.label}] smallest gap between arrivals: {r.min_gap * 1000:.1f} ms "
-        f"(limiter interval {60000 / r.allowed_per_minute:.0f} ms)"
+        f"(limiter interval {1000 * r.interval:.0f} ms)"
     )
     if r.window_margin is None:
         say(f"[rate/{r.label}] (fewer than {limit + 1} requests: no 60 s window could overflow)")
