@@ -29,6 +29,7 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_models"
 
 RAW_TABLES: dict[str, str] = {
     "lda_filings": "filing_uuid",
+    "lda_contributions": "filing_uuid",
     "usaspending_awards": "generated_internal_id",
     "gdelt_articles": "url",
 }
@@ -39,6 +40,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
     universe = build_universe()
     records: dict[str, list[dict[str, Any]]] = {
         "lda_filings": universe.lda_filings,
+        "lda_contributions": universe.lda_contributions,
         "usaspending_awards": [award.row for award in universe.awards],
         "gdelt_articles": universe.articles,
     }
@@ -360,3 +362,157 @@ def test_government_entities_flag_lists_made_per_filing(con: duckdb.DuckDBPyConn
         """
     ).fetchone()
     assert wrong == (0,)
+
+
+# LD-203 contributions: the current version of each report (registrant x lobbyist or none x year x
+# period, latest dt_posted, ties to the greatest uuid), read straight off the raw JSON here.
+CURRENT_CONTRIBUTION_REPORTS = """
+    with reports as (
+        select
+            filing_uuid,
+            record ->> '$.registrant.id' as registrant_id,
+            record ->> '$.lobbyist.id' as lobbyist_id,
+            record ->> '$.filing_year' as filing_year,
+            record ->> '$.filing_period' as filing_period,
+            cast(record ->> '$.dt_posted' as timestamptz) as posted_at,
+            record
+        from raw.lda_contributions
+    )
+    select arg_max(record, (posted_at, filing_uuid)) as record
+    from reports
+    group by registrant_id, lobbyist_id, filing_year, filing_period
+"""
+
+
+def test_every_current_contribution_item_is_kept_or_counted_as_duplicate(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    raw_items = con.execute(
+        f"""
+        select coalesce(sum(json_array_length(record, '$.contribution_items')), 0)
+        from ({CURRENT_CONTRIBUTION_REPORTS})
+        """
+    ).fetchone()
+    all_items = con.execute(
+        "select sum(json_array_length(record, '$.contribution_items')) from raw.lda_contributions"
+    ).fetchone()
+    kept, removed = con.execute(
+        """
+        select count(*), sum(duplicate_rows_removed)
+        from marts.fct_lobbying_contributions
+        """
+    ).fetchone() or (0, 0)
+    assert raw_items is not None and all_items is not None
+    assert kept > 0 and removed > 0
+    assert kept + removed == raw_items[0], (kept, removed, raw_items)
+    # the sample's amendments supersede reports, whose items are not counted
+    assert raw_items[0] < all_items[0]
+    # every row comes from a current report
+    stale = con.execute(
+        f"""
+        select count(*) from marts.fct_lobbying_contributions
+        where filing_uuid not in (
+            select record ->> '$.filing_uuid' from ({CURRENT_CONTRIBUTION_REPORTS})
+        )
+        """
+    ).fetchone()
+    assert stale == (0,)
+    # contributions_by_period adds up to the fact table
+    totals = con.execute(
+        """
+        select
+            (select sum(items_count) from marts.contributions_by_period),
+            (select count(*) from marts.fct_lobbying_contributions),
+            (select sum(total_amount) from marts.contributions_by_period),
+            (select sum(amount) from marts.fct_lobbying_contributions)
+        """
+    ).fetchone()
+    assert totals is not None
+    assert totals[0] == totals[1] and totals[2] == totals[3], totals
+
+
+def test_contributions_listed_by_organization_and_lobbyist_count_once(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # the sample lists PAC contributions on the registrant's report and on the treasurer's report
+    raw_duplicates = con.execute(
+        f"""
+        with items as (
+            select
+                record ->> '$.registrant.id' as registrant_id,
+                record ->> '$.filing_year' as filing_year,
+                record ->> '$.filing_period' as filing_period,
+                record ->> '$.filer_type' as filer_type,
+                item.value::varchar as item
+            from ({CURRENT_CONTRIBUTION_REPORTS}),
+                json_each(record, '$.contribution_items') as item
+        )
+        select count(*) from (
+            select 1 from items
+            group by registrant_id, filing_year, filing_period, item
+            having count(distinct filer_type) = 2
+        )
+        """
+    ).fetchone()
+    assert raw_duplicates is not None and raw_duplicates[0] > 0
+    merged = con.execute(
+        """
+        select
+            count(*),
+            count(*) filter (where filer_type <> 'lobbyist' or lobbyist_id is null),
+            min(duplicate_rows_removed)
+        from marts.fct_lobbying_contributions
+        where list_contains(reported_by_filer_types, 'lobbyist')
+            and list_contains(reported_by_filer_types, 'organization')
+        """
+    ).fetchone()
+    assert merged is not None
+    # each duplicated item is one row, the lobbyist's
+    assert merged[0] == raw_duplicates[0]
+    assert merged[1] == 0
+    assert merged[2] >= 1
+    # no item is left twice in the mart: no two rows agree on everything but who reported them
+    twice = con.execute(
+        """
+        select count(*) from (
+            select 1 from marts.fct_lobbying_contributions
+            group by registrant_id, filing_year, filing_period, contribution_type,
+                upper(contributor_name), upper(payee_name), honoree_name, amount,
+                contribution_date
+            having count(distinct coalesce(lobbyist_id, -1)) > 1
+        )
+        """
+    ).fetchone()
+    assert twice == (0,)
+    # honorees written "None" are null, and "Last, First" reads as "FIRST LAST"
+    leftovers = con.execute(
+        """
+        select count(*) from marts.fct_lobbying_contributions
+        where honoree_name in ('NONE', '') or honoree_name like '%,%'
+            or honoree_name <> upper(honoree_name)
+        """
+    ).fetchone()
+    assert leftovers == (0,)
+
+
+def test_amazon_registrant_has_2018_contributions(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """
+        select company_id, filer_type, count(*), sum(amount)
+        from marts.fct_lobbying_contributions
+        where registrant_id = 401103 and filing_year = 2018
+        group by all
+        """
+    ).fetchall()
+    assert rows
+    assert {company for company, _, _, _ in rows} == {"amazon"}
+    # the PAC's contributions, some listed by the PAC's treasurers, some by the registrant only
+    assert {filer for _, filer, _, _ in rows} == {"lobbyist", "organization"}
+    assert sum(total for _, _, _, total in rows) > 0
+    by_period = con.execute(
+        """
+        select count(*) from marts.contributions_by_period
+        where registrant_id = 401103 and filing_year = 2018
+        """
+    ).fetchone()
+    assert by_period is not None and by_period[0] > 0
