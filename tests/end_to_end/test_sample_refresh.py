@@ -272,3 +272,49 @@ def test_live_refresh_without_network_fails_fast_suggesting_the_sample(tmp_path:
     assert "influence refresh --sample" in run.output
     assert run.seconds < 30
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_report_versions_show_what_the_record_said_on_a_date(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    columns, rows = run_query(built[0], "report_versions")
+    assert [r[columns.index("expenses")] for r in rows] == [Decimal("3180000"), Decimal("3200000")]
+    assert [r[columns.index("is_current")] for r in rows] == [False, True]
+    # each version is valid until the next one was posted
+    assert rows[0][columns.index("valid_to_utc")] == rows[1][columns.index("valid_from_utc")]
+    columns, rows = run_query(built[0], "as_of")
+    assert [r[columns.index("expenses")] for r in rows] == [Decimal("3180000")]
+
+
+def test_filing_kinds_and_on_behalf_of_clients(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "report_kinds")
+    kinds = {r[columns.index("kind")]: r for r in rows}
+    assert kinds["termination"][columns.index("amount")] > 0  # terminations carry money
+    assert kinds["no activity"][columns.index("amount")] == 0
+    assert kinds["report"][columns.index("under_5000")] > 0
+    columns, rows = run_query(built[0], "on_behalf_of")
+    resolved = {r[columns.index("client_name")]: r[columns.index("company_id")] for r in rows}
+    assert resolved["DUNMORE LEGAL GROUP on behalf of Microsoft Corporation"] == "microsoft"
+
+
+def test_contributions_count_cross_filer_duplicates_once(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    columns, rows = run_query(built[0], "contribution_duplicates")
+    assert [r[columns.index("filing_year")] for r in rows] == [2017, 2018, 2019]
+    assert all(r[columns.index("duplicate_rows_removed")] > 0 for r in rows)
+    with duckdb.connect(str(built[0]), read_only=True) as con:
+        both_filers = con.execute(
+            """
+            select count(*) from (
+                select registrant_id, filing_year, filing_period, contribution_type,
+                       contributor_name, payee_name, honoree_name, amount, contribution_date
+                from marts.fct_lobbying_contributions
+                group by all
+                having count(distinct filer_type) > 1
+            )
+            """
+        ).fetchone()
+    assert both_filers == (0,)  # an item a registrant and its lobbyist both listed is kept once
+    columns, rows = run_query(built[0], "contributions_by_honoree")
+    assert rows and all(r[columns.index("total")] > 0 for r in rows)
