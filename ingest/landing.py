@@ -51,10 +51,12 @@ USASPENDING_AWARDS = RawTable(
     "usaspending", "usaspending_awards", "generated_internal_id", "generated_internal_id"
 )
 LDA_CONTRIBUTIONS = RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid")
+LDA_CONSTANTS = RawTable("lda", "lda_constants", "constant_list", "constant_list")
 GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
 RAW_TABLES: tuple[RawTable, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
+    LDA_CONSTANTS,
     USASPENDING_AWARDS,
     GDELT_ARTICLES,
 )

@@ -143,6 +143,30 @@ def parse_filings_page(
     return count, next_url, results
 
 
+# The constants lists the warehouse keeps (``GET constants/filing/<name>/``) and the field that keys
+# their items. Constants do not count toward the API's rate limit.
+CONSTANT_LISTS: dict[str, str] = {
+    "filingtypes": "value",
+    "lobbyingactivityissues": "value",
+    "governmententities": "id",
+}
+
+
+def parse_constants(data: Any, page: str, name: str) -> list[dict[str, Any]]:
+    """Validate a constants list (a JSON list, or a DRF page of one) and return its items."""
+    key = CONSTANT_LISTS[name]
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if not isinstance(data, list) or not data:
+        raise MalformedPageError(SOURCE, page, f"constants {name}: expected a non-empty list")
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or item.get(key) in (None, "") or not item.get("name"):
+            raise MalformedPageError(
+                SOURCE, page, f"constants {name}: item {i} has no {key!r} and name: {item!r}"
+            )
+    return data
+
+
 class LdaClient:
     """Pages through ``/filings/`` one filing period at a time, and through ``/contributions/``
     one half year at a time."""
@@ -167,6 +191,18 @@ class LdaClient:
                 "ordering": "dt_posted",
             },
         )
+
+    def constants_request(self, name: str) -> Request:
+        return Request(SOURCE, "GET", f"{self.base_url}constants/filing/{name}/")
+
+    def iter_constants(self, name: str) -> Iterator[FetchedPage]:
+        """One constants list as one record: ``{"constant_list": name, "items": [...]}`` with the
+        items exactly as the API sent them."""
+        if name not in CONSTANT_LISTS:
+            raise ValueError(f"unknown constants list {name!r}")
+        request = self.constants_request(name)
+        items = parse_constants(self.transport.send(request).json(), request.label, name)
+        yield FetchedPage(SOURCE, request.label, [{"constant_list": name, "items": items}])
 
     def iter_filings(self, filing_year: int, filing_period: str) -> Iterator[FetchedPage]:
         """Yield every page of filings of ``filing_year`` / ``filing_period``.

@@ -17,6 +17,7 @@ from ingest import gdelt, lda, usaspending
 from ingest.config import Settings
 from ingest.landing import (
     GDELT_ARTICLES,
+    LDA_CONSTANTS,
     LDA_CONTRIBUTIONS,
     LDA_FILINGS,
     USASPENDING_AWARDS,
@@ -82,6 +83,21 @@ def pull_lda_contributions(
             "filing_periods": [f"{year} {period}" for year, period in periods],
             "base_url": settings.lda_api_url,
         },
+        pages(),
+    )
+
+
+def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
+    """The LDA's reference lists (filing types, issue codes, government entities)."""
+    client = lda.LdaClient(transport, settings.lda_api_url)
+
+    def pages() -> Iterator[FetchedPage]:
+        for name in lda.CONSTANT_LISTS:
+            yield from client.iter_constants(name)
+
+    return Pull(
+        LDA_CONSTANTS,
+        {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
         pages(),
     )
 

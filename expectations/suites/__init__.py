@@ -5,6 +5,7 @@ from __future__ import annotations
 from expectations.suite import SuiteSpec
 from expectations.suites import (
     gdelt_articles,
+    lda_constants,
     lda_contributions,
     lda_filings,
     usaspending_awards,
@@ -15,6 +16,7 @@ SUITES: dict[str, SuiteSpec] = {
     for suite in (
         lda_filings.SUITE,
         lda_contributions.SUITE,
+        lda_constants.SUITE,
         usaspending_awards.SUITE,
         gdelt_articles.SUITE,
     )

@@ -134,9 +134,11 @@ class FakeLdaApi:
         filings: Sequence[dict[str, Any]],
         base_url: str,
         contributions: Sequence[dict[str, Any]] | None = None,
+        constants: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.filings = list(filings)
         self.contributions = list(contributions or [])
+        self.constants = dict(constants or {})
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.base_path = urlsplit(self.base_url).path
 
@@ -144,6 +146,12 @@ class FakeLdaApi:
         if not path.startswith(self.base_path):
             return json_reply(404, {"detail": "Not found."})
         rest = path[len(self.base_path) :]
+        constants = re.fullmatch(r"constants/filing/([a-z]+)/", rest)
+        if constants and method.upper() == "GET":
+            items = self.constants.get(constants.group(1))
+            if items is None:
+                return json_reply(404, {"detail": "Not found."})
+            return json_reply(200, items)  # constants are a plain list, not paged
         if rest not in ("filings/", "contributions/") and not re.fullmatch(
             r"(filings|contributions)/[^/]+/", rest
         ):

@@ -25,7 +25,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
-from ingest.pulls import pull_gdelt, pull_lda, pull_lda_contributions, pull_usaspending
+from ingest.pulls import (
+    pull_gdelt,
+    pull_lda,
+    pull_lda_constants,
+    pull_lda_contributions,
+    pull_usaspending,
+)
+from ingest.sample.constants import bundled_constants
 from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
 from ingest.sample.replay import MANIFEST
 from ingest.sample.universe import build_universe
@@ -64,7 +71,10 @@ def generate(out_dir: Path) -> dict[str, object]:
     transport = RecordingTransport(
         {
             "lda": FakeLdaApi(
-                universe.lda_filings, settings.lda_api_url, contributions=universe.lda_contributions
+                universe.lda_filings,
+                settings.lda_api_url,
+                contributions=universe.lda_contributions,
+                constants=bundled_constants(),
             ),
             "usaspending": FakeUsaspendingApi(universe.awards),
             "gdelt": FakeGdeltApi(universe.articles),
@@ -73,6 +83,7 @@ def generate(out_dir: Path) -> dict[str, object]:
     pulls = [
         pull_lda(transport, settings, SAMPLE_YEARS),
         pull_lda_contributions(transport, settings, SAMPLE_YEARS),
+        pull_lda_constants(transport, settings),
         pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
         pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
     ]

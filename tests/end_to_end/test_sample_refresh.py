@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 KEYS = {
     "raw.lda_filings": "filing_uuid",
     "raw.lda_contributions": "filing_uuid",
+    "raw.lda_constants": "constant_list",
     "raw.usaspending_awards": "generated_internal_id",
     "raw.gdelt_articles": "url",
     "marts.fct_lobbying_reports": "filing_uuid",
@@ -141,6 +142,7 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ).fetchall()
     assert sorted(second) == [
         ("raw.gdelt_articles", 0, 0, "succeeded"),
+        ("raw.lda_constants", 0, 0, "succeeded"),
         ("raw.lda_contributions", 0, 0, "succeeded"),
         ("raw.lda_filings", 0, 0, "succeeded"),
         ("raw.usaspending_awards", 0, 0, "succeeded"),

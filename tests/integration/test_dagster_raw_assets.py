@@ -21,6 +21,7 @@ ASSETS = {asset.key.path[-1]: asset for asset in RAW_ASSETS}
 SOURCES = {
     "lda_filings": "lda",
     "lda_contributions": "lda",
+    "lda_constants": "lda",
     "usaspending_awards": "usaspending",
     "gdelt_articles": "gdelt",
 }
@@ -28,6 +29,7 @@ SOURCES = {
 ENDPOINTS = {
     "lda_filings": "/filings/",
     "lda_contributions": "/contributions/",
+    "lda_constants": "/constants/filing/",
     "usaspending_awards": "/spending_by_award/",
     "gdelt_articles": "/doc/doc",
 }

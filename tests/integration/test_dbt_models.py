@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest.sample.constants import bundled_constants
 from ingest.sample.universe import build_universe
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -30,6 +31,7 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_models"
 RAW_TABLES: dict[str, str] = {
     "lda_filings": "filing_uuid",
     "lda_contributions": "filing_uuid",
+    "lda_constants": "constant_list",
     "usaspending_awards": "generated_internal_id",
     "gdelt_articles": "url",
 }
@@ -41,6 +43,9 @@ def write_raw_tables(path: Path) -> dict[str, int]:
     records: dict[str, list[dict[str, Any]]] = {
         "lda_filings": universe.lda_filings,
         "lda_contributions": universe.lda_contributions,
+        "lda_constants": [
+            {"constant_list": name, "items": items} for name, items in bundled_constants().items()
+        ],
         "usaspending_awards": [award.row for award in universe.awards],
         "gdelt_articles": universe.articles,
     }

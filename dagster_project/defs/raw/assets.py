@@ -6,11 +6,18 @@ import duckdb
 
 from dagster_project.defs.raw.factory import build_raw_asset
 from dagster_project.defs.resources import SourcesResource
-from ingest.landing import GDELT_ARTICLES, LDA_CONTRIBUTIONS, LDA_FILINGS, USASPENDING_AWARDS
+from ingest.landing import (
+    GDELT_ARTICLES,
+    LDA_CONSTANTS,
+    LDA_CONTRIBUTIONS,
+    LDA_FILINGS,
+    USASPENDING_AWARDS,
+)
 from ingest.pulls import (
     Pull,
     plan_lda_pull,
     pull_gdelt,
+    pull_lda_constants,
     pull_lda_contributions,
     pull_usaspending,
 )
@@ -29,6 +36,10 @@ def _lda(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
 
 def _lda_contributions(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
     return pull_lda_contributions(sources.transport(), sources.settings(), sources.year_range())
+
+
+def _lda_constants(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_lda_constants(sources.transport(), sources.settings())
 
 
 def _usaspending(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
@@ -62,6 +73,15 @@ lda_contributions = build_raw_asset(
     "from GET /contributions/. API: https://lda.gov/api/redoc/v1/",
 )
 
+lda_constants = build_raw_asset(
+    LDA_CONSTANTS,
+    _lda_constants,
+    "The LDA's reference lists (filing types, general issue codes, government entities) from "
+    "GET /constants/filing/<list>/, one row per list with its items as fetched. The dbt seeds "
+    "in dbt_models/seeds/reference are the bundled copy used where the API's lists are absent. "
+    "API: https://lda.gov/api/redoc/v1/",
+)
+
 usaspending_awards = build_raw_asset(
     USASPENDING_AWARDS,
     _usaspending,
@@ -78,4 +98,4 @@ gdelt_articles = build_raw_asset(
     "https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
 )
 
-RAW_ASSETS = [lda_filings, lda_contributions, usaspending_awards, gdelt_articles]
+RAW_ASSETS = [lda_filings, lda_contributions, lda_constants, usaspending_awards, gdelt_articles]

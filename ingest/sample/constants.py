@@ -1,0 +1,35 @@
+"""The LDA constants lists in the API's shapes, from the bundled copies (the dbt seeds, recorded
+from the live API in September 2024), for the fake API and the sample."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "dbt_models" / "seeds" / "reference"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SEEDS / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def bundled_constants() -> dict[str, list[dict[str, Any]]]:
+    """``{list name: items}`` as ``GET constants/filing/<name>/`` answers them."""
+    return {
+        "filingtypes": [
+            {"value": r["filing_type"], "name": r["filing_type_name"]}
+            for r in _rows("lda_filing_types")
+        ],
+        "lobbyingactivityissues": [
+            {"value": r["issue_code"], "name": r["issue_name"]} for r in _rows("lda_issue_codes")
+        ],
+        "governmententities": sorted(
+            (
+                {"id": int(r["government_entity_id"]), "name": r["government_entity_name"]}
+                for r in _rows("lda_government_entities")
+            ),
+            key=lambda item: str(item["name"]),  # the API lists them by name
+        ),
+    }
