@@ -27,7 +27,7 @@ versioned as (
         ),
         report_versions as (
             partition by registrant_id, coalesce(lobbyist_id, -1), filing_year, filing_period
-            order by posted_at desc nulls last, filing_uuid desc
+            {{ lda_version_order('latest_first') }}
         )
 
 ),

@@ -25,7 +25,7 @@ versioned as (
         report_window as (partition by registrant_id, client_id, filing_year, filing_period),
         report_versions as (
             partition by registrant_id, client_id, filing_year, filing_period
-            order by posted_at desc nulls last, filing_uuid desc
+            {{ lda_version_order('latest_first') }}
         )
 
 ),

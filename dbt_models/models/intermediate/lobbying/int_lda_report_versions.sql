@@ -26,10 +26,10 @@ versioned as (
     from filings
     window
         report_window as (partition by registrant_id, client_id, filing_year, filing_period),
-        -- int_lda_filings_latest orders by posted_at desc nulls last, filing_uuid desc
+        -- the exact reverse of int_lda_filings_latest's order
         oldest_first as (
             partition by registrant_id, client_id, filing_year, filing_period
-            order by posted_at asc nulls first, filing_uuid asc
+            {{ lda_version_order('oldest_first') }}
         )
 
 ),

@@ -38,7 +38,7 @@ versioned as (
         client_window as (partition by client_id),
         latest_first as (
             partition by client_id
-            order by posted_at desc nulls last, filing_uuid desc
+            {{ lda_version_order('latest_first') }}
         )
 
 ),

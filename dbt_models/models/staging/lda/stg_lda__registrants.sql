@@ -36,7 +36,7 @@ versioned as (
         registrant_window as (partition by registrant_id),
         latest_first as (
             partition by registrant_id
-            order by posted_at desc nulls last, filing_uuid desc
+            {{ lda_version_order('latest_first') }}
         )
 
 ),
