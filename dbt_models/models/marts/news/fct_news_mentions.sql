@@ -1,4 +1,4 @@
--- One row per news article x entity (company or agency) its title mentions.
+-- One row per news article x entity (company, agency or watchlist topic) its title mentions.
 
 with
 
@@ -22,6 +22,7 @@ final as (
         mentions.entity_type,
         mentions.company_id,
         mentions.agency_code,
+        mentions.topic_id,
         articles.seen_at,
         articles.seen_date,
         cast(year(articles.seen_date) as integer) as year,
