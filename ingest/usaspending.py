@@ -45,8 +45,19 @@ SEARCH_PATH = "/api/v2/search/spending_by_award/"
 MAX_LIMIT = 100
 # page * limit may not pass this many records (the API answers 422 and asks for keyset paging).
 MAX_RECORD_WINDOW = 50_000
+SORT_FIELD = "Award Amount"
+SORT_ORDER = "desc"
 # USAspending holds no awards before fiscal year 2008; earlier start dates are a 422.
 EARLIEST_START = dt.date(2007, 10, 1)
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """A keyset page's start: just after this (sort value, internal id) position, as the previous
+    page's ``page_metadata.last_record_sort_value`` / ``last_record_unique_id`` gave it."""
+
+    sort_value: str
+    unique_id: int
 
 
 @dataclass(frozen=True)
@@ -144,8 +155,48 @@ def parse_awards_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]
     return has_next, results
 
 
+def next_keyset(data: dict[str, Any], page: str, query: AwardQuery, window: int) -> Keyset:
+    """The keyset to ask the page after ``page`` with, from its (validated) ``page_metadata``.
+
+    Missing values (absent, null, or the ``"None"`` the API writes for a null sort value) are an
+    ``IngestError`` naming the query: past the record window there is no other way to page on.
+    Values of the wrong type are a ``MalformedPageError``.
+    """
+    metadata = data["page_metadata"]
+    unique_id = metadata.get("last_record_unique_id")
+    sort_value = metadata.get("last_record_sort_value")
+    if unique_id is None or sort_value in (None, "", "None"):
+        raise IngestError(
+            SOURCE,
+            f"{query.label}: cannot page past {page}: its page_metadata lacks the keyset "
+            f"(last_record_unique_id={unique_id!r}, last_record_sort_value={sort_value!r}) "
+            f"that paging beyond the {window}-record window of page numbers needs; narrow the "
+            "query (a shorter time window)",
+        )
+    if not isinstance(unique_id, int) or isinstance(unique_id, bool):
+        raise MalformedPageError(
+            SOURCE, page, f"page_metadata.last_record_unique_id is not an integer: {unique_id!r}"
+        )
+    if not isinstance(sort_value, str):
+        raise MalformedPageError(
+            SOURCE, page, f"page_metadata.last_record_sort_value is not a string: {sort_value!r}"
+        )
+    return Keyset(sort_value, unique_id)
+
+
 class UsaspendingClient:
-    """Pages through ``spending_by_award`` (page-number paging, ``limit`` up to 100)."""
+    """Pages through ``spending_by_award`` (``limit`` up to 100): by page number while
+    ``page * limit`` stays within the API's record window, then by keyset.
+
+    Keyset requests carry ``last_record_sort_value`` and ``last_record_unique_id`` from the
+    previous page's ``page_metadata`` and no ``page``: the API answers them with the rows after
+    that position in the sort order (the sort field, then the award's internal id) and ignores
+    ``page`` (it only echoes it back, 1 by default), so sending one would only mislead whoever
+    reads the request. Page labels say which keyset a page was asked after.
+    """
+
+    # page * limit may not pass this many records. A class attribute so tests can lower it.
+    record_window: int = MAX_RECORD_WINDOW
 
     def __init__(self, transport: Transport, base_url: str, limit: int = MAX_LIMIT) -> None:
         if not 1 <= limit <= MAX_LIMIT:
@@ -154,41 +205,80 @@ class UsaspendingClient:
         self.base_url = base_url.rstrip("/")
         self.limit = limit
 
+    def _body(self, query: AwardQuery) -> dict[str, Any]:
+        return {
+            "filters": query.filters,
+            "fields": list(AWARD_FIELDS),
+            "limit": self.limit,
+        }
+
     def awards_request(self, query: AwardQuery, page: int) -> Request:
-        return Request(
-            SOURCE,
-            "POST",
-            self.base_url + SEARCH_PATH,
-            json_body={
-                "filters": query.filters,
-                "fields": list(AWARD_FIELDS),
-                "limit": self.limit,
-                "page": page,
-                "sort": "Award Amount",
-                "order": "desc",
-            },
+        """Page ``page`` by page number (``page * limit`` within the record window)."""
+        body = self._body(query)
+        body.update({"page": page, "sort": SORT_FIELD, "order": SORT_ORDER})
+        return Request(SOURCE, "POST", self.base_url + SEARCH_PATH, json_body=body)
+
+    def keyset_request(self, query: AwardQuery, after: Keyset) -> Request:
+        """The ``limit`` awards after ``after`` in the sort order (keyset paging, no ``page``)."""
+        body = self._body(query)
+        body.update(
+            {
+                "sort": SORT_FIELD,
+                "order": SORT_ORDER,
+                "last_record_sort_value": after.sort_value,
+                "last_record_unique_id": after.unique_id,
+            }
         )
+        return Request(SOURCE, "POST", self.base_url + SEARCH_PATH, json_body=body)
 
     def iter_awards(self, query: AwardQuery) -> Iterator[FetchedPage]:
         """Yield every page of awards matching ``query``, while ``page_metadata.hasNext``.
 
-        Page labels are the request label followed by the query label (POST requests to one
-        URL differ only by their bodies). A query matching more than 50,000 awards raises
-        ``IngestError``: slice it into shorter windows.
+        Pages are asked by number while ``page * limit <= record_window`` (50,000), then by
+        keyset from the last page's ``page_metadata``. Page labels are the request label
+        followed by the query label (POST requests to one URL differ only by their bodies);
+        keyset pages also name their page number and keyset. A keyset page whose keyset does
+        not advance is a ``MalformedPageError``; a page without the keyset needed to go on is an
+        ``IngestError`` naming the query.
         """
         page = 1
+        after: Keyset | None = None
+        seen: set[int] = set()  # page_metadata.last_record_unique_id of every page so far
         while True:
-            request = self.awards_request(query, page)
-            label = f"{request.label} [{query.label}]"
-            response = self.transport.send(request)
-            has_next, results = parse_awards_page(response.json(), label)
+            if after is None:
+                request = self.awards_request(query, page)
+                label = f"{request.label} [{query.label}]"
+            else:
+                request = self.keyset_request(query, after)
+                label = (
+                    f"{request.label} (keyset page {page} after last_record_sort_value="
+                    f"{after.sort_value!r}, last_record_unique_id={after.unique_id}) "
+                    f"[{query.label}]"
+                )
+            data = self.transport.send(request).json()
+            has_next, results = parse_awards_page(data, label)
+            next_after: Keyset | None = None
+            if has_next and (after is not None or (page + 1) * self.limit > self.record_window):
+                next_after = next_keyset(data, label, query, self.record_window)
+                if after is not None and next_after.unique_id in seen:
+                    # The same position again (or an earlier one: a server that ignores the
+                    # keyset answers page 1 again): paging on would loop or repeat awards.
+                    which = (
+                        "the one this page was asked after"
+                        if next_after.unique_id == after.unique_id
+                        else "an earlier page's"
+                    )
+                    raise MalformedPageError(
+                        SOURCE,
+                        label,
+                        f"keyset paging does not advance: page_metadata.last_record_unique_id "
+                        f"{next_after.unique_id} is {which}",
+                    )
+            last_id = data["page_metadata"].get("last_record_unique_id")
+            if isinstance(last_id, int):
+                seen.add(last_id)
             yield FetchedPage(SOURCE, label, results)
             if not has_next:
                 return
             page += 1
-            if page * self.limit > MAX_RECORD_WINDOW:
-                raise IngestError(
-                    SOURCE,
-                    f"{query.label} matches more than {MAX_RECORD_WINDOW} awards, beyond what "
-                    "page-number paging reaches; narrow the query (a shorter time window)",
-                )
+            after = next_after

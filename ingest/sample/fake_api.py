@@ -327,10 +327,32 @@ class _Search:
 
 
 class FakeUsaspendingApi:
-    """``POST /api/v2/search/spending_by_award/`` over a list of ``AwardFact``."""
+    """``POST /api/v2/search/spending_by_award/`` over a list of ``AwardFact``.
 
-    def __init__(self, awards: Sequence[AwardFact]) -> None:
+    Rows are ordered by the ``sort`` field, then by the award's ``internal_id`` (both in the
+    asked ``order``; awards without a sort value last), as the real API sorts its Elasticsearch
+    index (the sort field, then ``award_id``). Two ways to page, as the real API:
+
+    - page numbers: ``page`` and ``limit``, while ``page * limit`` stays within
+      ``max_record_window`` (50,000); past it, a 422 asking for keyset paging;
+    - keyset (Elasticsearch ``search_after``): with ``last_record_sort_value`` and
+      ``last_record_unique_id`` (both, as ``page_metadata`` gave them), the ``limit`` rows
+      strictly after that (sort value, internal id) position; ``page`` is then only echoed
+      back, and the window does not apply.
+
+    Every answer's ``page_metadata`` carries the last row's ``internal_id`` and sort value (as a
+    string). Simplifications: the real API fails with a 500 when only one keyset field is given
+    (the fake: a 422 with the same words); keyset paging over an object-valued sort field
+    (``NAICS``, ``PSC``) is a 400 here; a last row without a sort value gives
+    ``last_record_sort_value: null``, from which keyset paging cannot continue.
+    """
+
+    def __init__(
+        self, awards: Sequence[AwardFact], max_record_window: int = MAX_RECORD_WINDOW
+    ) -> None:
         self.awards = list(awards)
+        # Lowered by tests so that crossing it does not take 50,000 awards.
+        self.max_record_window = max_record_window
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
         if path.rstrip("/") != USASPENDING_SEARCH_PATH.rstrip("/"):
@@ -461,6 +483,76 @@ class FakeUsaspendingApi:
             self._recipient_match(fact, r) for r in search.recipients
         )
 
+    # -- keyset paging ---------------------------------------------------------------------
+
+    @staticmethod
+    def _tiebreak(row: dict[str, Any]) -> tuple[int, str]:
+        """The order among rows with the same sort value: the internal id (the real API's
+        ``award_id`` tie-breaker), then the generated id should an internal id be missing."""
+        internal_id = row.get("internal_id")
+        number = internal_id if isinstance(internal_id, int) else -1
+        return number, str(row["generated_internal_id"])
+
+    @staticmethod
+    def _keyset(payload: dict[str, Any]) -> tuple[str, int] | None:
+        """``(last_record_sort_value, last_record_unique_id)`` of a keyset request, or None."""
+        value = payload.get("last_record_sort_value")
+        unique_id = payload.get("last_record_unique_id")
+        if value is None and unique_id is None:
+            return None
+        if value is None or unique_id is None:
+            raise _Invalid(
+                422,
+                "Using search_after functionality in Elasticsearch requires both "
+                "last_record_sort_value and last_record_unique_id.",
+            )
+        if not isinstance(unique_id, int) or isinstance(unique_id, bool):
+            raise _Invalid(
+                422,
+                f"Invalid value in 'last_record_unique_id'. '{unique_id}' is not a valid type "
+                "(integer)",
+            )
+        if not isinstance(value, str):
+            raise _Invalid(
+                422,
+                f"Invalid value in 'last_record_sort_value'. '{value}' is not a valid type (text)",
+            )
+        return value, unique_id
+
+    def _rows_after(
+        self,
+        present: list[dict[str, Any]],
+        sort: str,
+        order: str,
+        after: tuple[str, int],
+    ) -> list[dict[str, Any]]:
+        """The rows of ``present`` (ordered, all with a sort value) strictly after the keyset."""
+        text, unique_id = after
+        values = [row[sort] for row in present]
+        if any(isinstance(v, dict | list | bool) for v in values):
+            raise _Invalid(
+                400,
+                f"the fake USAspending API does not implement keyset paging sorted by '{sort}'",
+            )
+        bound: Any = text
+        if values and all(isinstance(v, int | float) for v in values):
+            try:
+                bound = float(text)
+            except ValueError:
+                raise _Invalid(
+                    400,
+                    f"last_record_sort_value '{text}' is not a number, as '{sort}' values are",
+                ) from None
+        elif not all(isinstance(v, str) for v in values):
+            raise _Invalid(400, f"the fake USAspending API cannot compare '{sort}' values")
+        position = (bound, unique_id)
+
+        def beyond(row: dict[str, Any]) -> bool:
+            key = (row[sort], self._tiebreak(row)[0])
+            return key < position if order == "desc" else key > position
+
+        return [row for row in present if beyond(row)]
+
     # -- the search ------------------------------------------------------------------------
 
     def _search(self, payload: Any) -> dict[str, Any]:
@@ -478,11 +570,12 @@ class FakeUsaspendingApi:
         order = payload.get("order", "desc")
         if order not in ("asc", "desc"):
             raise _Invalid(422, "Field 'order' is outside valid values ['asc', 'desc']")
-        if page * limit > MAX_RECORD_WINDOW:
+        after = self._keyset(payload)
+        if after is None and page * limit > self.max_record_window:
             raise _Invalid(
                 422,
                 f"Page #{page} with limit {limit} is over the maximum result limit "
-                f"{MAX_RECORD_WINDOW}. Use last_record_unique_id and last_record_sort_value "
+                f"{self.max_record_window}. Use last_record_unique_id and last_record_sort_value "
                 "to page further, or narrow the filters.",
             )
         matched = [f.row for f in self.awards if self._matches(f, search)]
@@ -493,14 +586,17 @@ class FakeUsaspendingApi:
 
         present = [r for r in matched if sort_value(r) is not None]
         absent = [r for r in matched if sort_value(r) is None]
-        present.sort(
-            key=lambda r: (sort_value(r), str(r["generated_internal_id"])),
-            reverse=order == "desc",
-        )
-        absent.sort(key=lambda r: str(r["generated_internal_id"]), reverse=order == "desc")
-        ordered = present + absent  # missing values last, as Elasticsearch sorts them
-        start = (page - 1) * limit
-        rows = ordered[start : start + limit]
+        present.sort(key=lambda r: (sort_value(r), *self._tiebreak(r)), reverse=order == "desc")
+        absent.sort(key=self._tiebreak, reverse=order == "desc")
+        if after is None:
+            ordered = present + absent  # missing values last, as Elasticsearch sorts them
+            start = (page - 1) * limit
+            rows = ordered[start : start + limit]
+            has_next = start + limit < len(ordered)
+        else:
+            remaining = self._rows_after(present, sort, order, after) + absent
+            rows = remaining[:limit]
+            has_next = len(remaining) > limit
         results = []
         for row in rows:
             projected: dict[str, Any] = {"internal_id": row.get("internal_id")}
@@ -515,7 +611,7 @@ class FakeUsaspendingApi:
             "results": results,
             "page_metadata": {
                 "page": page,
-                "hasNext": start + limit < len(ordered),
+                "hasNext": has_next,
                 "last_record_unique_id": last.get("internal_id") if last else None,
                 "last_record_sort_value": (
                     None if last is None or last.get(sort) is None else str(last.get(sort))

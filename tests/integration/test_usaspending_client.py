@@ -251,7 +251,7 @@ def test_an_html_error_page_is_malformed(api_server: LocalApiServer) -> None:
 
 
 @pytest.mark.unit
-def test_more_than_the_record_window_is_refused() -> None:
+def test_past_the_window_a_page_without_a_keyset_is_refused() -> None:
     class AlwaysMore:
         calls = 0
 
@@ -265,11 +265,242 @@ def test_more_than_the_record_window_is_refused() -> None:
 
     transport = AlwaysMore()
     client = UsaspendingClient(transport, "http://usaspending.test")
-    with pytest.raises(IngestError, match="more than 50000 awards"):
+    with pytest.raises(IngestError, match=r"huge: cannot page past .*50000-record window"):
         list(client.iter_awards(AwardQuery("huge", {})))
-    assert transport.calls == 500
+    assert transport.calls == 500  # pages 1..500 by number; page 501 needs the keyset
     with pytest.raises(ValueError):
         UsaspendingClient(transport, "http://usaspending.test", limit=101)
+
+
+# -- past the record window: keyset paging -----------------------------------------------------
+
+WINDOW = 250  # instead of 50,000: with limit 100, pages 1 and 2 by number, then by keyset
+KEYSET_FIELDS = ("last_record_sort_value", "last_record_unique_id")
+BIG_QUERY = AwardQuery(
+    "agency DOD (097) 2018-Q3",
+    {
+        "award_type_codes": ["A", "B", "C", "D"],
+        "time_period": [
+            {"start_date": "2018-07-01", "end_date": "2018-09-30", "date_type": "action_date"}
+        ],
+        "agencies": [{"type": "awarding", "tier": "toptier", "name": DOD}],
+    },
+)
+
+
+class SmallWindowClient(UsaspendingClient):
+    record_window = WINDOW
+
+
+def big_universe(count: int = 705) -> list[AwardFact]:
+    """``count`` DOD awards in 2018-Q3 (and a few others), in 40 groups of equal amounts so
+    that page boundaries fall among ties, with internal ids in another order than the award
+    ids (the tie-breaker is the internal id)."""
+    awards = []
+    for i in range(count):
+        fact = make_award(10_000 + i, DOD, amount=1000.0 * (i % 40 + 1))
+        fact.row["internal_id"] = 500_000 + (i * 389) % count
+        awards.append(fact)
+    return awards + universe()
+
+
+def api_order(awards: list[AwardFact]) -> list[str]:
+    """The generated ids of DOD 2018-Q3 contracts, by amount then internal id, descending."""
+    rows = [
+        f.row
+        for f in awards
+        if f.row["Awarding Agency"] == DOD
+        and f.award_type_code in ("A", "B", "C", "D")
+        and "2018-07-01" <= f.row["Base Obligation Date"] <= "2018-09-30"
+    ]
+    rows.sort(key=lambda r: (r["Award Amount"], r["internal_id"]), reverse=True)
+    return [r["generated_internal_id"] for r in rows]
+
+
+@pytest.fixture
+def big_server(api_server: LocalApiServer) -> LocalApiServer:
+    api_server.app = FakeUsaspendingApi(big_universe(), max_record_window=WINDOW)
+    return api_server
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("limit", "by_number"), [(100, 2), (60, 4)])
+def test_past_the_window_pages_by_keyset(
+    big_server: LocalApiServer, limit: int, by_number: int
+) -> None:
+    transport, _ = quick_transport()
+    client = SmallWindowClient(transport, big_server.url, limit=limit)
+    pages = list(client.iter_awards(BIG_QUERY))
+    rows = [r for p in pages for r in p.records]
+    expected = api_order(big_universe())
+    assert len(expected) == 705 + 21  # the big ones and universe()'s DOD awards
+    assert [r["generated_internal_id"] for r in rows] == expected  # each once, in order
+    assert [len(p.records) for p in pages] == [limit] * (726 // limit) + [726 % limit]
+
+    bodies = [r.json() for r in big_server.requests]
+    assert len(bodies) == len(pages)
+    base = {
+        "filters": BIG_QUERY.filters,
+        "fields": list(AWARD_FIELDS),
+        "limit": limit,
+        "sort": "Award Amount",
+        "order": "desc",
+    }
+    # page numbers while page * limit <= the window ...
+    for number, body in enumerate(bodies[:by_number], start=1):
+        assert body == {**base, "page": number}
+        assert number * limit <= WINDOW
+    # ... then keyset: no page, the previous page's last record as the keyset
+    assert (by_number + 1) * limit > WINDOW
+    previous_pages = [p.records for p in pages]
+    for i, body in enumerate(bodies[by_number:], start=by_number):
+        last = previous_pages[i - 1][-1]
+        assert body == {
+            **base,
+            "last_record_sort_value": str(last["Award Amount"]),
+            "last_record_unique_id": last["internal_id"],
+        }
+    assert pages[by_number - 1].label.endswith(f"(body page={by_number}) [{BIG_QUERY.label}]")
+    keyset_label = pages[by_number].label
+    assert f"(keyset page {by_number + 1} after last_record_sort_value=" in keyset_label
+    assert keyset_label.endswith(
+        f"last_record_unique_id={previous_pages[by_number - 1][-1]['internal_id']}) "
+        f"[{BIG_QUERY.label}]"
+    )
+    # the fake holds the client to it: page numbers past the window are a 422
+    status, answer = ask(
+        big_server.app,  # type: ignore[arg-type]
+        {**base, "page": by_number + 1},
+    )
+    assert status == 422 and "last_record_sort_value" in answer["detail"]
+
+
+class WithoutKeyset:
+    """A server that knows nothing of keyset paging: drops the keyset from requests (so a keyset
+    request is answered as page 1) or from ``page_metadata``."""
+
+    def __init__(self, api: FakeUsaspendingApi, strip: str) -> None:
+        self.api = api
+        self.strip = strip
+
+    def handle(
+        self, method: str, path: str, query: dict[str, str], body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.strip == "request" and body:
+            asked = {k: v for k, v in json.loads(body).items() if k not in KEYSET_FIELDS}
+            body = json.dumps(asked).encode()
+        status, headers, payload = self.api.handle(method, path, query, body)
+        if self.strip == "response" and status == 200:
+            answer = json.loads(payload)
+            for key in KEYSET_FIELDS:
+                answer["page_metadata"].pop(key)
+            payload = json.dumps(answer).encode()
+        return status, headers, payload
+
+
+@pytest.mark.integration
+def test_a_keyset_that_does_not_advance_is_malformed(big_server: LocalApiServer) -> None:
+    transport, _ = quick_transport()
+    client = SmallWindowClient(transport, big_server.url)
+    pages = client.iter_awards(BIG_QUERY)
+    next(pages)
+    second = next(pages)
+    last = second.records[-1]
+    # page 3 (the first by keyset) answers with the very keyset it was asked after
+    big_server.reply_next(
+        200,
+        {
+            "spending_level": "awards",
+            "limit": 100,
+            "results": second.records,
+            "page_metadata": {
+                "page": 1,
+                "hasNext": True,
+                "last_record_unique_id": last["internal_id"],
+                "last_record_sort_value": str(last["Award Amount"]),
+            },
+            "messages": [],
+        },
+    )
+    with pytest.raises(MalformedPageError) as caught:
+        next(pages)
+    assert f"(keyset page 3 after last_record_sort_value='{last['Award Amount']}'" in (
+        caught.value.page
+    )
+    assert caught.value.page.endswith(f"[{BIG_QUERY.label}]")
+    assert caught.value.reason == (
+        "keyset paging does not advance: page_metadata.last_record_unique_id "
+        f"{last['internal_id']} is the one this page was asked after"
+    )
+
+
+@pytest.mark.integration
+def test_a_server_ignoring_the_keyset_is_caught(api_server: LocalApiServer) -> None:
+    fake = FakeUsaspendingApi(big_universe(), max_record_window=10_000)
+    api_server.app = WithoutKeyset(fake, strip="request")
+    transport, _ = quick_transport()
+    client = SmallWindowClient(transport, api_server.url)
+    pages = client.iter_awards(BIG_QUERY)
+    first = next(pages)
+    next(pages)
+    with pytest.raises(MalformedPageError, match="does not advance") as caught:
+        next(pages)  # page 3, asked by keyset, is page 1 again
+    assert "(keyset page 3 after" in caught.value.page
+    assert caught.value.reason.endswith(f"{first.records[-1]['internal_id']} is an earlier page's")
+    assert len(api_server.requests) == 3
+
+
+@pytest.mark.integration
+def test_missing_keyset_metadata_is_a_clear_error(api_server: LocalApiServer) -> None:
+    api_server.app = WithoutKeyset(
+        FakeUsaspendingApi(big_universe(), max_record_window=WINDOW), strip="response"
+    )
+    transport, _ = quick_transport()
+    client = SmallWindowClient(transport, api_server.url)
+    pages = client.iter_awards(BIG_QUERY)
+    assert len(next(pages).records) == 100
+    with pytest.raises(IngestError) as caught:
+        next(pages)  # page 2 is fine, but page 3 needs its keyset
+    assert not isinstance(caught.value, MalformedPageError)
+    message = str(caught.value)
+    assert message.startswith(f"[usaspending] {BIG_QUERY.label}: cannot page past POST ")
+    assert f"(body page=2) [{BIG_QUERY.label}]" in message
+    assert "lacks the keyset (last_record_unique_id=None, last_record_sort_value=None)" in message
+    assert "250-record window" in message
+    assert len(api_server.requests) == 2
+
+
+@pytest.mark.integration
+def test_missing_keyset_mid_keyset_paging_and_bad_types(big_server: LocalApiServer) -> None:
+    transport, _ = quick_transport()
+    client = SmallWindowClient(transport, big_server.url)
+    row = big_universe()[0].row
+
+    def answer(metadata: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "spending_level": "awards",
+            "limit": 100,
+            "results": [row],
+            "page_metadata": {"page": 1, "hasNext": True, **metadata},
+            "messages": [],
+        }
+
+    pages = client.iter_awards(BIG_QUERY)
+    next(pages), next(pages), next(pages)  # pages 1 and 2 by number, page 3 by keyset
+    # what the API writes when it has no sort value: the string "None"
+    big_server.reply_next(
+        200, answer({"last_record_unique_id": None, "last_record_sort_value": "None"})
+    )
+    with pytest.raises(IngestError, match=r"cannot page past .*\(keyset page 4 after"):
+        next(pages)
+
+    pages = client.iter_awards(BIG_QUERY)
+    next(pages)
+    big_server.reply_next(
+        200, answer({"last_record_unique_id": "12", "last_record_sort_value": "1000.0"})
+    )
+    with pytest.raises(MalformedPageError, match="last_record_unique_id is not an integer"):
+        next(pages)
 
 
 # -- the fake itself ---------------------------------------------------------------------------
@@ -332,3 +563,107 @@ def test_fake_usaspending_answers_in_the_api_shape() -> None:
     assert answer["page_metadata"]["last_record_sort_value"] == str(last["Award Amount"])
     status, second = ask(api, {**body, "page": 2})
     assert len(second["results"]) == 2 and second["page_metadata"]["hasNext"] is False
+
+
+def keyset_walk(api: FakeUsaspendingApi, body: dict[str, Any]) -> list[str]:
+    """Page 1 by number, then by keyset until hasNext is false: the generated ids in order."""
+    status, answer = ask(api, {**body, "page": 1})
+    assert status == 200
+    ids = [r["generated_internal_id"] for r in answer["results"]]
+    while answer["page_metadata"]["hasNext"]:
+        assert len(ids) < 10_000, "keyset paging does not end"
+        metadata = answer["page_metadata"]
+        keyset = {k: metadata[k] for k in KEYSET_FIELDS}
+        status, answer = ask(api, {**body, **keyset})
+        assert status == 200
+        ids += [r["generated_internal_id"] for r in answer["results"]]
+    return ids
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("sort", ["Award Amount", "Description"])
+def test_fake_usaspending_keyset_continues_the_page_order(order: str, sort: str) -> None:
+    api = FakeUsaspendingApi(big_universe(300))
+    body: dict[str, Any] = {
+        "filters": {"award_type_codes": ["A", "B", "C", "D"]},
+        "fields": ["Award ID", "Award Amount", "Description"],
+        "limit": 7,
+        "sort": sort,
+        "order": order,
+    }
+    by_number: list[str] = []
+    page = 1
+    while page < 1_000:
+        status, answer = ask(api, {**body, "page": page})
+        assert status == 200
+        by_number += [r["generated_internal_id"] for r in answer["results"]]
+        if not answer["page_metadata"]["hasNext"]:
+            break
+        page += 1
+    assert keyset_walk(api, body) == by_number
+    assert len(set(by_number)) == len(by_number) == 300 + 261
+
+
+@pytest.mark.unit
+def test_fake_usaspending_keyset_ties_break_by_internal_id() -> None:
+    api = FakeUsaspendingApi(big_universe(120))
+    body: dict[str, Any] = {
+        "filters": {"award_type_codes": ["A", "B", "C", "D"]},
+        "fields": ["Award ID", "Award Amount"],
+        "limit": 3,
+        "sort": "Award Amount",
+        "order": "desc",
+    }
+    # three awards of 40,000.0 (i = 39, 79, 119); after the middle one by internal id ...
+    tied = sorted(
+        (f.row["internal_id"], f.row["generated_internal_id"])
+        for f in big_universe(120)
+        if f.row["Award Amount"] == 40_000.0
+        and f.row["Awarding Agency"] == DOD
+        and f.row["Award ID"].startswith("HSCET001")
+    )
+    assert len(tied) == 3
+    after = {"last_record_sort_value": "40000.0", "last_record_unique_id": tied[1][0]}
+    status, answer = ask(api, {**body, **after})
+    assert status == 200
+    # ... comes the lower internal id of the tie, then the next amount down
+    assert answer["results"][0]["generated_internal_id"] == tied[0][1]
+    assert all(r["Award Amount"] < 40_000.0 for r in answer["results"][1:])
+    assert answer["page_metadata"]["page"] == 1  # page defaults to 1 and is echoed back
+    last = answer["results"][-1]
+    assert answer["page_metadata"]["last_record_unique_id"] == last["internal_id"]
+    assert answer["page_metadata"]["last_record_sort_value"] == str(last["Award Amount"])
+
+
+@pytest.mark.unit
+def test_fake_usaspending_keyset_validation_and_window() -> None:
+    api = FakeUsaspendingApi(universe(), max_record_window=250)
+    base: dict[str, Any] = {
+        "filters": {"award_type_codes": ["A", "B", "C", "D"]},
+        "fields": ["Award ID", "Award Amount"],
+        "limit": 100,
+        "sort": "Award Amount",
+    }
+    status, answer = ask(api, {**base, "page": 3})
+    assert status == 422
+    assert answer["detail"].startswith(
+        "Page #3 with limit 100 is over the maximum result limit 250."
+    )
+    assert ask(api, {**base, "page": 2})[0] == 200
+    keyset = {"last_record_sort_value": "500000.0", "last_record_unique_id": 900001}
+    # with a keyset the window does not apply and page is only echoed back
+    status, answer = ask(api, {**base, **keyset, "page": 7})
+    assert status == 200 and answer["page_metadata"]["page"] == 7
+    assert answer["results"] and all(r["Award Amount"] < 500_000.0 for r in answer["results"])
+    status, answer = ask(api, {**base, "last_record_unique_id": 900001})
+    assert status == 422 and "requires both" in answer["detail"]
+    status, answer = ask(api, {**base, **keyset, "last_record_unique_id": "900001"})
+    assert status == 422 and "(integer)" in answer["detail"]
+    status, answer = ask(api, {**base, **keyset, "last_record_sort_value": 500000.0})
+    assert status == 422 and "last_record_sort_value" in answer["detail"]
+    status, answer = ask(api, {**base, **keyset, "last_record_sort_value": "lots"})
+    assert status == 400 and "not a number" in answer["detail"]
+    naics = {**base, "fields": ["Award ID", "NAICS"], "sort": "NAICS"}
+    status, answer = ask(api, {**naics, **keyset})
+    assert status == 400 and "keyset" in answer["detail"]
