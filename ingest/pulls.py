@@ -7,9 +7,9 @@ bundled sample is a recording of exactly the requests a live refresh makes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -25,6 +25,16 @@ from ingest.landing import (
 )
 from ingest.transport import FetchedPage, Transport
 from ingest.watchlist import Watchlist
+
+T = TypeVar("T")
+
+
+def each(
+    requests: Iterable[T], fetch: Callable[[T], Iterator[FetchedPage]]
+) -> Iterator[FetchedPage]:
+    """The pages of every request of a plan, in plan order, fetched lazily."""
+    for request in requests:
+        yield from fetch(request)
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,6 @@ def pull_lda(
     """Every filing of every filing period of ``years`` (or of the ``periods`` given)."""
     client = lda.LdaClient(transport, settings.lda_api_url)
     periods = lda.filing_periods(years) if periods is None else periods
-
-    def pages() -> Iterator[FetchedPage]:
-        for filing_year, filing_period in periods:
-            yield from client.iter_filings(filing_year, filing_period)
-
     return Pull(
         LDA_FILINGS,
         {
@@ -60,7 +65,7 @@ def pull_lda(
             "filing_periods": [f"{year} {period}" for year, period in periods],
             "base_url": settings.lda_api_url,
         },
-        pages(),
+        each(periods, lambda period: client.iter_filings(*period)),
     )
 
 
@@ -70,11 +75,6 @@ def pull_lda_contributions(
     """Every LD-203 contribution report of the years' two periods (mid-year, year-end)."""
     client = lda.LdaClient(transport, settings.lda_api_url)
     periods = lda.contribution_periods(years)
-
-    def pages() -> Iterator[FetchedPage]:
-        for filing_year, filing_period in periods:
-            yield from client.iter_contributions(filing_year, filing_period)
-
     return Pull(
         LDA_CONTRIBUTIONS,
         {
@@ -83,22 +83,17 @@ def pull_lda_contributions(
             "filing_periods": [f"{year} {period}" for year, period in periods],
             "base_url": settings.lda_api_url,
         },
-        pages(),
+        each(periods, lambda period: client.iter_contributions(*period)),
     )
 
 
 def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
     """The LDA's reference lists (filing types, issue codes, government entities)."""
     client = lda.LdaClient(transport, settings.lda_api_url)
-
-    def pages() -> Iterator[FetchedPage]:
-        for name in lda.CONSTANT_LISTS:
-            yield from client.iter_constants(name)
-
     return Pull(
         LDA_CONSTANTS,
         {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
-        pages(),
+        each(lda.CONSTANT_LISTS, client.iter_constants),
     )
 
 
@@ -185,11 +180,6 @@ def pull_usaspending(
 ) -> Pull:
     client = usaspending.UsaspendingClient(transport, settings.usaspending_api_url)
     queries = usaspending.award_queries(watchlist, years)
-
-    def pages() -> Iterator[FetchedPage]:
-        for query in queries:
-            yield from client.iter_awards(query)
-
     return Pull(
         USASPENDING_AWARDS,
         {
@@ -199,7 +189,7 @@ def pull_usaspending(
             "companies": [c.name for c in watchlist.companies],
             "base_url": settings.usaspending_api_url,
         },
-        pages(),
+        each(queries, client.iter_awards),
     )
 
 
@@ -208,11 +198,6 @@ def pull_gdelt(
 ) -> Pull:
     client = gdelt.GdeltClient(transport, settings.gdelt_api_url)
     queries = gdelt.article_queries(watchlist, years)
-
-    def pages() -> Iterator[FetchedPage]:
-        for query in queries:
-            yield from client.iter_articles(query)
-
     return Pull(
         GDELT_ARTICLES,
         {
@@ -221,5 +206,5 @@ def pull_gdelt(
             "topics": list(watchlist.topics),
             "base_url": settings.gdelt_api_url,
         },
-        pages(),
+        each(queries, client.iter_articles),
     )
