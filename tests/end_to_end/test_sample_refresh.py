@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from ingest.config import REPO_ROOT
+from tests.support.readme_queries import readme_blocks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -147,15 +148,6 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ("raw.lda_filings", 0, 0, "succeeded"),
         ("raw.usaspending_awards", 0, 0, "succeeded"),
     ]
-
-
-README_QUERY = re.compile(r"<!-- query: (\w+) -->\s*```sql\n(.*?)```\s*```text\n(.*?)```", re.S)
-
-
-def readme_blocks() -> dict[str, tuple[str, str]]:
-    """The README's example queries and the output printed under each, by query name."""
-    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    return {name: (sql, output) for name, sql, output in README_QUERY.findall(text)}
 
 
 def readme_queries() -> dict[str, str]:
