@@ -40,10 +40,23 @@ class RawTable:
     name: str  # table name in schema raw, also the Dagster asset key and the dbt source table
     key_column: str  # the natural key column
     key_field: str  # the field of the API record that holds the natural key
+    # for a composite key: the record's fields whose values, joined by "|", make the key
+    key_fields: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
         return f"raw.{self.name}"
+
+    def key_of(self, record: Mapping[str, Any]) -> str | None:
+        """The record's natural key, or None when a key field is missing or blank."""
+        fields = self.key_fields or (self.key_field,)
+        values = [record.get(name) for name in fields]
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            return None
+        return "|".join(str(v) for v in values)
+
+    def key_description(self) -> str:
+        return " + ".join(self.key_fields) if self.key_fields else self.key_field
 
 
 LDA_FILINGS = RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid")
@@ -52,12 +65,29 @@ USASPENDING_AWARDS = RawTable(
 )
 LDA_CONTRIBUTIONS = RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid")
 LDA_CONSTANTS = RawTable("lda", "lda_constants", "constant_list", "constant_list")
+# An award action: the award, its modification number and its action date.
+USASPENDING_TRANSACTIONS = RawTable(
+    "usaspending",
+    "usaspending_transactions",
+    "transaction_key",
+    "generated_internal_id",
+    key_fields=("generated_internal_id", "Mod", "Action Date"),
+)
+USASPENDING_RECIPIENTS = RawTable(
+    "usaspending", "usaspending_recipients", "recipient_id", "recipient_id"
+)
+USASPENDING_TOPTIER_AGENCIES = RawTable(
+    "usaspending", "usaspending_toptier_agencies", "toptier_code", "toptier_code"
+)
 GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
 RAW_TABLES: tuple[RawTable, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
     LDA_CONSTANTS,
     USASPENDING_AWARDS,
+    USASPENDING_TRANSACTIONS,
+    USASPENDING_RECIPIENTS,
+    USASPENDING_TOPTIER_AGENCIES,
     GDELT_ARTICLES,
 )
 
@@ -244,9 +274,10 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
                 bad.append((None, page.label, f"{where} is not a JSON object", json.dumps(record)))
                 continue
             text = serialize_record(record)
-            key = record.get(table.key_field)
-            if not isinstance(key, str) or not key.strip():
-                reason = f"{where} has no usable {table.key_field} (got {key!r})"
+            key = table.key_of(record)
+            if key is None:
+                got = {name: record.get(name) for name in table.key_fields or (table.key_field,)}
+                reason = f"{where} has no usable {table.key_description()} (got {got})"
                 bad.append((None, page.label, reason, text))
                 continue
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -21,6 +21,9 @@ from ingest.landing import (
     LDA_CONTRIBUTIONS,
     LDA_FILINGS,
     USASPENDING_AWARDS,
+    USASPENDING_RECIPIENTS,
+    USASPENDING_TOPTIER_AGENCIES,
+    USASPENDING_TRANSACTIONS,
     RawTable,
 )
 from ingest.transport import FetchedPage, Transport
@@ -175,21 +178,198 @@ def plan_lda_pull(
     return pull_lda(transport, settings, years)
 
 
+USASPENDING_MODES = ("auto", "full", "incremental")
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: RawTable) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
+        [table.name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def usaspending_watermark(con: duckdb.DuckDBPyConnection, table: RawTable) -> dt.date | None:
+    """The latest date merged so far: awards' ``Last Modified Date`` (in
+    ``raw.usaspending_awards``) or transactions' ``Action Date`` (``raw.usaspending_transactions``).
+    Dates after tomorrow (bad data) are ignored; a failed or quarantined load merges nothing, so
+    it cannot move the watermark."""
+    field = {
+        USASPENDING_AWARDS.name: "Last Modified Date",
+        USASPENDING_TRANSACTIONS.name: "Action Date",
+    }[table.name]
+    if not _table_exists(con, table):
+        return None
+    row = con.execute(
+        f"""
+        select max(day) from (
+            select try_cast(left(record->>'$."{field}"', 10) as date) as day
+            from {table.qualified}
+        )
+        where day <= current_date + 1
+        """
+    ).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+@dataclass(frozen=True)
+class UsaspendingPlan:
+    """How USAspending is pulled this time: ``full`` (every quarter of the years) or
+    ``incremental`` (from the watermark less the re-pull window up to today)."""
+
+    mode: str
+    watermark: dt.date | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def parameters(self) -> dict[str, Any]:
+        if self.mode == "full":
+            return {"mode": "full"}
+        assert self.watermark and self.since and self.until
+        return {
+            "mode": "incremental",
+            "watermark": self.watermark.isoformat(),
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+        }
+
+
+def plan_usaspending(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    settings: Settings,
+    mode: str = "auto",
+    repull_days: int = DEFAULT_REPULL_DAYS,
+    today: dt.date | None = None,
+) -> UsaspendingPlan:
+    """``auto``: incremental when the table has a watermark and the source is live (the bundled
+    sample is recorded quarter by quarter), else full. ``incremental`` asks for awards modified
+    (or transactions dated) since the watermark less ``repull_days``: USAspending loads agency
+    submissions late, so the window catches what arrived after the last refresh."""
+    if mode not in USASPENDING_MODES:
+        raise ValueError(f"USAspending pull mode must be one of {USASPENDING_MODES}, got {mode!r}")
+    if repull_days < 0:
+        raise ValueError(f"the re-pull window must not be negative, got {repull_days} days")
+    watermark = None if mode == "full" else usaspending_watermark(con, table)
+    incremental = mode == "incremental" or (
+        mode == "auto" and watermark is not None and not settings.is_sample
+    )
+    if not incremental:
+        return UsaspendingPlan("full")
+    if watermark is None:
+        raise ValueError(
+            f"an incremental USAspending pull needs a watermark, and {table.qualified} is empty: "
+            "load in full first"
+        )
+    today = today or dt.datetime.now(dt.UTC).date()
+    since = watermark - dt.timedelta(days=repull_days)
+    return UsaspendingPlan("incremental", watermark, since, max(today, watermark))
+
+
+def _scope_parameters(settings: Settings, watchlist: Watchlist, years: tuple[int, int]) -> dict:
+    return {
+        "years": list(years),
+        "agencies": [a.toptier_code for a in watchlist.agencies],
+        "companies": [c.name for c in watchlist.companies],
+        "groups": list(usaspending.AWARD_GROUPS),
+        "base_url": settings.usaspending_api_url,
+    }
+
+
 def pull_usaspending(
-    transport: Transport, settings: Settings, watchlist: Watchlist, years: tuple[int, int]
+    transport: Transport,
+    settings: Settings,
+    watchlist: Watchlist,
+    years: tuple[int, int],
+    plan: UsaspendingPlan | None = None,
 ) -> Pull:
+    """Contract awards and IDVs of every watched agency and company: by quarter of the years, or
+    (incremental) those modified since the plan's start."""
+    plan = plan or UsaspendingPlan("full")
     client = usaspending.UsaspendingClient(transport, settings.usaspending_api_url)
-    queries = usaspending.award_queries(watchlist, years)
+    if plan.mode == "full":
+        queries = usaspending.award_queries(watchlist, years)
+    else:
+        assert plan.since and plan.until
+        queries = usaspending.modified_award_queries(watchlist, plan.since, plan.until)
     return Pull(
         USASPENDING_AWARDS,
         {
-            "years": list(years),
+            **plan.parameters(),
             "queries": len(queries),
-            "agencies": [a.toptier_code for a in watchlist.agencies],
-            "companies": [c.name for c in watchlist.companies],
-            "base_url": settings.usaspending_api_url,
+            **_scope_parameters(settings, watchlist, years),
         },
         each(queries, client.iter_awards),
+    )
+
+
+def pull_usaspending_transactions(
+    transport: Transport,
+    settings: Settings,
+    watchlist: Watchlist,
+    years: tuple[int, int],
+    plan: UsaspendingPlan | None = None,
+) -> Pull:
+    """Every award action (modification) of the watched scopes, by quarter of action date (or,
+    incremental, dated since the plan's start), so obligations land in the quarter they were
+    made."""
+    plan = plan or UsaspendingPlan("full")
+    client = usaspending.TransactionClient(transport, settings.usaspending_api_url)
+    if plan.mode == "full":
+        queries = usaspending.transaction_queries(watchlist, years)
+    else:
+        assert plan.since and plan.until
+        queries = usaspending.recent_transaction_queries(watchlist, plan.since, plan.until)
+    return Pull(
+        USASPENDING_TRANSACTIONS,
+        {
+            **plan.parameters(),
+            "queries": len(queries),
+            **_scope_parameters(settings, watchlist, years),
+        },
+        each(queries, client.iter_transactions),
+    )
+
+
+def child_recipients_to_fetch(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Child recipients (``recipient_id`` ending ``-C``) named by loaded awards whose profile
+    (parent UEI and name) is not in ``raw.usaspending_recipients`` yet, in order."""
+    if not _table_exists(con, USASPENDING_AWARDS):
+        return []
+    known = (
+        "select recipient_id from raw.usaspending_recipients"
+        if _table_exists(con, USASPENDING_RECIPIENTS)
+        else "select null::varchar as recipient_id where false"
+    )
+    rows = con.execute(
+        f"""
+        select distinct record->>'$.recipient_id' as recipient_id
+        from raw.usaspending_awards
+        where record->>'$.recipient_id' like '%-C'
+          and record->>'$.recipient_id' not in ({known})
+        order by recipient_id
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def pull_usaspending_recipients(
+    transport: Transport, settings: Settings, recipient_ids: list[str]
+) -> Pull:
+    """The profiles of the given recipients: UEI, parent UEI, parent name, alternate names."""
+    return Pull(
+        USASPENDING_RECIPIENTS,
+        {"recipients": len(recipient_ids), "base_url": settings.usaspending_api_url},
+        usaspending.iter_recipients(transport, settings.usaspending_api_url, recipient_ids),
+    )
+
+
+def pull_usaspending_toptier_agencies(transport: Transport, settings: Settings) -> Pull:
+    """USAspending's toptier agency list (codes, abbreviations, names)."""
+    return Pull(
+        USASPENDING_TOPTIER_AGENCIES,
+        {"base_url": settings.usaspending_api_url},
+        usaspending.iter_toptier_agencies(transport, settings.usaspending_api_url),
     )
 
 

@@ -1,13 +1,17 @@
-"""USAspending API v2 client: contract awards (``POST /api/v2/search/spending_by_award/``)."""
+"""USAspending API v2 client: contract awards and IDVs (``POST /api/v2/search/spending_by_award/``),
+their transactions (``POST /api/v2/search/spending_by_transaction/``), recipients
+(``GET /api/v2/recipient/<id>/``) and the toptier agency list
+(``GET /api/v2/references/toptier_agencies/``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.errors import IngestError, MalformedPageError
+from ingest.errors import IngestError, MalformedPageError, SourceHTTPError
 from ingest.transport import FetchedPage, Request, Transport
 from ingest.watchlist import Watchlist
 
@@ -38,10 +42,55 @@ AWARD_FIELDS: tuple[str, ...] = (
     "generated_internal_id",
 )
 
+# The fields asked of spending_by_transaction: one row per award action (modification). Its
+# rows carry agency names only; codes come from the award (generated_internal_id).
+TRANSACTION_FIELDS: tuple[str, ...] = (
+    "Award ID",
+    "Mod",
+    "Action Date",
+    "Action Type",
+    "Transaction Amount",
+    "Transaction Description",
+    "Award Type",
+    "Recipient Name",
+    "Recipient UEI",
+    "Awarding Agency",
+    "Awarding Sub Agency",
+    "Funding Agency",
+    "Funding Sub Agency",
+    "NAICS",
+    "PSC",
+    "generated_internal_id",
+)
+
 CONTRACT_TYPE_CODES: tuple[str, ...] = ("A", "B", "C", "D")
+IDV_TYPE_CODES: tuple[str, ...] = (
+    "IDV_A",
+    "IDV_B",
+    "IDV_B_A",
+    "IDV_B_B",
+    "IDV_B_C",
+    "IDV_C",
+    "IDV_D",
+    "IDV_E",
+)
+# The API takes award type codes of one group per search (mixing groups is a 422).
+AWARD_GROUPS: dict[str, tuple[str, ...]] = {
+    "contracts": CONTRACT_TYPE_CODES,
+    "idvs": IDV_TYPE_CODES,
+}
+DATE_TYPES = ("action_date", "date_signed", "last_modified_date", "new_awards_only")
+
+log = logging.getLogger(__name__)
 
 SOURCE = "usaspending"
 SEARCH_PATH = "/api/v2/search/spending_by_award/"
+TRANSACTION_PATH = "/api/v2/search/spending_by_transaction/"
+RECIPIENT_PATH = "/api/v2/recipient/{recipient_id}/"
+TOPTIER_AGENCIES_PATH = "/api/v2/references/toptier_agencies/"
+# Transactions are asked oldest first, so a page-number walk over a window is stable.
+TRANSACTION_SORT = "Action Date"
+TRANSACTION_ORDER = "asc"
 MAX_LIMIT = 100
 # page * limit may not pass this many records (the API answers 422 and asks for keyset paging).
 MAX_RECORD_WINDOW = 50_000
@@ -89,42 +138,148 @@ def calendar_quarters(years: tuple[int, int]) -> list[tuple[str, dt.date, dt.dat
     return quarters
 
 
-def award_queries(watchlist: Watchlist, years: tuple[int, int]) -> list[AwardQuery]:
-    """The contract searches of a refresh: every watched agency (as awarding toptier agency) and
-    every watched company (by its ``recipient_search`` terms) in every calendar quarter.
+@dataclass(frozen=True)
+class TransactionQuery:
+    """One ``spending_by_transaction`` search: a scope (agency or recipient filters), an award
+    type group and an inclusive action-date window, which the client slices further when the
+    window holds more transactions than the API's record window lets it page through."""
+
+    label: str
+    scope: dict[str, Any]
+    group: str
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.group not in AWARD_GROUPS:
+            raise ValueError(f"unknown award type group {self.group!r}")
+        if self.end < self.start:
+            raise ValueError(f"TransactionQuery {self.label!r}: end {self.end} is before start")
+        if self.start < EARLIEST_START:
+            raise ValueError(
+                f"TransactionQuery {self.label!r}: USAspending has nothing before {EARLIEST_START}"
+            )
+
+    def filters(self, start: dt.date, end: dt.date) -> dict[str, Any]:
+        return {
+            "award_type_codes": list(AWARD_GROUPS[self.group]),
+            # spending_by_transaction filters on the transaction's own action date
+            "time_period": [{"start_date": start.isoformat(), "end_date": end.isoformat()}],
+            **self.scope,
+        }
+
+
+def _time_period(start: dt.date, end: dt.date, date_type: str) -> list[dict[str, str]]:
+    if date_type not in DATE_TYPES:
+        raise ValueError(f"date_type must be one of {DATE_TYPES}, got {date_type!r}")
+    return [{"start_date": start.isoformat(), "end_date": end.isoformat(), "date_type": date_type}]
+
+
+def search_scopes(watchlist: Watchlist) -> list[tuple[str, dict[str, Any]]]:
+    """``(label, filters)`` of every watched scope: each agency by toptier code (the awarding
+    toptier agency, or only its listed sub-agencies when the watchlist says ``pull: subtiers``)
+    and each company by its ``recipient_search`` terms. Agencies are named in the filters as
+    the API requires; the watchlist's codes are what the warehouse joins on.
+    """
+    scopes: list[tuple[str, dict[str, Any]]] = []
+    for agency in watchlist.agencies:
+        name = agency.abbreviation or agency.name
+        if agency.pull == "subtiers":
+            for sub in agency.subtiers:
+                filter_ = {
+                    "type": "awarding",
+                    "tier": "subtier",
+                    "name": sub.name,
+                    "toptier_name": agency.name,
+                }
+                label = f"agency {sub.abbreviation or sub.name} ({sub.code})"
+                scopes.append((label, {"agencies": [filter_]}))
+        else:
+            filter_ = {"type": "awarding", "tier": "toptier", "name": agency.name}
+            scopes.append((f"agency {name} ({agency.toptier_code})", {"agencies": [filter_]}))
+    for company in watchlist.companies:
+        terms = list(dict.fromkeys((*company.recipient_search, *company.ueis)))
+        if terms:
+            scopes.append((f"company {company.name}", {"recipient_search_text": terms}))
+    return scopes
+
+
+def award_queries(
+    watchlist: Watchlist,
+    years: tuple[int, int],
+    groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+) -> list[AwardQuery]:
+    """The award searches of a full refresh: every watched scope (``search_scopes``) in every
+    calendar quarter of ``years`` (by action date), once per award type group (contracts A-D,
+    IDVs), since the API takes one group per search.
 
     Quarters wholly before 2007-10-01 are left out (USAspending has nothing earlier); a company
     without ``recipient_search`` terms is not searched in USAspending.
     """
-    quarters = calendar_quarters(years)
     queries: list[AwardQuery] = []
-
-    def base(start: dt.date, end: dt.date) -> dict[str, Any]:
-        return {
-            "award_type_codes": list(CONTRACT_TYPE_CODES),
-            "time_period": [
-                {
-                    "start_date": start.isoformat(),
-                    "end_date": end.isoformat(),
-                    "date_type": "action_date",
+    for group in groups:
+        for label, scope in search_scopes(watchlist):
+            for quarter, start, end in calendar_quarters(years):
+                filters = {
+                    "award_type_codes": list(AWARD_GROUPS[group]),
+                    "time_period": _time_period(start, end, "action_date"),
+                    **scope,
                 }
-            ],
-        }
-
-    for agency in watchlist.agencies:
-        for quarter, start, end in quarters:
-            filters = base(start, end)
-            filters["agencies"] = [{"type": "awarding", "tier": "toptier", "name": agency.name}]
-            name = agency.abbreviation or agency.name
-            queries.append(AwardQuery(f"agency {name} ({agency.toptier_code}) {quarter}", filters))
-    for company in watchlist.companies:
-        if not company.recipient_search:
-            continue
-        for quarter, start, end in quarters:
-            filters = base(start, end)
-            filters["recipient_search_text"] = list(company.recipient_search)
-            queries.append(AwardQuery(f"company {company.name} {quarter}", filters))
+                queries.append(AwardQuery(f"{label} {group} {quarter}", filters))
     return queries
+
+
+def modified_award_queries(
+    watchlist: Watchlist,
+    since: dt.date,
+    until: dt.date,
+    groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+) -> list[AwardQuery]:
+    """The award searches of an incremental refresh: every watched scope's awards whose
+    ``last_modified_date`` falls between ``since`` and ``until`` (inclusive)."""
+    if until < since:
+        raise ValueError(f"modified window {since}..{until} is not in order")
+    queries: list[AwardQuery] = []
+    for group in groups:
+        for label, scope in search_scopes(watchlist):
+            filters = {
+                "award_type_codes": list(AWARD_GROUPS[group]),
+                "time_period": _time_period(since, until, "last_modified_date"),
+                **scope,
+            }
+            queries.append(AwardQuery(f"{label} {group} modified {since}..{until}", filters))
+    return queries
+
+
+def transaction_queries(
+    watchlist: Watchlist,
+    years: tuple[int, int],
+    groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+) -> list[TransactionQuery]:
+    """The transaction searches of a full refresh: every watched scope, award type group and
+    calendar quarter of ``years`` (by action date)."""
+    return [
+        TransactionQuery(f"{label} {group} {quarter}", scope, group, start, end)
+        for group in groups
+        for label, scope in search_scopes(watchlist)
+        for quarter, start, end in calendar_quarters(years)
+    ]
+
+
+def recent_transaction_queries(
+    watchlist: Watchlist,
+    since: dt.date,
+    until: dt.date,
+    groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+) -> list[TransactionQuery]:
+    """The transaction searches of an incremental refresh: every action dated ``since`` ..
+    ``until`` (the API filters transactions by action date only)."""
+    since = max(since, EARLIEST_START)
+    return [
+        TransactionQuery(f"{label} {group} actions {since}..{until}", scope, group, since, until)
+        for group in groups
+        for label, scope in search_scopes(watchlist)
+    ]
 
 
 def parse_awards_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]:
@@ -282,3 +437,135 @@ class UsaspendingClient:
                 return
             page += 1
             after = next_after
+
+
+def parse_transactions_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]:
+    """Validate one ``spending_by_transaction`` answer and return ``(has_next, results)``.
+
+    The shape is the awards search's (``results``, ``page_metadata.hasNext``), and every row
+    must name its award (``generated_internal_id``); rows missing ``Mod`` or ``Action Date``
+    are kept for landing to quarantine one by one, with the page named."""
+    return parse_awards_page(data, page)
+
+
+class WindowOverflowError(IngestError):
+    """More transactions in one day than the API lets a search page through."""
+
+
+def _transactions_request(
+    base_url: str, query: TransactionQuery, start: dt.date, end: dt.date, page: int, limit: int
+) -> Request:
+    body = {
+        "filters": query.filters(start, end),
+        "fields": list(TRANSACTION_FIELDS),
+        "limit": limit,
+        "page": page,
+        "sort": TRANSACTION_SORT,
+        "order": TRANSACTION_ORDER,
+    }
+    return Request(SOURCE, "POST", base_url + TRANSACTION_PATH, json_body=body)
+
+
+class TransactionClient:
+    """Pages through ``spending_by_transaction`` by page number. That endpoint has no keyset
+    paging, so a window whose transactions do not fit in the record window (``page * limit``
+    up to 50,000) is split in two halves by action date, down to a single day; pages of a window
+    are only passed on once the whole window has been read, so nothing is yielded twice."""
+
+    record_window: int = MAX_RECORD_WINDOW  # a class attribute so tests can lower it
+
+    def __init__(self, transport: Transport, base_url: str, limit: int = MAX_LIMIT) -> None:
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+        self.transport = transport
+        self.base_url = base_url.rstrip("/")
+        self.limit = limit
+
+    def request(self, query: TransactionQuery, start: dt.date, end: dt.date, page: int) -> Request:
+        return _transactions_request(self.base_url, query, start, end, page, self.limit)
+
+    def iter_transactions(self, query: TransactionQuery) -> Iterator[FetchedPage]:
+        """Every page of transactions of ``query``; labels name the query and the window."""
+        yield from self._window(query, query.start, query.end)
+
+    def _window(
+        self, query: TransactionQuery, start: dt.date, end: dt.date
+    ) -> Iterator[FetchedPage]:
+        pages: list[FetchedPage] = []
+        page = 1
+        while True:
+            if page * self.limit > self.record_window:
+                if start == end:
+                    raise WindowOverflowError(
+                        SOURCE,
+                        f"{query.label}: more than {self.record_window} transactions dated "
+                        f"{start}, which spending_by_transaction cannot page past; narrow the "
+                        "watchlist scope",
+                    )
+                middle = start + (end - start) // 2
+                log.info(
+                    "[%s] %s: more than %d transactions in %s..%s; splitting at %s",
+                    SOURCE,
+                    query.label,
+                    self.record_window,
+                    start,
+                    end,
+                    middle,
+                )
+                yield from self._window(query, start, middle)
+                yield from self._window(query, middle + dt.timedelta(days=1), end)
+                return
+            request = self.request(query, start, end, page)
+            label = f"{request.label} [{query.label} window {start}..{end}]"
+            has_next, results = parse_transactions_page(self.transport.send(request).json(), label)
+            pages.append(FetchedPage(SOURCE, label, results))
+            if not has_next:
+                break
+            page += 1
+        yield from pages
+
+
+def recipient_request(base_url: str, recipient_id: str) -> Request:
+    path = RECIPIENT_PATH.format(recipient_id=recipient_id)
+    return Request(SOURCE, "GET", base_url.rstrip("/") + path)
+
+
+def iter_recipients(
+    transport: Transport, base_url: str, recipient_ids: Iterable[str]
+) -> Iterator[FetchedPage]:
+    """One page per recipient profile (``GET /api/v2/recipient/<id>/``): its name, UEI, parent
+    (``parent_uei``, ``parent_name``) and alternate names. A recipient the API no longer knows
+    (404) yields an empty page and a warning: the awards that name it are kept as they are."""
+    for recipient_id in recipient_ids:
+        request = recipient_request(base_url, recipient_id)
+        try:
+            data = transport.send(request).json()
+        except SourceHTTPError as exc:
+            if exc.status != 404:
+                raise
+            log.warning("[%s] recipient %s: not found (404); skipped", SOURCE, recipient_id)
+            yield FetchedPage(SOURCE, request.label, [])
+            continue
+        if not isinstance(data, dict):
+            raise MalformedPageError(SOURCE, request.label, "a recipient profile is not an object")
+        if data.get("recipient_id") != recipient_id:
+            raise MalformedPageError(
+                SOURCE,
+                request.label,
+                f"asked for recipient {recipient_id}, got {data.get('recipient_id')!r}",
+            )
+        yield FetchedPage(SOURCE, request.label, [data])
+
+
+def iter_toptier_agencies(transport: Transport, base_url: str) -> Iterator[FetchedPage]:
+    """The toptier agency list (``GET /api/v2/references/toptier_agencies/``), one page: the
+    agencies with spending data, each with ``toptier_code``, ``abbreviation``, ``agency_name``."""
+    request = Request(SOURCE, "GET", base_url.rstrip("/") + TOPTIER_AGENCIES_PATH)
+    data = transport.send(request).json()
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list) or not results:
+        raise MalformedPageError(SOURCE, request.label, "no results list of agencies")
+    for i, row in enumerate(results):
+        if not isinstance(row, dict) or not isinstance(row.get("toptier_code"), str):
+            raise MalformedPageError(SOURCE, request.label, f"results[{i}] has no toptier_code")
+    yield FetchedPage(SOURCE, request.label, results)

@@ -22,6 +22,8 @@ class WatchedCompany:
     name: str
     recipient_search: tuple[str, ...]
     news_terms: tuple[str, ...]
+    # USAspending UEIs of the company's recipients (searched as well: the API matches UEIs)
+    ueis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class WatchedAgency:
     toptier_code: str
     subtiers: tuple[Subtier, ...]
     news_terms: tuple[str, ...]
+    # "toptier": every award of the agency; "subtiers": only those of the listed sub-agencies
+    pull: str = "toptier"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,14 @@ def _require(entry: dict, key: str, where: str) -> object:
     return entry[key]
 
 
+def _ueis(values: list[object], where: str) -> tuple[str, ...]:
+    ueis = tuple(str(v).strip().upper() for v in values)
+    for uei in ueis:
+        if len(uei) != 12 or not uei.isalnum():
+            raise WatchlistError(f"watchlist: {where} UEI {uei!r} is not 12 letters and digits")
+    return ueis
+
+
 def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -63,6 +75,7 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
                 name=str(_require(c, "name", where)),
                 recipient_search=tuple(str(s) for s in c.get("recipient_search") or []),
                 news_terms=tuple(str(s) for s in c.get("news_terms") or [c["name"]]),
+                ueis=_ueis(c.get("ueis") or [], where),
             )
         )
     agencies = []
@@ -78,7 +91,15 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
             scode = str(_require(s, "code", where + ".subtiers"))
             if not (scode.isdigit() and len(scode) == 4):
                 raise WatchlistError(f"watchlist: {where} subtier code {scode!r} is not 4 digits")
-            subtiers.append(Subtier(scode, str(s.get("name", "")), str(s.get("abbreviation", ""))))
+            sname = str(_require(s, "name", f"{where}.subtiers {scode}"))
+            subtiers.append(Subtier(scode, sname, str(s.get("abbreviation", ""))))
+        pull = str(a.get("pull") or "toptier")
+        if pull not in ("toptier", "subtiers"):
+            raise WatchlistError(
+                f"watchlist: {where} pull {pull!r} is neither 'toptier' nor 'subtiers'"
+            )
+        if pull == "subtiers" and not subtiers:
+            raise WatchlistError(f"watchlist: {where} says pull: subtiers but lists none")
         agencies.append(
             WatchedAgency(
                 name=str(_require(a, "name", where)),
@@ -86,6 +107,7 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
                 toptier_code=code,
                 subtiers=tuple(subtiers),
                 news_terms=tuple(str(s) for s in a.get("news_terms") or [a["name"]]),
+                pull=pull,
             )
         )
     topics = tuple(str(t) for t in data.get("topics") or [])

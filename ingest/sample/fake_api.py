@@ -14,10 +14,14 @@ Simplifications, so nobody mistakes them for the APIs' full behaviour:
   ``filing_uuid``, ``registrant_id``, ``registrant_name`` and ``lobbyist_id``. Other parameters
   are ignored, as the real API ignores unknown ones. The wording of the "page>1 needs a filter"
   400 is the fake's own.
-- USAspending: ``time_period`` matches an award's ``Base Obligation Date`` (the real API matches
-  the action dates of the award's transactions); ``recipient_search_text`` is a case-insensitive
-  phrase-prefix at a word start of the recipient or parent recipient name (or an exact UEI);
-  filters it does not implement are a 400 naming them, never silently ignored.
+- USAspending: in ``spending_by_award``, a ``time_period`` of ``action_date`` matches an award
+  with an action (transaction) dated in it, ``last_modified_date`` its ``Last Modified Date``,
+  ``date_signed`` and ``new_awards_only`` its ``Base Obligation Date``; in
+  ``spending_by_transaction`` it matches the action date. ``recipient_search_text`` is a
+  case-insensitive phrase-prefix at a word start of the recipient or parent recipient name (or an
+  exact UEI); filters it does not implement are a 400 naming them, never silently ignored. The
+  toptier agency list carries the bundled agency codes and names with null money figures;
+  recipient profiles carry names, UEIs and parents, with empty locations and zero totals.
 - GDELT: terms match titles as case-insensitive substrings; ``domain:``, ``sourcecountry:``,
   ``sourcelang:`` and ``-term`` are understood; relevance order is the universe's order.
 
@@ -30,6 +34,7 @@ import datetime as dt
 import json
 import math
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -292,6 +297,9 @@ class FakeLdaApi:
 
 
 USASPENDING_SEARCH_PATH = "/api/v2/search/spending_by_award/"
+USASPENDING_TRANSACTION_PATH = "/api/v2/search/spending_by_transaction/"
+USASPENDING_TOPTIER_PATH = "/api/v2/references/toptier_agencies/"
+USASPENDING_RECIPIENT = re.compile(r"^/api/v2/recipient/([0-9a-f-]+-[CPR])/?$")
 AWARD_TYPE_GROUPS: dict[str, tuple[str, ...]] = {
     "contracts": ("A", "B", "C", "D"),
     "idvs": ("IDV_A", "IDV_B", "IDV_B_A", "IDV_B_B", "IDV_B_C", "IDV_C", "IDV_D", "IDV_E"),
@@ -321,9 +329,85 @@ def _word_prefix(term: str, text: str) -> bool:
 @dataclass(frozen=True)
 class _Search:
     codes: frozenset[str]
-    periods: list[tuple[dt.date, dt.date]]
+    periods: list[tuple[dt.date, dt.date, str]]  # start, end, date_type
     agencies: list[dict[str, Any]]
     recipients: list[str]
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def recipient_profiles(awards: Sequence[AwardFact]) -> dict[str, dict[str, Any]]:
+    """The ``GET /api/v2/recipient/<id>/`` answer of every child recipient of ``awards``: its
+    first name, other names it was spelled with, UEI and parent."""
+    profiles: dict[str, dict[str, Any]] = {}
+    for fact in awards:
+        row = fact.row
+        recipient_id = str(row.get("recipient_id") or "")
+        if not recipient_id.endswith("-C"):
+            continue
+        profile = profiles.get(recipient_id)
+        if profile is None:
+            digest = uuid.uuid5(uuid.NAMESPACE_URL, "parent:" + fact.parent_recipient_name)
+            parent_id = f"{digest}-P"
+            parent = {
+                "parent_id": parent_id,
+                "parent_duns": None,
+                "parent_uei": fact.parent_uei,
+                "parent_name": fact.parent_recipient_name,
+            }
+            profiles[recipient_id] = {
+                "name": row.get("Recipient Name"),
+                "alternate_names": [],
+                "duns": None,
+                "uei": row.get("Recipient UEI"),
+                "recipient_id": recipient_id,
+                "recipient_level": "C",
+                "parent_id": parent_id,
+                "parent_name": fact.parent_recipient_name,
+                "parent_duns": None,
+                "parent_uei": fact.parent_uei,
+                "parents": [parent],
+                "business_types": [],
+                "location": {},
+                "total_transaction_amount": 0,
+                "total_transactions": 0,
+                "total_face_value_loan_amount": 0,
+                "total_face_value_loan_transactions": 0,
+            }
+        elif row.get("Recipient Name") not in (profile["name"], *profile["alternate_names"]):
+            profile["alternate_names"].append(row.get("Recipient Name"))
+    return profiles
+
+
+def toptier_agency_rows(agencies: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+    """``/api/v2/references/toptier_agencies/`` rows for ``agencies`` (toptier_code,
+    abbreviation, agency_name), money figures null."""
+    rows = []
+    for number, agency in enumerate(agencies, start=1):
+        name = agency["agency_name"]
+        rows.append(
+            {
+                "agency_id": number,
+                "toptier_code": agency["toptier_code"],
+                "abbreviation": agency.get("abbreviation") or None,
+                "agency_name": name,
+                "congressional_justification_url": None,
+                "active_fy": None,
+                "active_fq": None,
+                "outlay_amount": None,
+                "obligated_amount": None,
+                "budget_authority_amount": None,
+                "current_total_budget_authority_amount": None,
+                "percentage_of_total_budget_authority": None,
+                "agency_slug": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+            }
+        )
+    return rows
 
 
 class FakeUsaspendingApi:
@@ -348,14 +432,34 @@ class FakeUsaspendingApi:
     """
 
     def __init__(
-        self, awards: Sequence[AwardFact], max_record_window: int = MAX_RECORD_WINDOW
+        self,
+        awards: Sequence[AwardFact],
+        max_record_window: int = MAX_RECORD_WINDOW,
+        toptier_agencies: Sequence[dict[str, str]] = (),
     ) -> None:
         self.awards = list(awards)
         # Lowered by tests so that crossing it does not take 50,000 awards.
         self.max_record_window = max_record_window
+        self.toptier_agencies = toptier_agency_rows(toptier_agencies)
+        self.recipients = recipient_profiles(self.awards)
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
-        if path.rstrip("/") != USASPENDING_SEARCH_PATH.rstrip("/"):
+        route = path.rstrip("/")
+        searches = {
+            USASPENDING_SEARCH_PATH.rstrip("/"): self._search,
+            USASPENDING_TRANSACTION_PATH.rstrip("/"): self._search_transactions,
+        }
+        recipient = USASPENDING_RECIPIENT.match(path)
+        if route == USASPENDING_TOPTIER_PATH.rstrip("/") or recipient:
+            if method.upper() != "GET":
+                return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
+            if recipient is None:
+                return json_reply(200, {"results": self.toptier_agencies})
+            profile = self.recipients.get(recipient.group(1))
+            if profile is None:
+                return json_reply(404, {"detail": "Recipient not found"})
+            return json_reply(200, profile)
+        if route not in searches:
             return json_reply(404, {"detail": "Not Found"})
         if method.upper() != "POST":
             return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
@@ -364,7 +468,7 @@ class FakeUsaspendingApi:
         except ValueError as exc:
             return json_reply(400, {"detail": f"JSON parse error - {exc}"})
         try:
-            return json_reply(200, self._search(payload))
+            return json_reply(200, searches[route](payload))
         except _Invalid as exc:
             return json_reply(exc.status, {"detail": exc.detail})
 
@@ -404,7 +508,7 @@ class FakeUsaspendingApi:
                 422,
                 f"'award_type_codes' must only contain types from one group, got {sorted(groups)}",
             )
-        periods: list[tuple[dt.date, dt.date]] = []
+        periods: list[tuple[dt.date, dt.date, str]] = []
         for item in filters.get("time_period") or []:
             if not isinstance(item, dict):
                 raise _Invalid(422, "Field 'filters|time_period' must be a list of objects")
@@ -428,7 +532,7 @@ class FakeUsaspendingApi:
                     f"Field 'filters|time_period|date_type' is outside valid values "
                     f"{list(DATE_TYPES)}",
                 )
-            periods.append((start, end))
+            periods.append((start, end, str(date_type)))
         agencies = filters.get("agencies") or []
         for agency in agencies:
             if (
@@ -470,13 +574,26 @@ class FakeUsaspendingApi:
     def _matches(self, fact: AwardFact, search: _Search) -> bool:
         if fact.award_type_code not in search.codes:
             return False
-        if search.periods:
-            try:
-                day = dt.date.fromisoformat(str(fact.row.get("Base Obligation Date")))
-            except ValueError:
-                return False
-            if not any(start <= day <= end for start, end in search.periods):
-                return False
+        if search.periods and not any(
+            self._in_period(fact, start, end, date_type) for start, end, date_type in search.periods
+        ):
+            return False
+        return self._in_scope(fact, search)
+
+    @staticmethod
+    def _in_period(fact: AwardFact, start: dt.date, end: dt.date, date_type: str) -> bool:
+        if date_type == "action_date" and fact.transactions:
+            days = [_day(t.get("Action Date")) for t in fact.transactions]
+        elif date_type == "last_modified_date":
+            days = [_day(fact.row.get("Last Modified Date"))]
+        else:
+            days = [_day(fact.row.get("Base Obligation Date"))]
+        return any(day is not None and start <= day <= end for day in days)
+
+    def _in_scope(self, fact: AwardFact, search: _Search) -> bool:
+        """The award type, agency and recipient filters (everything but the dates)."""
+        if fact.award_type_code not in search.codes:
+            return False
         if search.agencies and not any(self._agency_match(fact, a) for a in search.agencies):
             return False
         return not search.recipients or any(
@@ -618,6 +735,98 @@ class FakeUsaspendingApi:
                 ),
             },
             "messages": [],
+        }
+
+    # -- transactions ----------------------------------------------------------------------
+
+    def _search_transactions(self, payload: Any) -> dict[str, Any]:
+        """``spending_by_transaction``: one row per action of a matching award dated in the
+        window; page numbers only (no keyset paging), within the record window."""
+        if not isinstance(payload, dict):
+            raise _Invalid(400, "the request body must be a JSON object")
+        search = self._parse_filters(payload.get("filters"))
+        fields = payload.get("fields")
+        if not isinstance(fields, list) or not fields:
+            raise _Invalid(422, "Missing value: 'fields' is a required field")
+        limit = self._bounded_int(payload, "limit", 10, MAX_LIMIT)
+        page = self._bounded_int(payload, "page", 1, None)
+        sort = payload.get("sort", "Transaction Amount")
+        if not isinstance(sort, str) or sort not in fields:
+            raise _Invalid(422, f"Sort value '{sort}' not found in requested fields: {fields}")
+        order = payload.get("order", "desc")
+        if order not in ("asc", "desc"):
+            raise _Invalid(422, "Field 'order' is outside valid values ['asc', 'desc']")
+        if "last_record_unique_id" in payload or "last_record_sort_value" in payload:
+            raise _Invalid(400, "spending_by_transaction does not page by keyset")
+        if page * limit > self.max_record_window:
+            raise _Invalid(
+                422,
+                f"Page #{page} with limit {limit} is over the maximum result limit "
+                f"{self.max_record_window}. Narrow the filters.",
+            )
+        rows: list[dict[str, Any]] = []
+        for fact in self.awards:
+            if not self._in_scope(fact, search):
+                continue
+            for action in fact.transactions:
+                day = _day(action.get("Action Date"))
+                if search.periods and not any(
+                    day is not None and start <= day <= end for start, end, _ in search.periods
+                ):
+                    continue
+                rows.append(self._transaction_row(fact, action))
+
+        def order_key(row: dict[str, Any]) -> tuple[Any, ...]:
+            value = row.get(sort)
+            if isinstance(value, dict | list):
+                value = json.dumps(value, sort_keys=True)
+            tiebreak = (row["generated_internal_id"], row["Mod"], row["Action Date"])
+            return (value is None, value if value is not None else 0, *tiebreak)
+
+        rows.sort(key=order_key, reverse=order == "desc")
+        start = (page - 1) * limit
+        chosen = rows[start : start + limit]
+        has_next = start + limit < len(rows)
+        results = []
+        for row in chosen:
+            projected = {name: row.get(name) for name in fields}
+            projected["internal_id"] = row["internal_id"]
+            projected["generated_internal_id"] = row["generated_internal_id"]
+            results.append(projected)
+        return {
+            "limit": limit,
+            "results": results,
+            "page_metadata": {
+                "page": page,
+                "hasNext": has_next,
+                "hasPrevious": page > 1,
+                "next": page + 1 if has_next else None,
+                "previous": page - 1 if page > 1 else None,
+            },
+            "messages": [],
+        }
+
+    @staticmethod
+    def _transaction_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, Any]:
+        row = fact.row
+        return {
+            "Award ID": row.get("Award ID"),
+            "Mod": action.get("Mod"),
+            "Action Date": action.get("Action Date"),
+            "Action Type": action.get("Action Type"),
+            "Transaction Amount": action.get("Transaction Amount"),
+            "Transaction Description": action.get("Transaction Description"),
+            "Award Type": row.get("Contract Award Type"),
+            "Recipient Name": row.get("Recipient Name"),
+            "Recipient UEI": row.get("Recipient UEI"),
+            "Awarding Agency": row.get("Awarding Agency"),
+            "Awarding Sub Agency": row.get("Awarding Sub Agency"),
+            "Funding Agency": row.get("Funding Agency"),
+            "Funding Sub Agency": row.get("Funding Sub Agency"),
+            "NAICS": row.get("NAICS"),
+            "PSC": row.get("PSC"),
+            "internal_id": str(row.get("internal_id")),
+            "generated_internal_id": row.get("generated_internal_id"),
         }
 
 

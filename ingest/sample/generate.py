@@ -93,7 +93,7 @@ def generate(out_dir: Path) -> dict[str, object]:
         counts[pull.table.name] = {
             "pages": len(pages),
             "records": sum(len(p.records) for p in pages),
-            "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
+            "distinct_keys": len({pull.table.key_of(r) for p in pages for r in p.records}),
         }
     if out_dir.exists():
         shutil.rmtree(out_dir)

@@ -24,6 +24,9 @@ class AwardFact:
     award_type_code: str  # "A".."D" (contracts) or "IDV_A".."IDV_E"
     parent_recipient_name: str
     parent_uei: str | None
+    # the award's actions, oldest first: Mod, Action Date, Action Type, Transaction Amount,
+    # Transaction Description (amounts add up to the row's Award Amount)
+    transactions: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

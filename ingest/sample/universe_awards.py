@@ -14,6 +14,7 @@ from typing import Any
 
 from ingest.sample.model import AwardFact
 from ingest.sample.universe import code, new_uuid, random_day, rng_for
+from ingest.sample.universe_transactions import with_idvs
 
 FIRST_DAY, LAST_DAY = dt.date(2017, 1, 1), dt.date(2019, 12, 31)
 TOPTIER = {
@@ -471,4 +472,4 @@ def build_awards() -> list[AwardFact]:
     generic = [f"{a} {b_} {c}" for a in GENERIC_A for b_ in GENERIC_B for c in GENERIC_C]
     for name in b.rng.sample(generic, 500):
         b.some_awards(b.recipient(name, None, None), "gen", b.rng.randint(5, 12))
-    return b.facts
+    return with_idvs(b.facts, {code: sub[1] for code, sub in SUBTIERS.items()})
