@@ -69,12 +69,12 @@ def _summary(warehouse: Path, run_started: float) -> list[str]:
         ).fetchall()
         lines.append("Loads (this refresh):")
         lines.append(
-            f"  {'raw table':26} {'status':12} {'fetched':>8} {'merged':>8} {'new':>7} "
+            f"  {'raw table':34} {'status':12} {'fetched':>8} {'merged':>8} {'new':>7} "
             f"{'changed':>8} {'quarant.':>8} {'dupes':>6}"
         )
         for table, status, fetched, merged, new, changed, quarantined, dupes, error in rows:
             lines.append(
-                f"  {table:26} {status:12} {fetched or 0:>8} {merged or 0:>8} {new or 0:>7} "
+                f"  {table:34} {status:12} {fetched or 0:>8} {merged or 0:>8} {new or 0:>7} "
                 f"{changed or 0:>8} {quarantined or 0:>8} {dupes or 0:>6}"
             )
             if error:
@@ -93,7 +93,7 @@ def _summary(warehouse: Path, run_started: float) -> list[str]:
         lines.append("Great Expectations (this refresh):")
         for table, total, passed, critical, warn in checks:
             lines.append(
-                f"  {table:26} {passed}/{total} expectations passed, "
+                f"  {table:34} {passed}/{total} expectations passed, "
                 f"{critical} critical failed, {warn} warnings"
             )
         marts = con.execute(

@@ -43,7 +43,8 @@ AWARD_FIELDS: tuple[str, ...] = (
 )
 
 # The fields asked of spending_by_transaction: one row per award action (modification). Its
-# rows carry agency names only; codes come from the award (generated_internal_id).
+# rows carry agency names only; codes, NAICS, PSC and the funding agency come from the award
+# (generated_internal_id), which the award searches of the same scope and window pull.
 TRANSACTION_FIELDS: tuple[str, ...] = (
     "Award ID",
     "Mod",
@@ -56,10 +57,6 @@ TRANSACTION_FIELDS: tuple[str, ...] = (
     "Recipient UEI",
     "Awarding Agency",
     "Awarding Sub Agency",
-    "Funding Agency",
-    "Funding Sub Agency",
-    "NAICS",
-    "PSC",
     "generated_internal_id",
 )
 

@@ -47,6 +47,11 @@ class SourcesResource(dg.ConfigurableResource):
     # "periods" (every filing of the years: a backfill) or "incremental".
     lda_mode: str = "auto"
     lda_repull_days: int = 30  # how far before the watermark an incremental pull starts again
+    # USAspending: "auto" (incremental from the watermark when there is one, else every quarter
+    # of the years), "full" or "incremental"; awards by last-modified date, transactions by action
+    # date, each from its own watermark less the re-pull window.
+    usaspending_mode: str = "auto"
+    usaspending_repull_days: int = 45
 
     def settings(self) -> Settings:
         settings = load_settings()

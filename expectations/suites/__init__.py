@@ -9,6 +9,9 @@ from expectations.suites import (
     lda_contributions,
     lda_filings,
     usaspending_awards,
+    usaspending_recipients,
+    usaspending_toptier_agencies,
+    usaspending_transactions,
 )
 
 SUITES: dict[str, SuiteSpec] = {
@@ -18,6 +21,9 @@ SUITES: dict[str, SuiteSpec] = {
         lda_contributions.SUITE,
         lda_constants.SUITE,
         usaspending_awards.SUITE,
+        usaspending_transactions.SUITE,
+        usaspending_recipients.SUITE,
+        usaspending_toptier_agencies.SUITE,
         gdelt_articles.SUITE,
     )
 }

@@ -1,5 +1,6 @@
-"""The LDA constants lists in the API's shapes, from the bundled copies (the dbt seeds, recorded
-from the live API in September 2024), for the fake API and the sample."""
+"""Reference lists in the APIs' shapes, from the bundled copies (the dbt seeds), for the fake APIs
+and the sample: the LDA constants (recorded from the live API in September 2024) and USAspending's
+toptier agencies (the agency file USAspending loads, November 2024)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,17 @@ def bundled_constants() -> dict[str, list[dict[str, Any]]]:
             key=lambda item: str(item["name"]),  # the API lists them by name
         ),
     }
+
+
+def bundled_toptier_agencies() -> list[dict[str, str]]:
+    """The toptier agencies USAspending offers in its agency pickers (``is_user_selectable``),
+    which is about the set its ``references/toptier_agencies`` endpoint lists."""
+    return [
+        {
+            "toptier_code": r["toptier_code"],
+            "abbreviation": r["abbreviation"],
+            "agency_name": r["agency_name"],
+        }
+        for r in _rows("usaspending_toptier_agencies")
+        if r["is_user_selectable"] == "true"
+    ]

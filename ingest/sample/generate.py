@@ -26,17 +26,21 @@ from urllib.parse import parse_qsl, urlsplit
 from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
 from ingest.pulls import (
+    Pull,
     pull_gdelt,
     pull_lda,
     pull_lda_constants,
     pull_lda_contributions,
     pull_usaspending,
+    pull_usaspending_recipients,
+    pull_usaspending_toptier_agencies,
+    pull_usaspending_transactions,
 )
-from ingest.sample.constants import bundled_constants
+from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
 from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
 from ingest.sample.replay import MANIFEST
 from ingest.sample.universe import build_universe
-from ingest.transport import Request, Response
+from ingest.transport import FetchedPage, Request, Response
 from ingest.watchlist import load_watchlist
 
 SAMPLE_YEARS = (2017, 2019)
@@ -76,25 +80,40 @@ def generate(out_dir: Path) -> dict[str, object]:
                 contributions=universe.lda_contributions,
                 constants=bundled_constants(),
             ),
-            "usaspending": FakeUsaspendingApi(universe.awards),
+            "usaspending": FakeUsaspendingApi(
+                universe.awards, toptier_agencies=bundled_toptier_agencies()
+            ),
             "gdelt": FakeGdeltApi(universe.articles),
         }
     )
-    pulls = [
-        pull_lda(transport, settings, SAMPLE_YEARS),
-        pull_lda_contributions(transport, settings, SAMPLE_YEARS),
-        pull_lda_constants(transport, settings),
-        pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
-        pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
-    ]
     counts: dict[str, dict[str, int]] = {}
-    for pull in pulls:
+
+    def record(pull: Pull) -> list[FetchedPage]:
         pages = list(pull.pages)
         counts[pull.table.name] = {
             "pages": len(pages),
             "records": sum(len(p.records) for p in pages),
             "distinct_keys": len({pull.table.key_of(r) for p in pages for r in p.records}),
         }
+        return pages
+
+    # in the order the refresh runs them (the recipients asked for are those the awards name)
+    record(pull_lda(transport, settings, SAMPLE_YEARS))
+    record(pull_lda_contributions(transport, settings, SAMPLE_YEARS))
+    record(pull_lda_constants(transport, settings))
+    award_pages = record(pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS))
+    record(pull_usaspending_transactions(transport, settings, watchlist, SAMPLE_YEARS))
+    children = sorted(
+        {
+            str(r["recipient_id"])
+            for p in award_pages
+            for r in p.records
+            if str(r.get("recipient_id") or "").endswith("-C")
+        }
+    )
+    record(pull_usaspending_recipients(transport, settings, children))
+    record(pull_usaspending_toptier_agencies(transport, settings))
+    record(pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS))
     if out_dir.exists():
         shutil.rmtree(out_dir)
     for source, responses in transport.recorded.items():
@@ -118,6 +137,7 @@ def generate(out_dir: Path) -> dict[str, object]:
             "lda_filings": len(universe.lda_filings),
             "lda_contributions": len(universe.lda_contributions),
             "awards": len(universe.awards),
+            "award_transactions": sum(len(a.transactions) for a in universe.awards),
             "articles": len(universe.articles),
         },
         "recorded": counts,

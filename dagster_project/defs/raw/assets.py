@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import duckdb
 
 from dagster_project.defs.raw.factory import build_raw_asset
@@ -12,14 +13,24 @@ from ingest.landing import (
     LDA_CONTRIBUTIONS,
     LDA_FILINGS,
     USASPENDING_AWARDS,
+    USASPENDING_RECIPIENTS,
+    USASPENDING_TOPTIER_AGENCIES,
+    USASPENDING_TRANSACTIONS,
+    RawTable,
 )
 from ingest.pulls import (
     Pull,
+    UsaspendingPlan,
+    child_recipients_to_fetch,
     plan_lda_pull,
+    plan_usaspending,
     pull_gdelt,
     pull_lda_constants,
     pull_lda_contributions,
     pull_usaspending,
+    pull_usaspending_recipients,
+    pull_usaspending_toptier_agencies,
+    pull_usaspending_transactions,
 )
 
 
@@ -42,10 +53,48 @@ def _lda_constants(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) ->
     return pull_lda_constants(sources.transport(), sources.settings())
 
 
-def _usaspending(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
-    return pull_usaspending(
-        sources.transport(), sources.settings(), sources.watchlist(), sources.year_range()
+def _usaspending_plan(
+    sources: SourcesResource, con: duckdb.DuckDBPyConnection, table: RawTable
+) -> UsaspendingPlan:
+    return plan_usaspending(
+        con,
+        table,
+        sources.settings(),
+        mode=sources.usaspending_mode,
+        repull_days=sources.usaspending_repull_days,
     )
+
+
+def _usaspending(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_usaspending(
+        sources.transport(),
+        sources.settings(),
+        sources.watchlist(),
+        sources.year_range(),
+        _usaspending_plan(sources, con, USASPENDING_AWARDS),
+    )
+
+
+def _usaspending_transactions(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_usaspending_transactions(
+        sources.transport(),
+        sources.settings(),
+        sources.watchlist(),
+        sources.year_range(),
+        _usaspending_plan(sources, con, USASPENDING_TRANSACTIONS),
+    )
+
+
+def _usaspending_recipients(sources: SourcesResource, con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_usaspending_recipients(
+        sources.transport(), sources.settings(), child_recipients_to_fetch(con)
+    )
+
+
+def _usaspending_toptier_agencies(
+    sources: SourcesResource, _con: duckdb.DuckDBPyConnection
+) -> Pull:
+    return pull_usaspending_toptier_agencies(sources.transport(), sources.settings())
 
 
 def _gdelt(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
@@ -85,9 +134,40 @@ lda_constants = build_raw_asset(
 usaspending_awards = build_raw_asset(
     USASPENDING_AWARDS,
     _usaspending,
-    "Federal contract awards (types A-D) from USAspending POST /api/v2/search/spending_by_award/, "
-    "one row per generated_internal_id, for each watchlist agency and company, quarter by "
-    "quarter. API: https://api.usaspending.gov/docs/endpoints",
+    "Federal contract awards (types A-D) and IDVs (IDV_A-IDV_E, searched as their own group) "
+    "from USAspending POST /api/v2/search/spending_by_award/, one row per generated_internal_id, "
+    "for each watchlist agency and company: every quarter of the years on a first load, then "
+    "those modified since the watermark less a re-pull window (sources.usaspending_mode, "
+    "sources.usaspending_repull_days). Keyset paging past 50,000 records. API: "
+    "https://api.usaspending.gov/docs/endpoints",
+)
+
+usaspending_transactions = build_raw_asset(
+    USASPENDING_TRANSACTIONS,
+    _usaspending_transactions,
+    "Award actions (the base award and each modification) from USAspending POST "
+    "/api/v2/search/spending_by_transaction/, one row per award + modification + action date, "
+    "for the same scopes as the awards, by quarter of action date (then incrementally), windows "
+    "split when they pass the endpoint's 50,000-record limit. Obligations are dated by these "
+    "actions. API: https://api.usaspending.gov/docs/endpoints",
+)
+
+usaspending_recipients = build_raw_asset(
+    USASPENDING_RECIPIENTS,
+    _usaspending_recipients,
+    "Recipient profiles from USAspending GET /api/v2/recipient/<recipient_id>/ for every child "
+    "recipient the loaded awards name and the table does not hold yet: UEI, parent UEI and "
+    "parent name (the parent roll-up), alternate names. API: "
+    "https://api.usaspending.gov/docs/endpoints",
+    deps=[dg.AssetKey(["raw", USASPENDING_AWARDS.name])],
+)
+
+usaspending_toptier_agencies = build_raw_asset(
+    USASPENDING_TOPTIER_AGENCIES,
+    _usaspending_toptier_agencies,
+    "USAspending's toptier agency list from GET /api/v2/references/toptier_agencies/ (toptier "
+    "code, abbreviation, name), one row per toptier_code; dim_agency prefers it to the bundled "
+    "seed copy. API: https://api.usaspending.gov/docs/endpoints",
 )
 
 gdelt_articles = build_raw_asset(
@@ -98,4 +178,13 @@ gdelt_articles = build_raw_asset(
     "https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
 )
 
-RAW_ASSETS = [lda_filings, lda_contributions, lda_constants, usaspending_awards, gdelt_articles]
+RAW_ASSETS = [
+    lda_filings,
+    lda_contributions,
+    lda_constants,
+    usaspending_awards,
+    usaspending_transactions,
+    usaspending_recipients,
+    usaspending_toptier_agencies,
+    gdelt_articles,
+]

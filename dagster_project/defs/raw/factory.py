@@ -1,6 +1,6 @@
 """One raw asset per source: pull, land, validate (Great Expectations), merge or quarantine."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import dagster as dg
 import duckdb
@@ -65,7 +65,10 @@ def _preview(con: duckdb.DuckDBPyConnection, table: RawTable) -> str:
 
 
 def build_raw_asset(
-    table: RawTable, make_pull: PullFactory, description: str
+    table: RawTable,
+    make_pull: PullFactory,
+    description: str,
+    deps: Sequence[dg.AssetKey] = (),
 ) -> dg.AssetsDefinition:
     key = dg.AssetKey(["raw", table.name])
     suite = SUITES[table.qualified]
@@ -76,6 +79,7 @@ def build_raw_asset(
         kinds={"python", "duckdb"},
         pool=DUCKDB_POOL,
         description=description,
+        deps=list(deps),
         check_specs=[
             dg.AssetCheckSpec(
                 CHECK_NAME,

@@ -1,5 +1,7 @@
--- One row per federal contract award, with the recipient resolved to a company and the award
--- dated to the calendar quarter of its base obligation date.
+-- One row per federal contract award or IDV, with the recipient resolved to a company, its parent
+-- (from the recipient profile), the watchlist product its description names, and the award dated
+-- to the calendar quarter of its base obligation date. Obligations by the quarter they were made
+-- are in fct_contract_transactions.
 
 with
 
@@ -12,6 +14,24 @@ awards as (
 company_names as (
 
     select * from {{ ref('int_company_names_normalized') }}
+
+),
+
+recipients as (
+
+    select * from {{ ref('stg_usaspending__recipients') }}
+
+),
+
+products as (
+
+    select
+        generated_internal_id,
+        -- one company per award: the first by id should a description name two
+        arg_min(company_id, company_id) as product_company_id,
+        arg_min(products, company_id) as products
+    from {{ ref('int_contract_award_products') }}
+    group by generated_internal_id
 
 ),
 
@@ -28,6 +48,8 @@ final as (
         -- recipient
         awards.recipient_name,
         awards.recipient_level,
+        recipients.parent_uei,
+        recipients.parent_name,
 
         -- agencies
         awards.awarding_toptier_code,
@@ -52,15 +74,25 @@ final as (
         awards.total_outlays,
 
         -- what was bought
+        awards.is_idv,
         awards.contract_award_type,
         awards.description,
         awards.naics_code,
         awards.naics_description,
         awards.psc_code,
-        awards.psc_description
+        awards.psc_description,
+        products.product_company_id,
+        products.products as named_products,
+        products.product_company_id is not null
+        and products.product_company_id is distinct from company_names.company_id
+            as is_product_bought_through_other_recipient
     from awards
     left join company_names
         on awards.recipient_name = company_names.company_name_raw
+    left join recipients
+        on awards.recipient_id = recipients.recipient_id
+    left join products
+        on awards.generated_internal_id = products.generated_internal_id
 
 )
 

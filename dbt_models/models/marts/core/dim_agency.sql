@@ -1,12 +1,41 @@
 -- One row per federal agency code: USAspending toptier agencies and subtier agencies, keyed by the
--- code (a toptier code such as 070, or a subtier code such as 7012). Names come from the reference
--- seeds; codes that awards use but the seeds lack are added with the names the awards carry.
+-- code (a toptier code such as 070, or a subtier code such as 7012). Toptier names come from
+-- USAspending's agency list as loaded from the API, else from the bundled reference seed (the
+-- offline copy, which also holds agencies the API lists only when they have spending); codes that
+-- awards use but neither has are added with the names the awards carry.
 
 with
+
+toptier_api as (
+
+    select * from {{ ref('stg_usaspending__toptier_agencies') }}
+
+),
 
 toptier_seed as (
 
     select * from {{ ref('usaspending_toptier_agencies') }}
+
+),
+
+toptier_reference as (
+
+    select
+        toptier_code,
+        agency_name,
+        abbreviation,
+        'usaspending_api' as name_source
+    from toptier_api
+
+    union all
+
+    select
+        toptier_code,
+        agency_name,
+        nullif(abbreviation, '') as abbreviation,
+        'reference_seed' as name_source
+    from toptier_seed
+    where toptier_code not in (select toptier_api.toptier_code from toptier_api)
 
 ),
 
@@ -65,9 +94,9 @@ toptiers as (
         'toptier' as agency_level,
         toptier_code,
         agency_name,
-        nullif(abbreviation, '') as abbreviation,
-        'reference_seed' as name_source
-    from toptier_seed
+        abbreviation,
+        name_source
+    from toptier_reference
 
     union all
 
@@ -81,7 +110,7 @@ toptiers as (
     from award_toptiers
     where
         toptier_code is not null
-        and toptier_code not in (select toptier_seed.toptier_code from toptier_seed)
+        and toptier_code not in (select toptier_reference.toptier_code from toptier_reference)
     group by toptier_code
 
 ),

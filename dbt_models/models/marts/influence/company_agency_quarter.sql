@@ -1,5 +1,6 @@
 -- Company x agency x calendar quarter: how often the company's lobbying reports named the agency,
--- what the agency awarded the company, and how often the news mentioned both. Agencies are
+-- what the agency obligated to the company in that quarter (award actions by action date) and in
+-- each of the four following quarters, and how often the news mentioned both. Agencies are
 -- USAspending codes at two levels: a toptier row (070, DHS) covers the agency with all its
 -- subtiers; a subtier row (7012, ICE) covers that subtier only. Do not add toptier and subtier
 -- rows together.
@@ -27,12 +28,10 @@ company_quarters as (
 
 ),
 
-awards as (
+transactions as (
 
-    select * from {{ ref('fct_contract_awards') }}
-    where
-        company_id is not null
-        and base_obligation_date is not null
+    select * from {{ ref('fct_contract_transactions') }}
+    where company_id is not null
 
 ),
 
@@ -82,17 +81,18 @@ lobbying as (
 
 ),
 
--- contracts: each award counts for its awarding toptier and for its awarding subtier
-award_agencies as (
+-- contracts: each award action counts, in the quarter of its action date, for its awarding
+-- toptier and for its awarding subtier
+action_agencies as (
 
     select
         company_id,
         awarding_toptier_code as agency_code,
-        obligation_year as year,
-        obligation_quarter as quarter,
+        action_year as year,
+        action_quarter as quarter,
         generated_internal_id,
-        award_amount
-    from awards
+        transaction_amount
+    from transactions
     where awarding_toptier_code is not null
 
     union all
@@ -100,11 +100,11 @@ award_agencies as (
     select
         company_id,
         awarding_subtier_code as agency_code,
-        obligation_year as year,
-        obligation_quarter as quarter,
+        action_year as year,
+        action_quarter as quarter,
         generated_internal_id,
-        award_amount
-    from awards
+        transaction_amount
+    from transactions
     where awarding_subtier_code is not null
 
 ),
@@ -116,9 +116,10 @@ contracts as (
         agency_code,
         year,
         quarter,
-        sum(award_amount) as contract_obligations,
+        year * 4 + quarter - 1 as quarter_index,
+        sum(transaction_amount) as contract_obligations,
         count(distinct generated_internal_id) as contract_awards_count
-    from award_agencies
+    from action_agencies
     group by company_id, agency_code, year, quarter
 
 ),
@@ -220,6 +221,14 @@ final as (
         company_quarters.spend_basis,
         coalesce(contracts.contract_obligations, 0) as contract_obligations,
         coalesce(contracts.contract_awards_count, 0) as contract_awards_count,
+        coalesce(later_1.contract_obligations, 0) as obligations_1_quarter_later,
+        coalesce(later_2.contract_obligations, 0) as obligations_2_quarters_later,
+        coalesce(later_3.contract_obligations, 0) as obligations_3_quarters_later,
+        coalesce(later_4.contract_obligations, 0) as obligations_4_quarters_later,
+        coalesce(later_1.contract_obligations, 0)
+        + coalesce(later_2.contract_obligations, 0)
+        + coalesce(later_3.contract_obligations, 0)
+        + coalesce(later_4.contract_obligations, 0) as obligations_next_4_quarters,
         coalesce(news.news_mentions, 0) as news_mentions
     from spine
     left join lobbying
@@ -234,6 +243,13 @@ final as (
             and spine.agency_code = contracts.agency_code
             and spine.year = contracts.year
             and spine.quarter = contracts.quarter
+    {% for k in [1, 2, 3, 4] -%}
+    left join contracts as later_{{ k }}
+        on
+            spine.company_id = later_{{ k }}.company_id
+            and spine.agency_code = later_{{ k }}.agency_code
+            and spine.year * 4 + spine.quarter - 1 + {{ k }} = later_{{ k }}.quarter_index
+    {% endfor -%}
     left join news
         on
             spine.company_id = news.company_id

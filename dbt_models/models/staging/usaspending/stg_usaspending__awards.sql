@@ -1,5 +1,5 @@
--- One row per USAspending contract award (a spending_by_award result row), unpacked from the raw
--- JSON.
+-- One row per USAspending contract award or IDV (a spending_by_award result row), unpacked from
+-- the raw JSON.
 -- The API keys its fields by display names ("Recipient Name"); the JSON paths quote them.
 
 with
@@ -45,6 +45,10 @@ renamed as (
             when '-P' then 'parent'
             when '-R' then 'recipient'
         end as recipient_level,
+
+        ----------  booleans
+        -- IDVs (contract vehicles: IDCs, BPAs, GWACs) are searched as their own award type group
+        generated_internal_id like 'CONT\_IDV\_%' escape '\' as is_idv,
 
         ----------  numerics
         cast(record ->> '$."Award Amount"' as decimal(18, 2)) as award_amount,
