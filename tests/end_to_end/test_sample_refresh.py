@@ -29,9 +29,13 @@ KEYS = {
     "raw.lda_contributions": "filing_uuid",
     "raw.lda_constants": "constant_list",
     "raw.usaspending_awards": "generated_internal_id",
+    "raw.usaspending_transactions": "transaction_key",
+    "raw.usaspending_recipients": "recipient_id",
+    "raw.usaspending_toptier_agencies": "toptier_code",
     "raw.gdelt_articles": "url",
     "marts.fct_lobbying_reports": "filing_uuid",
     "marts.fct_contract_awards": "generated_internal_id",
+    "marts.fct_contract_transactions": "transaction_key",
     "marts.company_quarter_lobbying": "company_id, year, quarter",
     "marts.company_agency_quarter": "company_id, agency_code, year, quarter",
     "marts.dim_company": "company_id",
@@ -225,9 +229,31 @@ def test_q4_obligations_by_agency_and_quarter_none_from_ice_2018(
               and obligation_year = 2018
             """
         ).fetchone()
+        # obligations by action date add up, award by award, to the awards' totals
+        mismatched = con.execute(
+            """
+            select count(*) from (
+                select awards.generated_internal_id
+                from marts.fct_contract_awards as awards
+                inner join marts.fct_contract_transactions as actions using (generated_internal_id)
+                where awards.base_obligation_date >= date '2017-01-01'
+                  and awards.last_modified_at < date '2020-01-01'
+                group by awards.generated_internal_id, awards.award_amount
+                having sum(actions.transaction_amount) <> awards.award_amount
+            )
+            """
+        ).fetchone()
     assert ice_2018 == (0,)
+    assert mismatched == (0,)
     _, ice_rows = run_query(built[0], "ice_2018")
     assert ice_rows == [(0, Decimal("0.00"))]
+
+
+def test_resold_aws_found_by_description(built: tuple[Path, list[Run], list]) -> None:
+    columns, rows = run_query(built[0], "resold_aws")
+    assert rows
+    assert {r[columns.index("recipient_name")] for r in rows} == {"FOUR POINTS TECHNOLOGY, L.L.C."}
+    assert all(r[columns.index("obligations")] > 0 for r in rows)
 
 
 def test_one_query_joins_lobbying_contracts_and_news(built: tuple[Path, list[Run], list]) -> None:

@@ -121,9 +121,11 @@ def query_for(queries: list[AwardQuery], label: str) -> AwardQuery:
 @pytest.mark.unit
 def test_award_queries_cover_agencies_and_companies_by_quarter() -> None:
     queries = award_queries(WATCHLIST, (2018, 2019))
-    assert len(queries) == (2 + 1) * 8  # a company without recipient_search is not searched
+    assert (
+        len(queries) == 2 * (2 + 1) * 8
+    )  # two award groups; a company without recipient_search is not searched
     assert len({q.label for q in queries}) == len(queries)
-    dhs = query_for(queries, "agency DHS (070) 2018-Q3")
+    dhs = query_for(queries, "agency DHS (070) contracts 2018-Q3")
     assert dhs.filters == {
         "award_type_codes": ["A", "B", "C", "D"],
         "time_period": [
@@ -131,7 +133,7 @@ def test_award_queries_cover_agencies_and_companies_by_quarter() -> None:
         ],
         "agencies": [{"type": "awarding", "tier": "toptier", "name": DHS}],
     }
-    amazon = query_for(queries, "company Amazon 2019-Q1")
+    amazon = query_for(queries, "company Amazon contracts 2019-Q1")
     assert amazon.filters["recipient_search_text"] == ["AMAZON WEB SERVICES", "AMAZON.COM"]
     assert amazon.filters["time_period"][0]["end_date"] == "2019-03-31"
     assert "agencies" not in amazon.filters
@@ -152,7 +154,7 @@ def test_quarters_start_no_earlier_than_usaspending_data() -> None:
 def test_pages_while_has_next(awards_server: LocalApiServer) -> None:
     transport, _ = quick_transport()
     client = UsaspendingClient(transport, awards_server.url + "/")
-    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) 2018-Q3")
+    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) contracts 2018-Q3")
     pages = list(client.iter_awards(query))
     # 230 awards + AWS GovCloud and Four Points (both awarded by DHS in the quarter)
     assert [len(p.records) for p in pages] == [100, 100, 32]
@@ -173,14 +175,14 @@ def test_pages_while_has_next(awards_server: LocalApiServer) -> None:
         "sort": "Award Amount",
         "order": "desc",
     }
-    assert pages[2].label.endswith("(body page=3) [agency DHS (070) 2018-Q3]")
+    assert pages[2].label.endswith("(body page=3) [agency DHS (070) contracts 2018-Q3]")
 
 
 @pytest.mark.integration
 def test_recipient_search_matches_recipient_and_parent_names(awards_server: LocalApiServer) -> None:
     transport, _ = quick_transport()
     client = UsaspendingClient(transport, awards_server.url)
-    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "company Amazon 2018-Q3")
+    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "company Amazon contracts 2018-Q3")
     (page,) = list(client.iter_awards(query))
     names = sorted(r["Recipient Name"] for r in page.records)
     # AWS GovCloud matches through its parent; the IDV is another award group; "NOT AMAZON
@@ -192,7 +194,7 @@ def test_recipient_search_matches_recipient_and_parent_names(awards_server: Loca
 def test_a_500_then_success_mid_paging(awards_server: LocalApiServer) -> None:
     transport, sleep = quick_transport()
     client = UsaspendingClient(transport, awards_server.url)
-    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) 2018-Q3")
+    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) contracts 2018-Q3")
     pages = client.iter_awards(query)
     next(pages)
     awards_server.error_next(502)
@@ -234,10 +236,10 @@ def test_a_row_without_its_key_is_malformed(api_server: LocalApiServer) -> None:
     transport, _ = quick_transport()
     client = UsaspendingClient(transport, api_server.url)
     with pytest.raises(MalformedPageError) as caught:
-        list(client.iter_awards(AwardQuery("agency DHS (070) 2018-Q3", {})))
+        list(client.iter_awards(AwardQuery("agency DHS (070) contracts 2018-Q3", {})))
     error = caught.value
     assert error.source == "usaspending"
-    assert "(body page=1) [agency DHS (070) 2018-Q3]" in error.page
+    assert "(body page=1) [agency DHS (070) contracts 2018-Q3]" in error.page
     assert "results[0] has no generated_internal_id" in error.reason
 
 

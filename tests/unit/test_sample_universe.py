@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import re
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -200,18 +201,59 @@ def test_awards_have_every_field(universe: Universe) -> None:
         "C": "DELIVERY ORDER",
         "D": "DEFINITIVE CONTRACT",
     }
+    idv_types = {"IDV_B": "IDC", "IDV_E": "BPA"}
     for fact in universe.awards:
         row = fact.row
         assert set(AWARD_FIELDS) | {"internal_id"} <= set(row)
-        assert "2017-01-01" <= row["Base Obligation Date"] <= "2019-12-31"
-        assert types[fact.award_type_code] == row["Contract Award Type"]
         assert re.fullmatch(r"[A-Z0-9]{12}", row["Recipient UEI"])
         assert re.fullmatch(r"[0-9a-f-]{36}-[CR]", row["recipient_id"])
+        assert isinstance(row["Award Amount"], float)
+        assert set(row["NAICS"]) == set(row["PSC"]) == {"code", "description"}
+        if fact.award_type_code.startswith("IDV"):
+            assert idv_types[fact.award_type_code] == row["Contract Award Type"]
+            assert row["generated_internal_id"] == (
+                f"CONT_IDV_{row['Award ID']}_{row['Awarding Sub Agency Code']}"
+            )
+            continue
+        assert "2017-01-01" <= row["Base Obligation Date"] <= "2019-12-31"
+        assert types[fact.award_type_code] == row["Contract Award Type"]
         assert row["generated_internal_id"].startswith(
             f"CONT_AWD_{row['Award ID']}_{row['Awarding Sub Agency Code']}_"
         )
-        assert isinstance(row["Award Amount"], float)
-        assert set(row["NAICS"]) == set(row["PSC"]) == {"code", "description"}
+
+
+def test_award_actions_add_up_to_the_award_and_stay_in_its_life(universe: Universe) -> None:
+    dated = 0
+    for fact in universe.awards:
+        row = fact.row
+        actions = fact.transactions
+        assert actions and actions[0]["Mod"] == "0"
+        assert actions[0]["Action Date"] == row["Base Obligation Date"]
+        total = sum(Decimal(str(a["Transaction Amount"])) for a in actions)
+        assert total == Decimal(str(row["Award Amount"])).quantize(Decimal("0.01"))
+        days = [a["Action Date"] for a in actions]
+        assert days == sorted(days)
+        assert days[-1] <= row["Last Modified Date"]
+        assert len({a["Mod"] for a in actions}) == len(actions)
+        dated += len({d[:7] for d in days}) > 1
+    # many awards are obligated over more than one month, some with a de-obligation
+    assert dated > 1000
+    assert any(
+        Decimal(str(a["Transaction Amount"])) < 0 for f in universe.awards for a in f.transactions
+    )
+
+
+def test_idvs_are_the_parents_their_orders_name(universe: Universe) -> None:
+    keys = {f.row["generated_internal_id"] for f in universe.awards}
+    idvs = [f for f in universe.awards if f.award_type_code.startswith("IDV")]
+    assert len(idvs) > 100
+    named = {
+        "CONT_IDV_{}_{}".format(*k.split("_")[4:6])
+        for k in keys
+        if k.startswith("CONT_AWD_") and k.split("_")[4] != "-NONE-"
+    }
+    assert {f.row["generated_internal_id"] for f in idvs} <= named
+    assert any(f.parent_recipient_name == "AMAZON.COM, INC." for f in idvs)
 
 
 def test_no_ice_award_to_amazon_in_2018(universe: Universe) -> None:
