@@ -266,8 +266,17 @@ def plan_usaspending(
     return UsaspendingPlan("incremental", watermark, since, max(today, watermark))
 
 
-def _scope_parameters(settings: Settings, watchlist: Watchlist, years: tuple[int, int]) -> dict:
+def _usaspending_parameters(
+    plan: UsaspendingPlan,
+    queries: int,
+    settings: Settings,
+    watchlist: Watchlist,
+    years: tuple[int, int],
+) -> dict[str, Any]:
+    """What the load ledger records of a USAspending pull."""
     return {
+        **plan.parameters(),
+        "queries": queries,
         "years": list(years),
         "agencies": [a.toptier_code for a in watchlist.agencies],
         "companies": [c.name for c in watchlist.companies],
@@ -294,11 +303,7 @@ def pull_usaspending(
         queries = usaspending.modified_award_queries(watchlist, plan.since, plan.until)
     return Pull(
         USASPENDING_AWARDS,
-        {
-            **plan.parameters(),
-            "queries": len(queries),
-            **_scope_parameters(settings, watchlist, years),
-        },
+        _usaspending_parameters(plan, len(queries), settings, watchlist, years),
         each(queries, client.iter_awards),
     )
 
@@ -322,11 +327,7 @@ def pull_usaspending_transactions(
         queries = usaspending.recent_transaction_queries(watchlist, plan.since, plan.until)
     return Pull(
         USASPENDING_TRANSACTIONS,
-        {
-            **plan.parameters(),
-            "queries": len(queries),
-            **_scope_parameters(settings, watchlist, years),
-        },
+        _usaspending_parameters(plan, len(queries), settings, watchlist, years),
         each(queries, client.iter_transactions),
     )
 

@@ -201,6 +201,28 @@ def search_scopes(watchlist: Watchlist) -> list[tuple[str, dict[str, Any]]]:
     return scopes
 
 
+def _award_searches(
+    watchlist: Watchlist,
+    groups: tuple[str, ...],
+    windows: list[tuple[str, dt.date, dt.date]],
+    date_type: str,
+) -> list[AwardQuery]:
+    """One search per award type group, watched scope and ``(label, start, end)`` window."""
+    return [
+        AwardQuery(
+            f"{label} {group} {window}",
+            {
+                "award_type_codes": list(AWARD_GROUPS[group]),
+                "time_period": _time_period(start, end, date_type),
+                **scope,
+            },
+        )
+        for group in groups
+        for label, scope in search_scopes(watchlist)
+        for window, start, end in windows
+    ]
+
+
 def award_queries(
     watchlist: Watchlist,
     years: tuple[int, int],
@@ -213,17 +235,7 @@ def award_queries(
     Quarters wholly before 2007-10-01 are left out (USAspending has nothing earlier); a company
     without ``recipient_search`` terms is not searched in USAspending.
     """
-    queries: list[AwardQuery] = []
-    for group in groups:
-        for label, scope in search_scopes(watchlist):
-            for quarter, start, end in calendar_quarters(years):
-                filters = {
-                    "award_type_codes": list(AWARD_GROUPS[group]),
-                    "time_period": _time_period(start, end, "action_date"),
-                    **scope,
-                }
-                queries.append(AwardQuery(f"{label} {group} {quarter}", filters))
-    return queries
+    return _award_searches(watchlist, groups, calendar_quarters(years), "action_date")
 
 
 def modified_award_queries(
@@ -236,16 +248,8 @@ def modified_award_queries(
     ``last_modified_date`` falls between ``since`` and ``until`` (inclusive)."""
     if until < since:
         raise ValueError(f"modified window {since}..{until} is not in order")
-    queries: list[AwardQuery] = []
-    for group in groups:
-        for label, scope in search_scopes(watchlist):
-            filters = {
-                "award_type_codes": list(AWARD_GROUPS[group]),
-                "time_period": _time_period(since, until, "last_modified_date"),
-                **scope,
-            }
-            queries.append(AwardQuery(f"{label} {group} modified {since}..{until}", filters))
-    return queries
+    window = [(f"modified {since}..{until}", since, until)]
+    return _award_searches(watchlist, groups, window, "last_modified_date")
 
 
 def transaction_queries(

@@ -672,7 +672,10 @@ class FakeUsaspendingApi:
 
     # -- the search ------------------------------------------------------------------------
 
-    def _search(self, payload: Any) -> dict[str, Any]:
+    def _request(
+        self, payload: Any, default_sort: str | None
+    ) -> tuple[_Search, list[Any], int, int, str, str]:
+        """The parts both searches validate alike: filters, fields, limit, page, sort, order."""
         if not isinstance(payload, dict):
             raise _Invalid(400, "the request body must be a JSON object")
         search = self._parse_filters(payload.get("filters"))
@@ -681,12 +684,16 @@ class FakeUsaspendingApi:
             raise _Invalid(422, "Missing value: 'fields' is a required field")
         limit = self._bounded_int(payload, "limit", 10, MAX_LIMIT)
         page = self._bounded_int(payload, "page", 1, None)
-        sort = payload.get("sort", fields[0])
+        sort = payload.get("sort", default_sort or fields[0])
         if not isinstance(sort, str) or sort not in fields:
             raise _Invalid(422, f"Sort value '{sort}' not found in requested fields: {fields}")
         order = payload.get("order", "desc")
         if order not in ("asc", "desc"):
             raise _Invalid(422, "Field 'order' is outside valid values ['asc', 'desc']")
+        return search, fields, limit, page, sort, order
+
+    def _search(self, payload: Any) -> dict[str, Any]:
+        search, fields, limit, page, sort, order = self._request(payload, None)
         after = self._keyset(payload)
         if after is None and page * limit > self.max_record_window:
             raise _Invalid(
@@ -742,20 +749,7 @@ class FakeUsaspendingApi:
     def _search_transactions(self, payload: Any) -> dict[str, Any]:
         """``spending_by_transaction``: one row per action of a matching award dated in the
         window; page numbers only (no keyset paging), within the record window."""
-        if not isinstance(payload, dict):
-            raise _Invalid(400, "the request body must be a JSON object")
-        search = self._parse_filters(payload.get("filters"))
-        fields = payload.get("fields")
-        if not isinstance(fields, list) or not fields:
-            raise _Invalid(422, "Missing value: 'fields' is a required field")
-        limit = self._bounded_int(payload, "limit", 10, MAX_LIMIT)
-        page = self._bounded_int(payload, "page", 1, None)
-        sort = payload.get("sort", "Transaction Amount")
-        if not isinstance(sort, str) or sort not in fields:
-            raise _Invalid(422, f"Sort value '{sort}' not found in requested fields: {fields}")
-        order = payload.get("order", "desc")
-        if order not in ("asc", "desc"):
-            raise _Invalid(422, "Field 'order' is outside valid values ['asc', 'desc']")
+        search, fields, limit, page, sort, order = self._request(payload, "Transaction Amount")
         if "last_record_unique_id" in payload or "last_record_sort_value" in payload:
             raise _Invalid(400, "spending_by_transaction does not page by keyset")
         if page * limit > self.max_record_window:

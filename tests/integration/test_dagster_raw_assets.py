@@ -23,6 +23,9 @@ SOURCES = {
     "lda_contributions": "lda",
     "lda_constants": "lda",
     "usaspending_awards": "usaspending",
+    "usaspending_transactions": "usaspending",
+    "usaspending_recipients": "usaspending",
+    "usaspending_toptier_agencies": "usaspending",
     "gdelt_articles": "gdelt",
 }
 # The endpoint each table is pulled from: its pages in the source's recordings.
@@ -31,8 +34,13 @@ ENDPOINTS = {
     "lda_contributions": "/contributions/",
     "lda_constants": "/constants/filing/",
     "usaspending_awards": "/spending_by_award/",
+    "usaspending_transactions": "/spending_by_transaction/",
+    "usaspending_recipients": "/recipient/",
+    "usaspending_toptier_agencies": "/references/toptier_agencies/",
     "gdelt_articles": "/doc/doc",
 }
+# Profiles are fetched once per recipient the loaded awards name: tested on their own below.
+REFETCHED = sorted(name for name in ASSETS if name != "usaspending_recipients")
 
 
 @pytest.fixture
@@ -59,7 +67,7 @@ def table_state(warehouse: Path, name: str) -> list[tuple]:
         return con.execute(f"select * from raw.{name} order by all").fetchall()
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", REFETCHED)
 def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
     name: str, sample_copy: Path, tmp_path: Path
 ) -> None:
@@ -108,3 +116,35 @@ def test_sample_materialization_reports_counts_and_passes_its_check(tmp_path: Pa
     [check] = result.get_asset_check_evaluations()
     assert check.check_name == CHECK_NAME
     assert check.passed
+
+
+def test_recipient_profiles_follow_the_awards_and_a_malformed_one_merges_nothing(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize("usaspending_awards", warehouse).success
+    index = json.loads((sample_copy / "usaspending" / "index.json").read_text())
+    own = sorted(
+        (item for item in index.items() if "/recipient/" in item[0].split(" ")[1]),
+        key=lambda item: item[1],
+    )
+    key, page_file = own[-1]
+    good = (sample_copy / "usaspending" / page_file).read_bytes()
+    (sample_copy / "usaspending" / page_file).write_bytes(b"<html>502 Bad Gateway</html>")
+
+    broken = materialize("usaspending_recipients", warehouse)
+    assert not broken.success
+    failure = next(e for e in broken.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.to_string()  # type: ignore[union-attr]
+    assert "[usaspending] malformed page" in message
+    assert key.split(" ")[1] in message  # the recipient's request is named
+    assert table_state(warehouse, "usaspending_recipients") == []
+
+    (sample_copy / "usaspending" / page_file).write_bytes(good)
+    fixed = materialize("usaspending_recipients", warehouse)
+    assert fixed.success
+    rows = table_state(warehouse, "usaspending_recipients")
+    assert len(rows) == len(own)  # one profile per child recipient the awards name
+    # nothing left to fetch: a second run asks for no profile and changes nothing
+    assert materialize("usaspending_recipients", warehouse).success
+    assert table_state(warehouse, "usaspending_recipients") == rows

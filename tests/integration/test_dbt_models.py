@@ -21,7 +21,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingest.sample.constants import bundled_constants
+from ingest.landing import RAW_TABLES as LANDED
+from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
+from ingest.sample.fake_api import FakeUsaspendingApi, recipient_profiles, toptier_agency_rows
 from ingest.sample.universe import build_universe
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -33,8 +35,14 @@ RAW_TABLES: dict[str, str] = {
     "lda_contributions": "filing_uuid",
     "lda_constants": "constant_list",
     "usaspending_awards": "generated_internal_id",
+    "usaspending_transactions": "transaction_key",
+    "usaspending_recipients": "recipient_id",
+    "usaspending_toptier_agencies": "toptier_code",
     "gdelt_articles": "url",
 }
+
+
+TABLES = {table.name: table for table in LANDED}
 
 
 def write_raw_tables(path: Path) -> dict[str, int]:
@@ -47,6 +55,13 @@ def write_raw_tables(path: Path) -> dict[str, int]:
             {"constant_list": name, "items": items} for name, items in bundled_constants().items()
         ],
         "usaspending_awards": [award.row for award in universe.awards],
+        "usaspending_transactions": [
+            FakeUsaspendingApi._transaction_row(award, action)
+            for award in universe.awards
+            for action in award.transactions
+        ],
+        "usaspending_recipients": list(recipient_profiles(universe.awards).values()),
+        "usaspending_toptier_agencies": toptier_agency_rows(bundled_toptier_agencies()),
         "gdelt_articles": universe.articles,
     }
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -63,7 +78,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
             for record in records[table]:
                 text = json.dumps(record, sort_keys=True)
                 digest = hashlib.sha256(text.encode()).hexdigest()
-                rows.append((record[key], text, digest, "test", loaded_at))
+                rows.append((TABLES[table].key_of(record), text, digest, "test", loaded_at))
             con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", rows)
     finally:
         con.close()
