@@ -15,8 +15,9 @@ exact row shapes of ``spending_by_award`` and ``spending_by_transaction`` (pages
 2. dbt: ``dbt build`` of the contract marts and everything upstream of them (seeds, staging,
    intermediate, their tests), then ``dbt run`` of the contract marts and company_agency_quarter
    alone, against that file. Prints wall-clock seconds.
-3. Peak memory: the benchmark process's maximum resident set (landing holds the whole batch in
-   memory before validating it) and the largest dbt process's.
+3. Peak memory: the benchmark process's maximum resident set (the generated rows and landing,
+   which holds the whole batch in memory before validating it) and each dbt process's (its
+   VmHWM, polled from /proc while it runs).
 """
 
 from __future__ import annotations
@@ -133,9 +134,25 @@ def land(
     return phases
 
 
-def dbt(args: list[str], warehouse: Path) -> float:
+def peak_of(proc: subprocess.Popen[str]) -> float:
+    """The process's peak resident set in MB, polled from /proc while it runs (a forked child's
+    ``ru_maxrss`` would count the parent's memory at the fork)."""
+    peak = 0.0
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    return peak
+
+
+def dbt(args: list[str], warehouse: Path) -> tuple[float, float]:
     """Run dbt on ``warehouse`` with its own target and log folders beside it (so a benchmark
-    never touches the project's target/)."""
+    never touches the project's target/). Returns seconds and peak memory (MB)."""
     env = {**os.environ, "INFLUENCE_WAREHOUSE": str(warehouse)}
     dbt_bin = Path(sys.executable).parent / "dbt"
     folders = [
@@ -144,31 +161,21 @@ def dbt(args: list[str], warehouse: Path) -> float:
         "--log-path",
         str(warehouse.parent / "logs"),
     ]
+    command = [str(dbt_bin), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
     t = time.perf_counter()
-    proc = subprocess.run(
-        [
-            str(dbt_bin),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            *folders,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - t
-    summary = [line for line in proc.stdout.splitlines() if "Done." in line or "ERROR" in line]
-    said = " | ".join(summary[-3:]) or proc.stdout[-300:]
-    say(f"[dbt] dbt {' '.join(args)}: {seconds:.1f} s; {said}")
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([*command, *folders], env=env, stdout=out, stderr=err, text=True)
+        peak = peak_of(proc)
+        seconds = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    summary = [line for line in stdout.splitlines() if "Done." in line or "ERROR" in line]
+    said = " | ".join(summary[-3:]) or stdout[-300:]
+    say(f"[dbt] dbt {' '.join(args)}: {seconds:.1f} s, peak {peak:,.0f} MB; {said}")
     if proc.returncode != 0:
-        raise SystemExit(
-            f"dbt {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}"
-        )
-    return seconds
+        raise SystemExit(f"dbt {' '.join(args)} failed:\n{stdout[-3000:]}\n{stderr[-2000:]}")
+    return seconds, peak
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -215,13 +222,14 @@ def main(argv: list[str] | None = None) -> None:
         # tests of the selected models only (not a relationship test whose other side is not
         # built here)
         selected = f"+{CONTRACT_MARTS.replace(' ', ' +')}"
-        build = dbt(["build", "--select", selected, "--indirect-selection", "cautious"], warehouse)
-        marts_only = dbt(["run", "--select", CONTRACT_MARTS], warehouse)
+        build, build_peak = dbt(
+            ["build", "--select", selected, "--indirect-selection", "cautious"], warehouse
+        )
+        marts_only, marts_peak = dbt(["run", "--select", CONTRACT_MARTS], warehouse)
         with duckdb.connect(str(warehouse), read_only=True) as check:
             (facts_rows,) = check.execute(
                 "select count(*) from marts.fct_contract_transactions"
             ).fetchone() or (0,)
-        dbt_rss = max_rss_mb(resource.RUSAGE_CHILDREN)
 
     say("")
     say(
@@ -242,7 +250,10 @@ def main(argv: list[str] | None = None) -> None:
         f"dbt run, contract marts + company_agency_quarter only:   {marts_only:.1f} s "
         f"(fct_contract_transactions: {facts_rows:,} rows)"
     )
-    say(f"peak memory: benchmark process {land_rss:,.0f} MB; largest dbt process {dbt_rss:,.0f} MB")
+    say(
+        f"peak memory: benchmark process (generation + landing) {land_rss:,.0f} MB; dbt build "
+        f"{build_peak:,.0f} MB; dbt run of the marts {marts_peak:,.0f} MB"
+    )
 
 
 if __name__ == "__main__":
