@@ -416,3 +416,18 @@ def test_first_load_is_full_then_incremental_from_the_watermarks(
     pull = pull_usaspending_recipients(transport, settings, children)
     run_load(con, pull, lambda c, load_id: Passes())
     assert child_recipients_to_fetch(con) == []
+
+
+@pytest.mark.integration
+def test_a_subtier_scope_pulls_only_that_subtier(
+    fake: FakeUsaspendingApi, api_server: LocalApiServer
+) -> None:
+    transport, _ = quick_transport()
+    client = UsaspendingClient(transport, api_server.url)
+    query = next(
+        q for q in award_queries(ICE_ONLY, (2018, 2018)) if q.label.endswith("contracts 2018-Q3")
+    )
+    (page,) = list(client.iter_awards(query))
+    # awards 1 and 4 are ICE's (with actions in Q3); award 2 is CBP's, award 3 an IDV
+    assert sorted(r["Award ID"][-2:] for r in page.records) == ["01", "04"]
+    assert {r["Awarding Sub Agency Code"] for r in page.records} == {"7012"}
