@@ -14,6 +14,7 @@ fails if anything differs from the bundled copy.
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import json
 import shutil
@@ -26,6 +27,9 @@ from urllib.parse import parse_qsl, urlsplit
 from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
 from ingest.pulls import (
+    SAMPLE_ARTICLE_FILE,
+    pull_analyst_articles,
+    pull_feeds,
     pull_gdelt,
     pull_lda,
     pull_lda_constants,
@@ -34,8 +38,10 @@ from ingest.pulls import (
 )
 from ingest.sample.constants import bundled_constants
 from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
+from ingest.sample.fake_feeds import FakeFeedsApi, feeds_from_tuples
 from ingest.sample.replay import MANIFEST
 from ingest.sample.universe import build_universe
+from ingest.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 from ingest.transport import Request, Response
 from ingest.watchlist import load_watchlist
 
@@ -63,9 +69,21 @@ class RecordingTransport:
         return Response(request, status, payload, headers)
 
 
+def write_analyst_list(path: Path) -> None:
+    """The analyst's article list of the sample, as a CSV an analyst would save."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ANALYST_COLUMNS)
+        writer.writerows(ANALYST_ARTICLES)
+
+
 def generate(out_dir: Path) -> dict[str, object]:
     """Write the sample into ``out_dir`` (replacing it) and return the manifest."""
-    settings = replace(load_settings({}), source="sample")
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    write_analyst_list(out_dir / SAMPLE_ARTICLE_FILE)
+    settings = replace(load_settings({}), source="sample", sample_dir=out_dir)
     watchlist = load_watchlist(settings.watchlist)
     universe = build_universe()
     transport = RecordingTransport(
@@ -78,6 +96,7 @@ def generate(out_dir: Path) -> dict[str, object]:
             ),
             "usaspending": FakeUsaspendingApi(universe.awards),
             "gdelt": FakeGdeltApi(universe.articles),
+            "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
         }
     )
     pulls = [
@@ -86,6 +105,8 @@ def generate(out_dir: Path) -> dict[str, object]:
         pull_lda_constants(transport, settings),
         pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
         pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
+        pull_feeds(transport, watchlist),
+        pull_analyst_articles(settings),
     ]
     counts: dict[str, dict[str, int]] = {}
     for pull in pulls:
@@ -95,22 +116,21 @@ def generate(out_dir: Path) -> dict[str, object]:
             "records": sum(len(p.records) for p in pages),
             "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
         }
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
     for source, responses in transport.recorded.items():
         pages_dir = out_dir / source / "pages"
         pages_dir.mkdir(parents=True)
         index: dict[str, str] = {}
         for number, (key, payload) in enumerate(responses, start=1):
-            name = f"pages/{number:05d}.json"
+            name = f"pages/{number:05d}.{'xml' if source == 'feeds' else 'json'}"
             (out_dir / source / name).write_bytes(payload)
             index[key] = name
         (out_dir / source / "index.json").write_text(
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs over the "
-        "deterministic sample universe (ingest/sample/universe.py). Case facts are public; the "
+        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs and of "
+        "two publishers' feeds over the deterministic sample universe (ingest/sample/universe.py), "
+        "and an analyst's article list (analyst/articles.csv). Case facts are public; the "
         "background companies' amounts, awards and articles are synthetic.",
         "years": list(SAMPLE_YEARS),
         "watchlist": "ingest/watchlist.yaml",
@@ -119,6 +139,8 @@ def generate(out_dir: Path) -> dict[str, object]:
             "lda_contributions": len(universe.lda_contributions),
             "awards": len(universe.awards),
             "articles": len(universe.articles),
+            "feed_entries": sum(len(feed[4]) for feed in FEEDS),
+            "analyst_articles": len(ANALYST_ARTICLES),
         },
         "recorded": counts,
     }
