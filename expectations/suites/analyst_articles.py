@@ -11,7 +11,7 @@ from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
 # An ISO 8601 date, or date and time with an optional UTC offset (what dbt's staging reads).
 ISO_DATE = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
 )
 
 # Failing records are named by file and row: that is where the analyst fixes them.

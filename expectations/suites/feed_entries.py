@@ -31,7 +31,7 @@ def expectations() -> list[CheckedExpectation]:
             e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+\.[^\s]+$")
         ),
         critical(e.ExpectColumnValuesToNotBeNull(column="feed_url")),
-        critical(e.ExpectColumnValuesToMatchRegex(column="feed_version", regex=r"^(rss|atom)")),
+        critical(e.ExpectColumnValuesToMatchRegex(column="feed_version", regex=r"^(?:rss|atom)")),
         critical(
             e.ExpectColumnValuesToBeBetween(
                 column="published_at",

@@ -21,8 +21,13 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest.articles import read_article_file
+from ingest.feeds import parse_feed
 from ingest.sample.constants import bundled_constants
+from ingest.sample.fake_feeds import atom_document, feeds_from_tuples, rss_document
+from ingest.sample.generate import write_analyst_list
 from ingest.sample.universe import build_universe
+from ingest.sample.universe_news import FEEDS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -34,12 +39,26 @@ RAW_TABLES: dict[str, str] = {
     "lda_constants": "constant_list",
     "usaspending_awards": "generated_internal_id",
     "gdelt_articles": "url",
+    "feed_entries": "url",
+    "analyst_articles": "url",
 }
+KEY_FIELDS = {"feed_entries": "link"}  # the record field of the key, where not the column name
+
+
+def sample_feed_entries() -> list[dict[str, Any]]:
+    """The sample's feed entries, parsed from the fake feeds' documents as the client does."""
+    records: list[dict[str, Any]] = []
+    for feed in feeds_from_tuples(FEEDS):
+        body = rss_document(feed) if feed.kind == "rss" else atom_document(feed)
+        records.extend(parse_feed(body, feed.url, f"feed {feed.url}"))
+    return records
 
 
 def write_raw_tables(path: Path) -> dict[str, int]:
     """Create ``raw.*`` as the landing code does and insert every record of the universe."""
     universe = build_universe()
+    analyst_file = path.parent / "analyst" / "articles.csv"
+    write_analyst_list(analyst_file)
     records: dict[str, list[dict[str, Any]]] = {
         "lda_filings": universe.lda_filings,
         "lda_contributions": universe.lda_contributions,
@@ -48,6 +67,8 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         ],
         "usaspending_awards": [award.row for award in universe.awards],
         "gdelt_articles": universe.articles,
+        "feed_entries": sample_feed_entries(),
+        "analyst_articles": read_article_file(analyst_file).records,
     }
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con = duckdb.connect(str(path))
@@ -63,7 +84,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
             for record in records[table]:
                 text = json.dumps(record, sort_keys=True)
                 digest = hashlib.sha256(text.encode()).hexdigest()
-                rows.append((record[key], text, digest, "test", loaded_at))
+                rows.append((record[KEY_FIELDS.get(table, key)], text, digest, "test", loaded_at))
             con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", rows)
     finally:
         con.close()
@@ -228,6 +249,67 @@ def test_october_2018_news_mentions_amazon_and_ice(con: duckdb.DuckDBPyConnectio
     ).fetchall()
     assert rows
     assert all(domain for _, domain, _ in rows)
+
+
+def test_one_article_per_canonical_url_across_the_three_inputs(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    inputs = dict(
+        con.execute(
+            """
+            select url, inputs from marts.fct_news_articles
+            where url in (
+                'https://www.engadget.com/2018/10/23/amazon-facial-recognition-pitch-ice',
+                'https://www.washingtonpost.com/technology/2018/10/23/'
+                    || 'amazon-courted-immigration-customs-enforcement-face-matching'
+            )
+            """
+        ).fetchall()
+    )
+    # the feed's link with utm_* and the analyst's with utm_term and fbclid are GDELT's articles
+    assert sorted(inputs.values()) == [["analyst", "gdelt"], ["feeds", "gdelt"]]
+    # every link of every input is in exactly one article
+    counts = con.execute(
+        """
+        select
+            (select count(*) from staging.stg_gdelt__articles)
+            + (select count(*) from staging.stg_feeds__entries)
+            + (select count(*) from staging.stg_analyst__articles),
+            (select count(*) from (select unnest(source_urls) from marts.fct_news_articles)),
+            (select count(*) from marts.fct_news_articles),
+            (select count(distinct url) from marts.fct_news_articles)
+        """
+    ).fetchone()
+    assert counts is not None
+    linked, unnested, articles, distinct = counts
+    assert linked == unnested
+    assert articles == distinct < linked
+
+
+def test_feed_and_analyst_articles_are_tagged_from_title_and_description(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    def tags(url_part: str) -> set[tuple[str, str, bool, bool]]:
+        rows = con.execute(
+            """
+            select entity_type, coalesce(company_id, agency_code, topic_id),
+                   is_in_title, is_in_description
+            from marts.fct_news_mentions where url like '%' || ? || '%'
+            """,
+            [url_part],
+        ).fetchall()
+        return set(rows)
+
+    # ICE and DHS only in the description
+    assert {("agency", "7012", False, True), ("agency", "070", False, True)} <= tags(
+        "amazon-rekognition-government-pitch-explained"
+    )
+    # Amazon Web Services only in the description of an analyst's article
+    assert ("company", "amazon", False, True) in tags("dhs-cloud-migration-review")
+    # "Ice storm", "black ice", "the Amazon river", "the Amazon rainforest": nothing
+    assert tags("ice-storm-power-internet-outages") == set()
+    assert tags("brazil-drought-amazon-river-barges") == set()
+    assert tags("amazon-rainforest-satellite-deforestation") == set()
 
 
 # Everything in a filing reaches staging: each nested list of the API's filing object is unpacked

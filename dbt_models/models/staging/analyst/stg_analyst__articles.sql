@@ -26,9 +26,13 @@ renamed as (
         cast(record ->> '$._row' as integer) as source_row,
 
         ----------  dates
-        -- ISO 8601; a value without a UTC offset (a bare date included) is read as UTC
+        -- ISO 8601; a time with an offset (Z, +hh:mm) is honoured, any other value (a bare date,
+        -- a time without an offset) is read as UTC whatever the session's time zone
         case
-            when regexp_matches({{ json_text('$.published') }}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            when regexp_matches(
+                    {{ json_text('$.published') }},
+                    '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
+                )
                 then try_cast({{ json_text('$.published') }} as timestamptz)
             else timezone('UTC', try_cast({{ json_text('$.published') }} as timestamp))
         end as published_at,
