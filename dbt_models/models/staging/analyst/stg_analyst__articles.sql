@@ -29,7 +29,8 @@ renamed as (
         -- ISO 8601; a time with an offset (Z, +hh:mm) is honoured, any other value (a bare date,
         -- a time without an offset) is read as UTC whatever the session's time zone
         case
-            when regexp_matches(
+            when
+                regexp_matches(
                     {{ json_text('$.published') }},
                     '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
                 )
