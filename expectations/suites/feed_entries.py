@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
+from expectations.suites.news_common import article_url_expectations, plausible_date
 
 PROJECTION = """
 select
@@ -24,21 +23,11 @@ from landing_batch
 def expectations() -> list[CheckedExpectation]:
     e = gx.expectations
     return [
-        critical(e.ExpectColumnValuesToNotBeNull(column="url")),
-        # the same link in two feeds with different metadata is two versions of one key
-        critical(e.ExpectColumnValuesToBeUnique(column="url")),
-        critical(
-            e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+\.[^\s]+$")
-        ),
+        # unique: one link in two feeds with different metadata is two versions of one key
+        *article_url_expectations("url"),
         critical(e.ExpectColumnValuesToNotBeNull(column="feed_url")),
         critical(e.ExpectColumnValuesToMatchRegex(column="feed_version", regex=r"^(?:rss|atom)")),
-        critical(
-            e.ExpectColumnValuesToBeBetween(
-                column="published_at",
-                min_value=dt.datetime(1979, 1, 1),
-                max_value=dt.datetime(2100, 1, 1),
-            )
-        ),
+        plausible_date("published_at"),
         # an entry without a date feedparser can read has no quarter (RSS dates are optional)
         warning(e.ExpectColumnValuesToNotBeNull(column="dated_utc")),
         warning(e.ExpectColumnValuesToNotBeNull(column="title")),
