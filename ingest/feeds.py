@@ -2,12 +2,16 @@
 
 Each feed is fetched through the project's ``Transport`` (live: retries, redirects, 429
 ``Retry-After``; tests: a local server; the sample: a recording) and its body, bytes as received,
-is parsed by feedparser. Each entry becomes one record: the entry's own fields as the feed wrote
-them (``link``, ``id``, ``title``, ``summary``, ``published``, ``updated``, ``author``), the
-UTC times feedparser read from ``published``/``updated`` (``published_utc``, ``updated_utc``,
-ISO 8601, null when it could not read them), and the feed it came from (``feed_url``,
-``feed_title``, ``feed_version``). Records are keyed by ``link``; an entry without one is
-quarantined by the landing.
+is parsed by feedparser. Each entry is read into a dict: its own fields as the feed wrote them
+(``link``, ``id``, ``title``, ``summary``, ``published``, ``updated``, ``author``), the UTC times
+feedparser read from ``published``/``updated`` (``published_utc``, ``updated_utc``, ISO 8601,
+null when it could not read them), and the feed it came from (``feed_url``, ``feed_title``,
+``feed_version``).
+
+Records are keyed by link: a record is ``{"link": ..., "entries": [...]}`` with every entry
+that carries that link, in watchlist order, so a story in two watched feeds (a publisher's front
+page and its technology section) is one record that keeps both feeds' entries, not two versions
+of one key. An entry without a link is a record of its own, which the landing quarantines.
 
 A body that is not a feed (an HTML page answered with 200, a login wall) or a broken feed with
 nothing usable in it is a ``MalformedPageError`` naming the feed, never an empty result. A feed
@@ -83,7 +87,7 @@ def parse_feed(body: bytes, feed_url: str, page: str) -> list[dict[str, Any]]:
 
 
 class FeedClient:
-    """Fetches and parses feeds, one page per feed."""
+    """Fetches and parses feeds; entries are grouped into records by link across feeds."""
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
@@ -91,12 +95,29 @@ class FeedClient:
     def feed_request(self, feed: WatchedFeed) -> Request:
         return Request(SOURCE, "GET", feed.url)
 
-    def iter_entries(self, feed: WatchedFeed) -> Iterator[FetchedPage]:
-        request = self.feed_request(feed)
+    def fetch_entries(self, feed: WatchedFeed) -> tuple[str, list[dict[str, Any]]]:
+        """The feed's page label (for errors and the ledger) and its entries."""
         page = f"feed {feed.url}" + (f" ({feed.name})" if feed.name else "")
-        response = self.transport.send(request)
-        yield FetchedPage(SOURCE, page, parse_feed(response.body, feed.url, page))
+        response = self.transport.send(self.feed_request(feed))
+        return page, parse_feed(response.body, feed.url, page)
 
     def iter_feeds(self, feeds: Iterable[WatchedFeed]) -> Iterator[FetchedPage]:
-        for feed in feeds:
-            yield from self.iter_entries(feed)
+        """One page per feed, holding the records of the links first seen in that feed. Every
+        feed is fetched before the first page is yielded (a link's record must hold the
+        entries of all feeds)."""
+        fetched = [self.fetch_entries(feed) for feed in feeds]
+        by_link: dict[str, dict[str, Any]] = {}
+        pages: list[FetchedPage] = []
+        for page, entries in fetched:
+            records: list[dict[str, Any]] = []
+            for entry in entries:
+                link = entry.get("link")
+                if isinstance(link, str) and link.strip() and link in by_link:
+                    by_link[link]["entries"].append(entry)
+                    continue
+                record = {"link": link, "entries": [entry]}
+                if isinstance(link, str) and link.strip():
+                    by_link[link] = record
+                records.append(record)
+            pages.append(FetchedPage(SOURCE, page, records))
+        yield from pages

@@ -22,12 +22,12 @@ import duckdb
 import pytest
 
 from ingest.articles import read_article_file
-from ingest.feeds import parse_feed
+from ingest.feeds import FeedClient
 from ingest.sample.constants import bundled_constants
-from ingest.sample.fake_feeds import atom_document, feeds_from_tuples, rss_document
 from ingest.sample.generate import write_analyst_list
+from ingest.sample.replay import SampleTransport
 from ingest.sample.universe import build_universe
-from ingest.sample.universe_news import FEEDS
+from ingest.watchlist import load_watchlist
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -46,12 +46,9 @@ KEY_FIELDS = {"feed_entries": "link"}  # the record field of the key, where not 
 
 
 def sample_feed_entries() -> list[dict[str, Any]]:
-    """The sample's feed entries, parsed from the fake feeds' documents as the client does."""
-    records: list[dict[str, Any]] = []
-    for feed in feeds_from_tuples(FEEDS):
-        body = rss_document(feed) if feed.kind == "rss" else atom_document(feed)
-        records.extend(parse_feed(body, feed.url, f"feed {feed.url}"))
-    return records
+    """The records of the watchlist's feeds, read by the client from the bundled recordings."""
+    pages = FeedClient(SampleTransport()).iter_feeds(load_watchlist().feeds)
+    return [record for page in pages for record in page.records]
 
 
 def write_raw_tables(path: Path) -> dict[str, int]:

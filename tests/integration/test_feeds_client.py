@@ -3,9 +3,11 @@ retries, and bodies that are not feeds; then a pull landed and validated in Duck
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -73,11 +75,12 @@ def feeds_server(make_api_server: Callable[[App | None], LocalApiServer]) -> Loc
     return make_api_server(FakeFeedsApi([RSS, ATOM]))
 
 
-def fetch(server: LocalApiServer, path: str) -> list[dict[str, object]]:
+def fetch(server: LocalApiServer, path: str) -> list[dict[str, Any]]:
+    """The entries of one feed (each record holds the entries of one link)."""
     transport, _ = quick_transport()
-    pages = list(FeedClient(transport).iter_entries(feed_at(server, path)))
-    assert len(pages) == 1
-    return pages[0].records
+    [page] = FeedClient(transport).iter_feeds([feed_at(server, path)])
+    assert all(record["link"] == record["entries"][0]["link"] for record in page.records)
+    return [entry for record in page.records for entry in record["entries"]]
 
 
 def test_rss_entries_become_records_with_their_feed(feeds_server: LocalApiServer) -> None:
@@ -129,7 +132,7 @@ def test_a_server_error_is_retried(feeds_server: LocalApiServer) -> None:
     feeds_server.error_next(503, times=2)
     transport, sleep = quick_transport()
 
-    [page] = FeedClient(transport).iter_entries(feed_at(feeds_server, "/feeds/atom"))
+    [page] = FeedClient(transport).iter_feeds([feed_at(feeds_server, "/feeds/atom")])
 
     assert len(page.records) == 1
     assert len(feeds_server.requests) == 3
@@ -140,7 +143,7 @@ def test_a_throttled_feed_waits_as_long_as_retry_after_says(feeds_server: LocalA
     feeds_server.throttle_next(retry_after="7")
     transport, sleep = quick_transport()
 
-    [page] = FeedClient(transport).iter_entries(feed_at(feeds_server, "/rss.xml"))
+    [page] = FeedClient(transport).iter_feeds([feed_at(feeds_server, "/rss.xml")])
 
     assert len(page.records) == 2
     assert sleep.calls == [7.0]
@@ -149,7 +152,7 @@ def test_a_throttled_feed_waits_as_long_as_retry_after_says(feeds_server: LocalA
 def test_a_missing_feed_is_an_http_error_naming_it(feeds_server: LocalApiServer) -> None:
     transport, _ = quick_transport()
     with pytest.raises(SourceHTTPError, match=r"\[feeds\] HTTP 404 .*/gone\.xml") as caught:
-        list(FeedClient(transport).iter_entries(feed_at(feeds_server, "/gone.xml")))
+        list(FeedClient(transport).iter_feeds([feed_at(feeds_server, "/gone.xml")]))
     assert caught.value.status == 404
 
 
@@ -161,7 +164,7 @@ def test_html_on_200_is_an_error_naming_the_feed(api_server: LocalApiServer) -> 
     feed = feed_at(api_server, "/rss.xml", "Paywalled")
 
     with pytest.raises(MalformedPageError, match="not an RSS or Atom feed") as caught:
-        list(FeedClient(transport).iter_entries(feed))
+        list(FeedClient(transport).iter_feeds([feed]))
 
     assert caught.value.source == "feeds"
     assert f"feed {feed.url} (Paywalled)" in str(caught.value)
@@ -179,7 +182,7 @@ def test_broken_xml_without_entries_is_an_error_naming_the_feed(
     feed = feed_at(api_server, "/rss.xml")
 
     with pytest.raises(MalformedPageError, match="broken rss20 feed with no usable entry") as err:
-        list(FeedClient(transport).iter_entries(feed))
+        list(FeedClient(transport).iter_feeds([feed]))
 
     assert feed.url in str(err.value)
     assert "SAXParseException" in str(err.value)
@@ -236,6 +239,34 @@ def test_a_pull_lands_every_feed_keyed_by_link_and_again_changes_nothing(
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 3)
 
 
+def test_a_link_in_two_feeds_is_one_record_keeping_both_entries(
+    con: duckdb.DuckDBPyConnection, make_api_server: Callable[[App | None], LocalApiServer]
+) -> None:
+    shared = RSS.entries[0]
+    section = FakeFeed(
+        "https://news.example.org/technology/rss.xml",
+        "rss",
+        "Example News: Technology",
+        "https://news.example.org/technology/",
+        (shared, FeedEntry(shared.published, "https://news.example.org/t/1", "Other", "", "C")),
+    )
+    server = make_api_server(FakeFeedsApi([RSS, section]))
+
+    load, outcome = land(con, server, "/rss.xml", "/technology/rss.xml")
+
+    assert load.status == "succeeded", outcome.reason() if outcome else load.error
+    assert (load.counts.fetched, load.counts.inserted) == (3, 3)
+    record = con.execute(
+        "select record from raw.feed_entries where url = ?", [shared.link]
+    ).fetchone()
+    assert record is not None
+    entries = json.loads(record[0])["entries"]
+    assert [(e["feed_url"], e["feed_title"]) for e in entries] == [
+        (server.url + "/rss.xml", "Example News"),
+        (server.url + "/technology/rss.xml", "Example News: Technology"),
+    ]
+
+
 def test_an_entry_without_a_link_is_quarantined_naming_the_feed(
     con: duckdb.DuckDBPyConnection, api_server: LocalApiServer
 ) -> None:
@@ -254,7 +285,7 @@ def test_an_entry_without_a_link_is_quarantined_naming_the_feed(
     assert (load.counts.inserted, load.counts.quarantined) == (1, 1)
     assert load.counts.reconciles()
     [(reason, record)] = con.execute(
-        "select reason, record->>'$.title' from audit.quarantine"
+        "select reason, record->'$.entries[0]'->>'$.title' from audit.quarantine"
     ).fetchall()
     assert reason == f"record 1 of feed {api_server.url}/rss.xml has no usable link (got None)"
     assert record == "Has none"

@@ -19,7 +19,7 @@ gdelt as (
         domain as publisher,
         language,
         source_country,
-        cast(null as varchar) as feed_url
+        cast(null as varchar[]) as feed_urls
     from {{ ref('stg_gdelt__articles') }}
 
 ),
@@ -36,7 +36,7 @@ feeds as (
         feed_title as publisher,
         cast(null as varchar) as language,
         cast(null as varchar) as source_country,
-        feed_url
+        feed_urls
     from {{ ref('stg_feeds__entries') }}
 
 ),
@@ -53,7 +53,7 @@ analyst as (
         publisher,
         cast(null as varchar) as language,
         cast(null as varchar) as source_country,
-        cast(null as varchar) as feed_url
+        cast(null as varchar[]) as feed_urls
     from {{ ref('stg_analyst__articles') }}
 
 ),
@@ -101,7 +101,8 @@ final as (
         bool_or(news_input = 'feeds') as is_in_feeds,
         bool_or(news_input = 'analyst') as is_in_analyst_list,
         list(distinct source_url order by source_url) as source_urls,
-        list(distinct feed_url order by feed_url) filter (where feed_url is not null) as feed_urls
+        list_sort(list_distinct(flatten(list(feed_urls) filter (where feed_urls is not null))))
+            as feed_urls
     from canonical
     group by url
 

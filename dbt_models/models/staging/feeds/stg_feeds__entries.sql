@@ -1,4 +1,6 @@
--- One row per entry of a watched RSS or Atom feed, unpacked from the entry feedparser read.
+-- One row per link of the watched RSS and Atom feeds, unpacked from the entries feedparser read:
+-- the first feed's entry (watchlist order) gives the fields, and every feed that carried the
+-- link is listed.
 
 with
 
@@ -8,37 +10,54 @@ source as (
 
 ),
 
+first_entries as (
+
+    select
+        url,
+        record -> '$.entries[0]' as entry,
+        json_extract_string(record, '$.entries[*].feed_url') as feed_urls,
+        json_array_length(record, '$.entries') as entries_count,
+        load_id,
+        loaded_at
+    from source
+
+),
+
 renamed as (
 
     select
 
         ----------  ids
         url,
-        {{ json_text('$.id') }} as entry_id,
+        {{ json_text('$.id', 'entry') }} as entry_id,
 
         ----------  strings
-        {{ json_text('$.title') }} as title,
+        {{ json_text('$.title', 'entry') }} as title,
         -- the summary is HTML (RSS description, Atom summary): as plain text
-        {{ html_to_text("record ->> '$.summary'") }} as description,
-        {{ json_text('$.author') }} as author,
-        {{ json_text('$.feed_url') }} as feed_url,
-        {{ json_text('$.feed_title') }} as feed_title,
-        {{ json_text('$.feed_version') }} as feed_version,
+        {{ html_to_text("entry ->> '$.summary'") }} as description,
+        {{ json_text('$.author', 'entry') }} as author,
+        {{ json_text('$.feed_url', 'entry') }} as feed_url,
+        {{ json_text('$.feed_title', 'entry') }} as feed_title,
+        {{ json_text('$.feed_version', 'entry') }} as feed_version,
+        list_sort(list_distinct(feed_urls)) as feed_urls,
+
+        ----------  numerics
+        cast(entries_count as integer) as entries_count,
 
         ----------  dates
         -- UTC, as feedparser read the feed's own published / updated text
         strptime(
-            (record ->> '$.published_utc') || '+0000', '%Y-%m-%dT%H:%M:%SZ%z'
+            (entry ->> '$.published_utc') || '+0000', '%Y-%m-%dT%H:%M:%SZ%z'
         ) as published_at,
         strptime(
-            (record ->> '$.updated_utc') || '+0000', '%Y-%m-%dT%H:%M:%SZ%z'
+            (entry ->> '$.updated_utc') || '+0000', '%Y-%m-%dT%H:%M:%SZ%z'
         ) as updated_at,
 
         ----------  landing
         load_id,
         loaded_at
 
-    from source
+    from first_entries
 
 )
 
