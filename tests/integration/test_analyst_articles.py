@@ -220,3 +220,33 @@ def test_an_unreadable_file_fails_the_load_and_merges_nothing(
     assert con.execute("select status, error from audit.load_ledger").fetchall() == [
         ("failed", f"[analyst] article file {tmp_path / 'gone.csv'}: no such file")
     ]
+
+
+def test_the_same_url_twice_with_different_rows_quarantines_the_batch_naming_both(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "list.csv",
+        HEADER
+        + f"{WAPO},Amazon and ICE,2018-10-23,The Washington Post,\n"
+        + f"{WAPO},Amazon and ICE (updated),2018-10-23,The Washington Post,\n",
+    )
+
+    load, outcome = land(con, path)
+
+    assert load.status == "quarantined"
+    assert outcome is not None
+    [failure] = outcome.critical_failures
+    assert failure.expectation_type == "expect_column_values_to_be_unique"
+    assert sorted(e["record"] for e in failure.examples) == [
+        f"list.csv row 2 ({WAPO})",
+        f"list.csv row 3 ({WAPO})",
+    ]
+
+
+def test_no_files_configured_is_an_empty_successful_load(con: duckdb.DuckDBPyConnection) -> None:
+    load, outcome = land(con)
+
+    assert load.status == "succeeded"
+    assert outcome is not None and outcome.success
+    assert (load.counts.pages, load.counts.fetched) == (0, 0)
