@@ -28,6 +28,7 @@ from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
 from ingest.pulls import (
     SAMPLE_ARTICLE_FILE,
+    Pull,
     pull_analyst_articles,
     pull_feeds,
     pull_gdelt,
@@ -78,12 +79,18 @@ def write_analyst_list(path: Path) -> None:
         writer.writerows(ANALYST_ARTICLES)
 
 
+def _count(pull: Pull) -> dict[str, int]:
+    pages = list(pull.pages)
+    return {
+        "pages": len(pages),
+        "records": sum(len(p.records) for p in pages),
+        "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
+    }
+
+
 def generate(out_dir: Path) -> dict[str, object]:
     """Write the sample into ``out_dir`` (replacing it) and return the manifest."""
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    write_analyst_list(out_dir / SAMPLE_ARTICLE_FILE)
-    settings = replace(load_settings({}), source="sample", sample_dir=out_dir)
+    settings = replace(load_settings({}), source="sample")
     watchlist = load_watchlist(settings.watchlist)
     universe = build_universe()
     transport = RecordingTransport(
@@ -106,16 +113,15 @@ def generate(out_dir: Path) -> dict[str, object]:
         pull_usaspending(transport, settings, watchlist, SAMPLE_YEARS),
         pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS),
         pull_feeds(transport, watchlist),
-        pull_analyst_articles(settings),
     ]
-    counts: dict[str, dict[str, int]] = {}
-    for pull in pulls:
-        pages = list(pull.pages)
-        counts[pull.table.name] = {
-            "pages": len(pages),
-            "records": sum(len(p.records) for p in pages),
-            "distinct_keys": len({r[pull.table.key_field] for p in pages for r in p.records}),
-        }
+    counts = {pull.table.name: _count(pull) for pull in pulls}
+    with tempfile.TemporaryDirectory() as staging:  # the analyst's list is a file, not a request
+        write_analyst_list(Path(staging) / SAMPLE_ARTICLE_FILE)
+        pull = pull_analyst_articles(replace(settings, sample_dir=Path(staging)))
+        counts[pull.table.name] = _count(pull)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    write_analyst_list(out_dir / SAMPLE_ARTICLE_FILE)
     for source, responses in transport.recorded.items():
         pages_dir = out_dir / source / "pages"
         pages_dir.mkdir(parents=True)
