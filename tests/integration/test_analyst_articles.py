@@ -32,6 +32,14 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def analyst_csv(tmp_path: Path, *rows: str) -> Path:
+    """``list.csv`` with the documented header and these data rows (lines 2, 3...)."""
+    return write(tmp_path / "list.csv", HEADER + "".join(row + "\n" for row in rows))
+
+
+WAPO_ROW = f"{WAPO},Amazon and ICE,2018-10-23,The Washington Post,"
+
+
 def test_csv_rows_are_kept_as_written_with_file_and_row(tmp_path: Path) -> None:
     path = write(
         tmp_path / "my list.csv",
@@ -143,12 +151,7 @@ def land(con: duckdb.DuckDBPyConnection, *paths: Path):  # type: ignore[no-untyp
 def test_rows_without_a_url_are_quarantined_naming_file_and_row(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    csv_file = write(
-        tmp_path / "list.csv",
-        HEADER
-        + f"{WAPO},Amazon and ICE,2018-10-23,The Washington Post,\n"
-        + ",A row with no url,2018-10-24,Axios,\n",
-    )
+    csv_file = analyst_csv(tmp_path, WAPO_ROW, ",A row with no url,2018-10-24,Axios,")
     jsonl_file = write(
         tmp_path / "more.jsonl",
         '{"url": "https://www.cnet.com/news/aclu-dhs/", "published": "2018-10-24"}\n{oops\n',
@@ -179,11 +182,8 @@ def test_rows_without_a_url_are_quarantined_naming_file_and_row(
 def test_a_date_the_warehouse_cannot_read_quarantines_the_batch_naming_the_row(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = write(
-        tmp_path / "list.csv",
-        HEADER
-        + f"{WAPO},Amazon and ICE,2018-10-23,The Washington Post,\n"
-        + "https://www.axios.com/amazon-ice,Axios,Oct 24 2018,Axios,\n",
+    path = analyst_csv(
+        tmp_path, WAPO_ROW, "https://www.axios.com/amazon-ice,Axios,Oct 24 2018,Axios,"
     )
 
     load, outcome = land(con, path)
@@ -201,7 +201,7 @@ def test_a_date_the_warehouse_cannot_read_quarantines_the_batch_naming_the_row(
 def test_missing_values_are_warnings_and_a_second_load_changes_nothing(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = write(tmp_path / "list.csv", HEADER + f"{WAPO},,,,\n")
+    path = analyst_csv(tmp_path, f"{WAPO},,,,")
 
     load, outcome = land(con, path)
     again, _ = land(con, path)
@@ -225,12 +225,7 @@ def test_an_unreadable_file_fails_the_load_and_merges_nothing(
 def test_the_same_url_twice_with_different_rows_quarantines_the_batch_naming_both(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = write(
-        tmp_path / "list.csv",
-        HEADER
-        + f"{WAPO},Amazon and ICE,2018-10-23,The Washington Post,\n"
-        + f"{WAPO},Amazon and ICE (updated),2018-10-23,The Washington Post,\n",
-    )
+    path = analyst_csv(tmp_path, WAPO_ROW, WAPO_ROW.replace("ICE,", "ICE (updated),"))
 
     load, outcome = land(con, path)
 
