@@ -103,6 +103,9 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
     suite, severities = suite_spec.build()
     suite.name = name
     suite = context.suites.add(suite)
+    # GX does not return results in suite order (an expectation on an all-null column can come
+    # later): each result finds its place and severity by the id the suite gave its expectation.
+    position = {expectation.id: index for index, expectation in enumerate(suite.expectations)}
     try:
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(
@@ -116,9 +119,14 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
     finally:
         context.suites.delete(name)
         context.data_sources.delete(name)
+    returned = [item.expectation_config.id for item in result.results]
+    if sorted(returned, key=str) != sorted(position, key=str):
+        raise RuntimeError(f"suite {suite_spec.name}: GX results do not match its expectations")
     outcomes = []
-    for index, (item, severity) in enumerate(zip(result.results, severities, strict=True)):
+    for item in sorted(result.results, key=lambda r: position[r.expectation_config.id]):
         config = item.expectation_config
+        index = position[config.id]
+        severity = severities[index]
         details = item.result or {}
         column = config.kwargs.get("column")
         examples = [

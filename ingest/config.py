@@ -38,6 +38,8 @@ class Settings:
     years: tuple[int, int]
     sample_dir: Path = SAMPLE_DIR
     lda_requests_per_minute: int | None = None  # None: the published limit (15, or 120 with a key)
+    # an analyst's own article lists (CSV or JSON Lines), read on live refreshes
+    article_files: tuple[Path, ...] = ()
     lda_api_key: str | None = field(default=None, repr=False)
 
     @property
@@ -69,6 +71,11 @@ def _per_minute(raw: str | None) -> int | None:
     return int(raw)
 
 
+def _paths(raw: str | None) -> tuple[Path, ...]:
+    """``INFLUENCE_ARTICLE_FILES``: paths separated by ``os.pathsep`` (":" on Unix)."""
+    return tuple(Path(p.strip()).expanduser() for p in (raw or "").split(os.pathsep) if p.strip())
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -92,5 +99,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         years=_years(env.get("INFLUENCE_YEARS")),
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
         lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
+        article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
         lda_api_key=env.get("LDA_API_KEY") or None,
     )

@@ -59,6 +59,7 @@ LDA_INTERVAL_ANONYMOUS = 60.0 / LDA_REQUESTS_PER_MINUTE_ANONYMOUS * LDA_RATE_MAR
 LDA_INTERVAL_WITH_KEY = 60.0 / LDA_REQUESTS_PER_MINUTE_WITH_KEY * LDA_RATE_MARGIN
 GDELT_INTERVAL = 5.0  # "about one request every 5 seconds"
 USASPENDING_INTERVAL = 0.25  # no published limit: 4 requests/second is polite
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 
 
 def default_intervals(
@@ -377,6 +378,8 @@ class LiveTransport:
         headers: dict[str, str] = {}
         if has_body:
             headers["Content-Type"] = "application/json"
+        if source == "feeds":  # publishers' servers, not JSON APIs
+            headers["Accept"] = FEED_ACCEPT
         if source == "lda" and self._lda_api_key and _token_may_go_to(original_url, url):
             headers["Authorization"] = f"Token {self._lda_api_key}"
         return headers

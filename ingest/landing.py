@@ -36,7 +36,7 @@ from ingest.transport import FetchedPage
 class RawTable:
     """A raw table and how its records are keyed."""
 
-    source: str  # "lda" | "usaspending" | "gdelt"
+    source: str  # "lda" | "usaspending" | "gdelt" | "analyst" | "feeds"
     name: str  # table name in schema raw, also the Dagster asset key and the dbt source table
     key_column: str  # the natural key column
     key_field: str  # the field of the API record that holds the natural key
@@ -80,6 +80,8 @@ USASPENDING_TOPTIER_AGENCIES = RawTable(
     "usaspending", "usaspending_toptier_agencies", "toptier_code", "toptier_code"
 )
 GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
+ANALYST_ARTICLES = RawTable("analyst", "analyst_articles", "url", "url")
+FEED_ENTRIES = RawTable("feeds", "feed_entries", "url", "link")
 RAW_TABLES: tuple[RawTable, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
@@ -89,6 +91,8 @@ RAW_TABLES: tuple[RawTable, ...] = (
     USASPENDING_RECIPIENTS,
     USASPENDING_TOPTIER_AGENCIES,
     GDELT_ARTICLES,
+    ANALYST_ARTICLES,
+    FEED_ENTRIES,
 )
 
 BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
@@ -269,7 +273,8 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
         counts.pages += 1
         for index, record in enumerate(page.records):
             counts.fetched += 1
-            where = f"record {index} of {page.label}"
+            name = page.record_names[index] if index < len(page.record_names) else None
+            where = f"{name or f'record {index}'} of {page.label}"
             if not isinstance(record, dict):
                 bad.append((None, page.label, f"{where} is not a JSON object", json.dumps(record)))
                 continue

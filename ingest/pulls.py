@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
-from ingest import gdelt, lda, usaspending
+from ingest import articles, feeds, gdelt, lda, usaspending
 from ingest.config import Settings
 from ingest.landing import (
+    ANALYST_ARTICLES,
+    FEED_ENTRIES,
     GDELT_ARTICLES,
     LDA_CONSTANTS,
     LDA_CONTRIBUTIONS,
@@ -388,4 +391,36 @@ def pull_gdelt(
             "base_url": settings.gdelt_api_url,
         },
         each(queries, client.iter_articles),
+    )
+
+
+# The analyst article list bundled with the sample (written by ``ingest.sample.generate``).
+SAMPLE_ARTICLE_FILE = Path("analyst") / "articles.csv"
+
+
+def article_files(settings: Settings) -> tuple[Path, ...]:
+    """The analyst's article files: ``INFLUENCE_ARTICLE_FILES`` when live, the bundled list in
+    sample mode (the sample is a fixed, offline data set)."""
+    if settings.is_sample:
+        return (settings.sample_dir / SAMPLE_ARTICLE_FILE,)
+    return settings.article_files
+
+
+def pull_analyst_articles(settings: Settings) -> Pull:
+    """Every row of the analyst's article files (none configured: an empty load)."""
+    paths = article_files(settings)
+    return Pull(
+        ANALYST_ARTICLES,
+        {"files": [str(path) for path in paths]},
+        articles.iter_article_files(paths),
+    )
+
+
+def pull_feeds(transport: Transport, watchlist: Watchlist) -> Pull:
+    """Every entry of every feed in the watchlist's ``feeds`` section."""
+    client = feeds.FeedClient(transport)
+    return Pull(
+        FEED_ENTRIES,
+        {"feeds": [feed.url for feed in watchlist.feeds]},
+        client.iter_feeds(watchlist.feeds),
     )

@@ -86,3 +86,5 @@ class FetchedPage:
     source: str
     label: str  # the request label of the page, for errors and the load ledger
     records: list[dict[str, Any]]
+    # how errors name each record ("line 7" of a file); empty: "record <index>"
+    record_names: tuple[str, ...] = ()

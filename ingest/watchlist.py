@@ -1,4 +1,5 @@
-"""The watchlist: which companies, agencies and topics scope the USAspending and GDELT pulls."""
+"""The watchlist: which companies, agencies and topics scope the USAspending and GDELT pulls,
+and which RSS/Atom feeds are read."""
 
 from __future__ import annotations
 
@@ -38,10 +39,17 @@ class WatchedAgency:
 
 
 @dataclass(frozen=True)
+class WatchedFeed:
+    url: str  # an http(s) URL of an RSS 2.0 or Atom feed
+    name: str = ""  # for people reading the watchlist; the feed's own title is recorded too
+
+
+@dataclass(frozen=True)
 class Watchlist:
     companies: tuple[WatchedCompany, ...]
     agencies: tuple[WatchedAgency, ...]
     topics: tuple[str, ...]
+    feeds: tuple[WatchedFeed, ...] = ()
 
 
 class WatchlistError(ValueError):
@@ -111,4 +119,14 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
             )
         )
     topics = tuple(str(t) for t in data.get("topics") or [])
-    return Watchlist(tuple(companies), tuple(agencies), topics)
+    feeds = []
+    for i, f in enumerate(data.get("feeds") or []):
+        where = f"feeds[{i}]"
+        entry = {"url": f} if isinstance(f, str) else f
+        if not isinstance(entry, dict):
+            raise WatchlistError(f"watchlist: {where} is neither a URL nor a mapping with a url")
+        url = str(_require(entry, "url", where)).strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise WatchlistError(f"watchlist: {where} url {url!r} is not an http(s) URL")
+        feeds.append(WatchedFeed(url, str(entry.get("name") or "")))
+    return Watchlist(tuple(companies), tuple(agencies), topics, tuple(feeds))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from expectations.suite import SuiteSpec
 from expectations.suites import (
+    analyst_articles,
+    feed_entries,
     gdelt_articles,
     lda_constants,
     lda_contributions,
@@ -25,5 +27,7 @@ SUITES: dict[str, SuiteSpec] = {
         usaspending_recipients.SUITE,
         usaspending_toptier_agencies.SUITE,
         gdelt_articles.SUITE,
+        analyst_articles.SUITE,
+        feed_entries.SUITE,
     )
 }

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
+from expectations.suites.news_common import article_url_expectations, plausible_date
 
 PROJECTION = """
 select
@@ -23,22 +22,12 @@ from landing_batch
 def expectations() -> list[CheckedExpectation]:
     e = gx.expectations
     return [
-        critical(e.ExpectColumnValuesToNotBeNull(column="url")),
-        critical(e.ExpectColumnValuesToBeUnique(column="url")),
-        critical(
-            e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+\.[^\s]+$")
-        ),
+        *article_url_expectations("url"),
         critical(
             e.ExpectColumnValuesToMatchRegex(column="seendate", regex=r"^[0-9]{8}T[0-9]{6}Z$")
         ),
         critical(e.ExpectColumnValuesToNotBeNull(column="seen_at")),
-        critical(
-            e.ExpectColumnValuesToBeBetween(
-                column="seen_at",
-                min_value=dt.datetime(1979, 1, 1),
-                max_value=dt.datetime(2100, 1, 1),
-            )
-        ),
+        plausible_date("seen_at"),
         warning(e.ExpectColumnValuesToNotBeNull(column="title")),
         warning(e.ExpectColumnValuesToNotBeNull(column="domain")),
     ]

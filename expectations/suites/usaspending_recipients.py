@@ -27,7 +27,9 @@ def expectations() -> list[CheckedExpectation]:
         critical(
             e.ExpectColumnValuesToMatchRegex(column="recipient_id", regex=r"^[0-9a-f-]{36}-[CPR]$")
         ),
-        critical(e.ExpectColumnValuesToBeInSet(column="recipient_level", value_set=["C", "P", "R"])),
+        critical(
+            e.ExpectColumnValuesToBeInSet(column="recipient_level", value_set=["C", "P", "R"])
+        ),
         warning(e.ExpectColumnValuesToMatchRegex(column="uei", regex=r"^[A-Z0-9]{12}$")),
         warning(e.ExpectColumnValuesToMatchRegex(column="parent_uei", regex=r"^[A-Z0-9]{12}$")),
         warning(e.ExpectColumnValuesToNotBeNull(column="recipient_name")),

@@ -14,6 +14,7 @@ fails if anything differs from the bundled copy.
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import json
 import shutil
@@ -26,7 +27,10 @@ from urllib.parse import parse_qsl, urlsplit
 from ingest.config import SAMPLE_DIR, load_settings
 from ingest.errors import SourceHTTPError
 from ingest.pulls import (
+    SAMPLE_ARTICLE_FILE,
     Pull,
+    pull_analyst_articles,
+    pull_feeds,
     pull_gdelt,
     pull_lda,
     pull_lda_constants,
@@ -38,8 +42,10 @@ from ingest.pulls import (
 )
 from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
 from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
+from ingest.sample.fake_feeds import FakeFeedsApi, feeds_from_tuples
 from ingest.sample.replay import MANIFEST
 from ingest.sample.universe import build_universe
+from ingest.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 from ingest.transport import FetchedPage, Request, Response
 from ingest.watchlist import load_watchlist
 
@@ -67,6 +73,24 @@ class RecordingTransport:
         return Response(request, status, payload, headers)
 
 
+def write_analyst_list(path: Path) -> None:
+    """The analyst's article list of the sample, as a CSV an analyst would save."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ANALYST_COLUMNS)
+        writer.writerows(ANALYST_ARTICLES)
+
+
+def _count(pull: Pull, pages: list[FetchedPage] | None = None) -> dict[str, int]:
+    pages = list(pull.pages) if pages is None else pages
+    return {
+        "pages": len(pages),
+        "records": sum(len(p.records) for p in pages),
+        "distinct_keys": len({pull.table.key_of(r) for p in pages for r in p.records}),
+    }
+
+
 def generate(out_dir: Path) -> dict[str, object]:
     """Write the sample into ``out_dir`` (replacing it) and return the manifest."""
     settings = replace(load_settings({}), source="sample")
@@ -84,17 +108,14 @@ def generate(out_dir: Path) -> dict[str, object]:
                 universe.awards, toptier_agencies=bundled_toptier_agencies()
             ),
             "gdelt": FakeGdeltApi(universe.articles),
+            "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
         }
     )
     counts: dict[str, dict[str, int]] = {}
 
     def record(pull: Pull) -> list[FetchedPage]:
         pages = list(pull.pages)
-        counts[pull.table.name] = {
-            "pages": len(pages),
-            "records": sum(len(p.records) for p in pages),
-            "distinct_keys": len({pull.table.key_of(r) for p in pages for r in p.records}),
-        }
+        counts[pull.table.name] = _count(pull, pages)
         return pages
 
     # in the order the refresh runs them (the recipients asked for are those the awards name)
@@ -114,22 +135,28 @@ def generate(out_dir: Path) -> dict[str, object]:
     record(pull_usaspending_recipients(transport, settings, children))
     record(pull_usaspending_toptier_agencies(transport, settings))
     record(pull_gdelt(transport, settings, watchlist, SAMPLE_YEARS))
+    record(pull_feeds(transport, watchlist))
+    with tempfile.TemporaryDirectory() as staging:  # the analyst's list is a file, not a request
+        write_analyst_list(Path(staging) / SAMPLE_ARTICLE_FILE)
+        record(pull_analyst_articles(replace(settings, sample_dir=Path(staging))))
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    write_analyst_list(out_dir / SAMPLE_ARTICLE_FILE)
     for source, responses in transport.recorded.items():
         pages_dir = out_dir / source / "pages"
         pages_dir.mkdir(parents=True)
         index: dict[str, str] = {}
         for number, (key, payload) in enumerate(responses, start=1):
-            name = f"pages/{number:05d}.json"
+            name = f"pages/{number:05d}.{'xml' if source == 'feeds' else 'json'}"
             (out_dir / source / name).write_bytes(payload)
             index[key] = name
         (out_dir / source / "index.json").write_text(
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs over the "
-        "deterministic sample universe (ingest/sample/universe.py). Case facts are public; the "
+        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs and of "
+        "two publishers' feeds over the deterministic sample universe (ingest/sample/universe.py), "
+        "and an analyst's article list (analyst/articles.csv). Case facts are public; the "
         "background companies' amounts, awards and articles are synthetic.",
         "years": list(SAMPLE_YEARS),
         "watchlist": "ingest/watchlist.yaml",
@@ -139,6 +166,8 @@ def generate(out_dir: Path) -> dict[str, object]:
             "awards": len(universe.awards),
             "award_transactions": sum(len(a.transactions) for a in universe.awards),
             "articles": len(universe.articles),
+            "feed_entries": sum(len(feed[4]) for feed in FEEDS),
+            "analyst_articles": len(ANALYST_ARTICLES),
         },
         "recorded": counts,
     }

@@ -292,3 +292,112 @@ def build_articles() -> list[dict[str, Any]]:
                 )
     out.sort(key=lambda a: (a["seendate"], a["url"]))
     return out
+
+
+# -- the other two news inputs: publishers' feeds and an analyst's own list ---------------------
+# Written for this sample (not the publishers' words). They test what the warehouse does with
+# them: a feed link that is a GDELT case article plus campaign parameters, an analyst's copy of
+# another with click ids (each must be one article with GDELT's), a description that names ICE
+# where the title does not (tagged from the description), and "ice", "black ice" and "the Amazon"
+# rainforest or river (not the agency, not the company).
+
+# feed url, format ("rss" or "atom"), feed title, site link, entries newest first:
+# (published, RFC 822 for RSS or ISO 8601 for Atom; link; title; summary HTML; author)
+FEEDS: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str, str, str], ...]], ...] = (
+    (
+        "https://www.engadget.com/rss.xml",
+        "rss",
+        "Engadget",
+        "https://www.engadget.com/",
+        (
+            (
+                "Wed, 24 Oct 2018 12:10:00 -0400",
+                "https://www.engadget.com/2018/10/24/amazon-rekognition-government-pitch-explained/"
+                "?utm_source=rss&utm_medium=feed&utm_campaign=engadget",
+                "What we know about Amazon's Rekognition pitch to the government",
+                "<p>Emails released under a FOIA request show Amazon Web Services staff met "
+                "officials of ICE's Homeland Security Investigations unit in Redwood City in June, "
+                "then followed up by email.</p>",
+                "Engadget staff",
+            ),
+            (
+                "Tue, 23 Oct 2018 15:47:00 -0400",
+                "https://www.engadget.com/2018/10/23/amazon-facial-recognition-pitch-ice/"
+                "?utm_source=rss&utm_medium=feed&utm_campaign=engadget",
+                "Amazon made its facial recognition pitch directly to ICE",
+                "<p>Documents obtained by the <b>Project on Government Oversight</b> describe a "
+                "summer meeting with immigration officials.</p>",
+                "Engadget staff",
+            ),
+            (
+                "Mon, 22 Oct 2018 10:05:00 -0400",
+                "https://www.engadget.com/2018/10/22/smart-speaker-microphone-review/"
+                "?utm_source=rss&utm_medium=feed&utm_campaign=engadget",
+                "Review: a smart speaker that finally hears you across the room",
+                "<p>Better microphones, the same so-so sound &amp; a lower price.</p>",
+                "Engadget staff",
+            ),
+        ),
+    ),
+    (
+        "https://www.theverge.com/rss/index.xml",
+        "atom",
+        "The Verge",
+        "https://www.theverge.com/",
+        (
+            (
+                "2019-05-22T17:30:00-04:00",
+                "https://www.theverge.com/2019/5/22/amazon-shareholders-rekognition-vote",
+                "Amazon shareholders vote down limits on Rekognition sales",
+                "<p>Two proposals on the face analysis service failed at the annual meeting.</p>",
+                "Verge staff",
+            ),
+            (
+                "2018-12-28T08:15:00-05:00",
+                "https://www.theverge.com/2018/12/28/ice-storm-power-internet-outages",
+                "Ice storm leaves thousands without power and internet",
+                "<p>Crews expect repairs to take days; black ice has closed several highways "
+                "and the ice keeps bringing down lines.</p>",
+                "Verge staff",
+            ),
+            (
+                "2018-11-20T11:00:00-05:00",
+                "https://www.theverge.com/2018/11/20/amazon-rainforest-satellite-deforestation",
+                "Satellites show the Amazon rainforest shrinking again",
+                "<p>Deforestation in the Brazilian Amazon rose again this year, satellite data "
+                "show.</p>",
+                "Verge staff",
+            ),
+        ),
+    ),
+)
+
+# The analyst's own list (a CSV bundled with the sample): url, title, published, publisher,
+# description, as an analyst would paste them (their own titles; links copied with click ids).
+ANALYST_COLUMNS = ("url", "title", "published", "publisher", "description")
+ANALYST_ARTICLES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "https://www.washingtonpost.com/technology/2018/10/23/"
+        "amazon-courted-immigration-customs-enforcement-face-matching/"
+        "?utm_term=.4f2c8d1e9a7b&fbclid=IwAR2xq7Lk0Z",
+        "WaPo: Amazon pitched ICE on face matching",
+        "2018-10-23",
+        "The Washington Post",
+        "The June 2018 meeting, from emails released to the Project on Government Oversight.",
+    ),
+    (
+        "https://www.nextgov.com/it-modernization/2018/11/dhs-cloud-migration-review/152821/",
+        "Homeland Security inspector general reviews cloud migration",
+        "2018-11-14T09:30:00-05:00",
+        "Nextgov",
+        "The review covers workloads the department moved to Amazon Web Services and other "
+        "providers.",
+    ),
+    (
+        "https://www.reuters.com/article/brazil-drought-amazon-river-barges-idUSKCN1N7100",
+        "Drought leaves barges stranded on the Amazon river",
+        "2018-11-02",
+        "Reuters",
+        "Shipping on the river near Manaus slowed as water levels fell.",
+    ),
+)

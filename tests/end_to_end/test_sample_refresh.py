@@ -33,6 +33,10 @@ KEYS = {
     "raw.usaspending_recipients": "recipient_id",
     "raw.usaspending_toptier_agencies": "toptier_code",
     "raw.gdelt_articles": "url",
+    "raw.feed_entries": "url",
+    "raw.analyst_articles": "url",
+    "marts.fct_news_articles": "url",
+    "marts.fct_news_mentions": "news_mention_id",
     "marts.fct_lobbying_reports": "filing_uuid",
     "marts.fct_contract_awards": "generated_internal_id",
     "marts.fct_contract_transactions": "transaction_key",
@@ -111,6 +115,8 @@ def test_refresh_succeeds_with_a_summary(built: tuple[Path, list[Run], list]) ->
         "raw.lda_filings",
         "raw.usaspending_awards",
         "raw.gdelt_articles",
+        "raw.feed_entries",
+        "raw.analyst_articles",
         "Great Expectations (this refresh):",
         "dbt:",
         "succeeded",
@@ -146,6 +152,8 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
             """
         ).fetchall()
     assert sorted(second) == [
+        ("raw.analyst_articles", 0, 0, "succeeded"),
+        ("raw.feed_entries", 0, 0, "succeeded"),
         ("raw.gdelt_articles", 0, 0, "succeeded"),
         ("raw.lda_constants", 0, 0, "succeeded"),
         ("raw.lda_contributions", 0, 0, "succeeded"),

@@ -27,6 +27,7 @@ SOURCES = {
     "usaspending_recipients": "usaspending",
     "usaspending_toptier_agencies": "usaspending",
     "gdelt_articles": "gdelt",
+    "feed_entries": "feeds",
 }
 # The endpoint each table is pulled from: its pages in the source's recordings.
 ENDPOINTS = {
@@ -38,9 +39,10 @@ ENDPOINTS = {
     "usaspending_recipients": "/recipient/",
     "usaspending_toptier_agencies": "/references/toptier_agencies/",
     "gdelt_articles": "/doc/doc",
+    "feed_entries": "/rss",
 }
 # Profiles are fetched once per recipient the loaded awards name: tested on their own below.
-REFETCHED = sorted(name for name in ASSETS if name != "usaspending_recipients")
+REFETCHED = sorted(name for name in SOURCES if name != "usaspending_recipients")
 
 
 @pytest.fixture
@@ -67,6 +69,8 @@ def table_state(warehouse: Path, name: str) -> list[tuple]:
         return con.execute(f"select * from raw.{name} order by all").fetchall()
 
 
+# every asset fetched through the transport again on each run (the analyst's list is a file,
+# recipient profiles are fetched once each: both tested below)
 @pytest.mark.parametrize("name", REFETCHED)
 def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
     name: str, sample_copy: Path, tmp_path: Path
@@ -148,3 +152,52 @@ def test_recipient_profiles_follow_the_awards_and_a_malformed_one_merges_nothing
     # nothing left to fetch: a second run asks for no profile and changes nothing
     assert materialize("usaspending_recipients", warehouse).success
     assert table_state(warehouse, "usaspending_recipients") == rows
+
+
+def test_sample_analyst_list_lands_and_a_bad_row_is_quarantined_naming_it(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    first = materialize("analyst_articles", warehouse)
+    assert first.success
+    assert len(table_state(warehouse, "analyst_articles")) >= 3
+
+    bundled = sample_copy / "analyst" / "articles.csv"
+    lines = bundled.read_text(encoding="utf-8").splitlines(keepends=True)
+    bundled.write_text(
+        "".join(lines) + ",A row an analyst forgot to finish,2018-10-30,Nobody,\n",
+        encoding="utf-8",
+    )
+    second = materialize("analyst_articles", warehouse)
+
+    assert second.success
+    [materialization] = second.asset_materializations_for_node("raw__analyst_articles")
+    metadata = {k: v.value for k, v in materialization.metadata.items()}
+    assert metadata["rows_quarantined"] == 1
+    assert metadata["counts_reconcile"] is True
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(reason,)] = con.execute("select reason from audit.quarantine").fetchall()
+    assert reason == f"line {len(lines) + 1} of analyst file {bundled} has no usable url (got '')"
+
+
+def test_sample_analyst_list_with_an_unreadable_date_is_a_failed_blocking_check(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    bundled = sample_copy / "analyst" / "articles.csv"
+    text = bundled.read_text(encoding="utf-8")
+    bundled.write_text(
+        text + "https://www.example.com/a,An article,23/10/2018,Example,\n", encoding="utf-8"
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    result = materialize("analyst_articles", warehouse)
+
+    [check] = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    failures = check.metadata["failures"].value
+    assert any(
+        f["column"] == "published" and "(https://www.example.com/a)" in f["examples"][0]["record"]
+        for f in failures  # type: ignore[union-attr]
+    )
+    assert table_state(warehouse, "analyst_articles") == []  # quarantined, nothing merged

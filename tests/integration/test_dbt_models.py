@@ -21,10 +21,15 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest.articles import read_article_file
+from ingest.feeds import FeedClient
 from ingest.landing import RAW_TABLES as LANDED
 from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
 from ingest.sample.fake_api import FakeUsaspendingApi, recipient_profiles, toptier_agency_rows
+from ingest.sample.generate import write_analyst_list
+from ingest.sample.replay import SampleTransport
 from ingest.sample.universe import build_universe
+from ingest.watchlist import load_watchlist
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -39,7 +44,15 @@ RAW_TABLES: dict[str, str] = {
     "usaspending_recipients": "recipient_id",
     "usaspending_toptier_agencies": "toptier_code",
     "gdelt_articles": "url",
+    "feed_entries": "url",
+    "analyst_articles": "url",
 }
+
+
+def sample_feed_entries() -> list[dict[str, Any]]:
+    """The records of the watchlist's feeds, read by the client from the bundled recordings."""
+    pages = FeedClient(SampleTransport()).iter_feeds(load_watchlist().feeds)
+    return [record for page in pages for record in page.records]
 
 
 TABLES = {table.name: table for table in LANDED}
@@ -48,6 +61,8 @@ TABLES = {table.name: table for table in LANDED}
 def write_raw_tables(path: Path) -> dict[str, int]:
     """Create ``raw.*`` as the landing code does and insert every record of the universe."""
     universe = build_universe()
+    analyst_file = path.parent / "analyst" / "articles.csv"
+    write_analyst_list(analyst_file)
     records: dict[str, list[dict[str, Any]]] = {
         "lda_filings": universe.lda_filings,
         "lda_contributions": universe.lda_contributions,
@@ -63,6 +78,8 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         "usaspending_recipients": list(recipient_profiles(universe.awards).values()),
         "usaspending_toptier_agencies": toptier_agency_rows(bundled_toptier_agencies()),
         "gdelt_articles": universe.articles,
+        "feed_entries": sample_feed_entries(),
+        "analyst_articles": read_article_file(analyst_file).records,
     }
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con = duckdb.connect(str(path))
@@ -243,6 +260,67 @@ def test_october_2018_news_mentions_amazon_and_ice(con: duckdb.DuckDBPyConnectio
     ).fetchall()
     assert rows
     assert all(domain for _, domain, _ in rows)
+
+
+def test_one_article_per_canonical_url_across_the_three_inputs(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    inputs = dict(
+        con.execute(
+            """
+            select url, inputs from marts.fct_news_articles
+            where url in (
+                'https://www.engadget.com/2018/10/23/amazon-facial-recognition-pitch-ice',
+                'https://www.washingtonpost.com/technology/2018/10/23/'
+                    || 'amazon-courted-immigration-customs-enforcement-face-matching'
+            )
+            """
+        ).fetchall()
+    )
+    # the feed's link with utm_* and the analyst's with utm_term and fbclid are GDELT's articles
+    assert sorted(inputs.values()) == [["analyst", "gdelt"], ["feeds", "gdelt"]]
+    # every link of every input is in exactly one article
+    counts = con.execute(
+        """
+        select
+            (select count(*) from staging.stg_gdelt__articles)
+            + (select count(*) from staging.stg_feeds__entries)
+            + (select count(*) from staging.stg_analyst__articles),
+            (select count(*) from (select unnest(source_urls) from marts.fct_news_articles)),
+            (select count(*) from marts.fct_news_articles),
+            (select count(distinct url) from marts.fct_news_articles)
+        """
+    ).fetchone()
+    assert counts is not None
+    linked, unnested, articles, distinct = counts
+    assert linked == unnested
+    assert articles == distinct < linked
+
+
+def test_feed_and_analyst_articles_are_tagged_from_title_and_description(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    def tags(url_part: str) -> set[tuple[str, str, bool, bool]]:
+        rows = con.execute(
+            """
+            select entity_type, coalesce(company_id, agency_code, topic_id),
+                   is_in_title, is_in_description
+            from marts.fct_news_mentions where url like '%' || ? || '%'
+            """,
+            [url_part],
+        ).fetchall()
+        return set(rows)
+
+    # ICE and DHS only in the description
+    assert {("agency", "7012", False, True), ("agency", "070", False, True)} <= tags(
+        "amazon-rekognition-government-pitch-explained"
+    )
+    # Amazon Web Services only in the description of an analyst's article
+    assert ("company", "amazon", False, True) in tags("dhs-cloud-migration-review")
+    # "Ice storm", "black ice", "the Amazon river", "the Amazon rainforest": nothing
+    assert tags("ice-storm-power-internet-outages") == set()
+    assert tags("brazil-drought-amazon-river-barges") == set()
+    assert tags("amazon-rainforest-satellite-deforestation") == set()
 
 
 # Everything in a filing reaches staging: each nested list of the API's filing object is unpacked

@@ -42,8 +42,26 @@ def test_graph_runs_from_raw_sources_to_marts(defs: dg.Definitions) -> None:
 def test_raw_assets_carry_great_expectations_checks(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
-    for table in ("lda_filings", "usaspending_awards", "gdelt_articles"):
+    for table in (
+        "lda_filings",
+        "usaspending_awards",
+        "gdelt_articles",
+        "feed_entries",
+        "analyst_articles",
+    ):
         assert (f"raw/{table}", "great_expectations_suite") in check_keys
+
+
+def test_news_marts_descend_from_all_three_news_inputs(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    seen: set[dg.AssetKey] = set()
+    frontier = [dg.AssetKey(["marts", "fct_news_mentions"])]
+    while frontier:
+        parents = graph.get(frontier.pop()).parent_keys
+        frontier.extend(parents - seen)
+        seen |= parents
+    for table in ("gdelt_articles", "feed_entries", "analyst_articles"):
+        assert dg.AssetKey(["raw", table]) in seen
 
 
 def test_daily_refresh_schedule_runs_the_refresh_job(defs: dg.Definitions) -> None:

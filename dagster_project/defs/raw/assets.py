@@ -8,6 +8,8 @@ import duckdb
 from dagster_project.defs.raw.factory import build_raw_asset
 from dagster_project.defs.resources import SourcesResource
 from ingest.landing import (
+    ANALYST_ARTICLES,
+    FEED_ENTRIES,
     GDELT_ARTICLES,
     LDA_CONSTANTS,
     LDA_CONTRIBUTIONS,
@@ -24,6 +26,8 @@ from ingest.pulls import (
     child_recipients_to_fetch,
     plan_lda_pull,
     plan_usaspending,
+    pull_analyst_articles,
+    pull_feeds,
     pull_gdelt,
     pull_lda_constants,
     pull_lda_contributions,
@@ -103,6 +107,14 @@ def _gdelt(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
     )
 
 
+def _analyst_articles(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_analyst_articles(sources.settings())
+
+
+def _feeds(sources: SourcesResource, _con: duckdb.DuckDBPyConnection) -> Pull:
+    return pull_feeds(sources.transport(), sources.watchlist())
+
+
 lda_filings = build_raw_asset(
     LDA_FILINGS,
     _lda,
@@ -178,6 +190,23 @@ gdelt_articles = build_raw_asset(
     "https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
 )
 
+analyst_articles = build_raw_asset(
+    ANALYST_ARTICLES,
+    _analyst_articles,
+    "An analyst's own article list: the rows of the CSV or JSON Lines files named in "
+    "INFLUENCE_ARTICLE_FILES (url, title, published, publisher, optional description), one row "
+    "per url, each kept as written with its file name and row number. In sample mode, the list "
+    "bundled with the sample.",
+)
+
+feed_entries = build_raw_asset(
+    FEED_ENTRIES,
+    _feeds,
+    "Entries of the RSS 2.0 and Atom feeds listed in the watchlist's feeds section, parsed by "
+    "feedparser (https://feedparser.readthedocs.io/), one row per entry link, with the feed "
+    "each came from.",
+)
+
 RAW_ASSETS = [
     lda_filings,
     lda_contributions,
@@ -187,4 +216,6 @@ RAW_ASSETS = [
     usaspending_recipients,
     usaspending_toptier_agencies,
     gdelt_articles,
+    analyst_articles,
+    feed_entries,
 ]

@@ -1,15 +1,36 @@
--- Which companies, agencies and watchlist topics each news title mentions, by the regular
--- expressions of the news_entity_patterns seed: one row per article x entity. Titles only: GDELT's
--- ArtList has no description or text field. A pattern is tried on the title after the matches of
--- its exclusion pattern have been cut out ("Amazon rainforest" does not mention Amazon, but "Amazon
--- fights fires in the Amazon rainforest" still does). Case-insensitive patterns get RE2's (?i)
--- flag; case-sensitive ones (ICE, CBP, DHS) are matched as written.
+-- Which companies, agencies and watchlist topics each news article mentions in its title or its
+-- description, by the regular expressions of the news_entity_patterns seed: one row per article
+-- x entity. Articles are one per canonical url (int_news_articles_deduplicated); GDELT gives
+-- titles only, the feeds and the analyst's list may give a description too. A pattern is tried on
+-- each text after the matches of its exclusion pattern have been cut out ("Amazon rainforest"
+-- does not mention Amazon, but "Amazon fights fires in the Amazon rainforest" still does), and on
+-- the title and the description separately, so no match spans the two. Case-insensitive patterns
+-- get RE2's (?i) flag; case-sensitive ones (ICE, CBP, DHS) are matched as written.
 with
 
 articles as (
 
-    select * from {{ ref('stg_gdelt__articles') }}
+    select * from {{ ref('int_news_articles_deduplicated') }}
+
+),
+
+texts as (
+
+    select
+        url,
+        'title' as text_field,
+        title as field_text
+    from articles
     where title is not null
+
+    union all
+
+    select
+        url,
+        'description' as text_field,
+        description as field_text
+    from articles
+    where description is not null
 
 ),
 
@@ -22,18 +43,19 @@ patterns as (
 pattern_matches as (
 
     select
-        articles.url,
+        texts.url,
+        texts.text_field,
         patterns.entity_type,
         patterns.entity_id,
         patterns.pattern_id
-    from articles
+    from texts
     cross join patterns
     where regexp_matches(
         case
-            -- an empty exclusion would match everywhere and blank the title: treat it as none
+            -- an empty exclusion would match everywhere and blank the text: treat it as none
             -- (dbt's unit tests read the seed file's empty cells as '', not null)
-            when coalesce(patterns.exclusion_pattern, '') = '' then articles.title
-            else regexp_replace(articles.title, '(?i)' || patterns.exclusion_pattern, ' ', 'g')
+            when coalesce(patterns.exclusion_pattern, '') = '' then texts.field_text
+            else regexp_replace(texts.field_text, '(?i)' || patterns.exclusion_pattern, ' ', 'g')
         end,
         case
             when patterns.is_case_sensitive then patterns.pattern
@@ -53,7 +75,9 @@ final as (
         case when entity_type = 'company' then entity_id end as company_id,
         case when entity_type = 'agency' then entity_id end as agency_code,
         case when entity_type = 'topic' then entity_id end as topic_id,
-        list(pattern_id order by pattern_id) as matched_pattern_ids
+        list(distinct pattern_id order by pattern_id) as matched_pattern_ids,
+        bool_or(text_field = 'title') as is_in_title,
+        bool_or(text_field = 'description') as is_in_description
     from pattern_matches
     group by url, entity_type, entity_id
 

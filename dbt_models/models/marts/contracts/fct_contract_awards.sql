@@ -83,9 +83,9 @@ final as (
         awards.psc_description,
         products.product_company_id,
         products.products as named_products,
-        products.product_company_id is not null
-        and products.product_company_id is distinct from company_names.company_id
-            as is_product_bought_through_other_recipient
+        coalesce(
+            products.product_company_id <> coalesce(company_names.company_id, ''), false
+        ) as is_product_bought_through_other_recipient
     from awards
     left join company_names
         on awards.recipient_name = company_names.company_name_raw

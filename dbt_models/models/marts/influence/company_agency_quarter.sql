@@ -243,13 +243,26 @@ final as (
             and spine.agency_code = contracts.agency_code
             and spine.year = contracts.year
             and spine.quarter = contracts.quarter
-    {% for k in [1, 2, 3, 4] -%}
-    left join contracts as later_{{ k }}
+    left join contracts as later_1
         on
-            spine.company_id = later_{{ k }}.company_id
-            and spine.agency_code = later_{{ k }}.agency_code
-            and spine.year * 4 + spine.quarter - 1 + {{ k }} = later_{{ k }}.quarter_index
-    {% endfor -%}
+            spine.company_id = later_1.company_id
+            and spine.agency_code = later_1.agency_code
+            and spine.year * 4 + spine.quarter - 1 + 1 = later_1.quarter_index
+    left join contracts as later_2
+        on
+            spine.company_id = later_2.company_id
+            and spine.agency_code = later_2.agency_code
+            and spine.year * 4 + spine.quarter - 1 + 2 = later_2.quarter_index
+    left join contracts as later_3
+        on
+            spine.company_id = later_3.company_id
+            and spine.agency_code = later_3.agency_code
+            and spine.year * 4 + spine.quarter - 1 + 3 = later_3.quarter_index
+    left join contracts as later_4
+        on
+            spine.company_id = later_4.company_id
+            and spine.agency_code = later_4.agency_code
+            and spine.year * 4 + spine.quarter - 1 + 4 = later_4.quarter_index
     left join news
         on
             spine.company_id = news.company_id

@@ -1,4 +1,5 @@
--- One row per news article x entity (company, agency or watchlist topic) its title mentions.
+-- One row per news article x entity (company, agency or watchlist topic) its title or
+-- description mentions; articles are one per canonical url across the three news inputs.
 
 with
 
@@ -10,7 +11,7 @@ mentions as (
 
 articles as (
 
-    select * from {{ ref('stg_gdelt__articles') }}
+    select * from {{ ref('fct_news_articles') }}
 
 ),
 
@@ -25,12 +26,16 @@ final as (
         mentions.topic_id,
         articles.seen_at,
         articles.seen_date,
-        cast(year(articles.seen_date) as integer) as year,
-        {{ calendar_quarter('articles.seen_date') }} as quarter,
+        articles.year,
+        articles.quarter,
         articles.domain,
         articles.title,
+        articles.description,
         articles.language,
         articles.source_country,
+        articles.inputs,
+        mentions.is_in_title,
+        mentions.is_in_description,
         mentions.matched_pattern_ids
     from mentions
     inner join articles
