@@ -281,8 +281,12 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
             text = serialize_record(record)
             key = table.key_of(record)
             if key is None:
-                got = {name: record.get(name) for name in table.key_fields or (table.key_field,)}
-                reason = f"{where} has no usable {table.key_description()} (got {got})"
+                got = (
+                    {name: record.get(name) for name in table.key_fields}
+                    if table.key_fields
+                    else record.get(table.key_field)
+                )
+                reason = f"{where} has no usable {table.key_description()} (got {got!r})"
                 bad.append((None, page.label, reason, text))
                 continue
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
