@@ -75,3 +75,33 @@
         1
     ), '')
 {%- endmacro %}
+
+{#
+    A select of every column of `relation` (which has company_name_raw) plus the name's forms: the
+    d/b/a and former texts as written, then normalized_name (the upper-cased name when nothing is
+    left), dba_name and former_name normalised. In two steps, so that no expression nests one
+    normalisation inside another.
+#}
+{% macro company_name_forms(relation) -%}
+    with
+
+    stated as (
+
+        select
+            named.*,
+            {{ company_dba_text('named.company_name_raw') }} as dba_text,
+            {{ company_former_text('named.company_name_raw') }} as former_text
+        from {{ relation }} as named
+
+    )
+
+    select
+        stated.*,
+        coalesce(
+            {{ normalize_company_name('stated.company_name_raw') }},
+            upper(trim(stated.company_name_raw))
+        ) as normalized_name,
+        {{ normalize_company_name('stated.dba_text') }} as dba_name,
+        {{ normalize_company_name('stated.former_text') }} as former_name
+    from stated
+{%- endmacro %}

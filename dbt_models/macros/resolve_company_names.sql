@@ -100,48 +100,27 @@
 
         union all
 
+        {# the alias seed, on the name (1), then on its d/b/a or former name (2) #}
+        {% for name_column, rule, priority in [
+            ('normalized_name', 'alias_exact', 1),
+            ('dba_name', 'alias_dba', 2),
+            ('former_name', 'alias_former_name', 2),
+        ] %}
         select
             subject_names.company_name_raw,
-            1 as priority,
-            'alias_exact' as match_rule,
+            {{ priority }} as priority,
+            '{{ rule }}' as match_rule,
             aliases.company_id,
             null as parent_company_id,
             1.0 as match_score,
             aliases.normalized_name as matched_name
         from {{ names }} as subject_names
         inner join aliases
-            on subject_names.normalized_name = aliases.normalized_name
+            on subject_names.{{ name_column }} = aliases.normalized_name
 
         union all
 
-        select
-            subject_names.company_name_raw,
-            2 as priority,
-            'alias_dba' as match_rule,
-            aliases.company_id,
-            null as parent_company_id,
-            1.0 as match_score,
-            aliases.normalized_name as matched_name
-        from {{ names }} as subject_names
-        inner join aliases
-            on subject_names.dba_name = aliases.normalized_name
-
-        union all
-
-        select
-            subject_names.company_name_raw,
-            2 as priority,
-            'alias_former_name' as match_rule,
-            aliases.company_id,
-            null as parent_company_id,
-            1.0 as match_score,
-            aliases.normalized_name as matched_name
-        from {{ names }} as subject_names
-        inner join aliases
-            on subject_names.former_name = aliases.normalized_name
-
-        union all
-
+        {% endfor %}
         select
             subject_names.company_name_raw,
             3 as priority,

@@ -21,29 +21,19 @@ spellings as (
 
 ),
 
-stated as (
+counted as (
 
+    -- no record counts: every name counts once
     select
         spellings.company_name_raw,
-        {{ company_dba_text('spellings.company_name_raw') }} as dba_text,
-        {{ company_former_text('spellings.company_name_raw') }} as former_text
+        1 as records_count
     from spellings
 
 ),
 
 names as (
 
-    select
-        stated.company_name_raw,
-        coalesce(
-            {{ normalize_company_name('stated.company_name_raw') }},
-            upper(trim(stated.company_name_raw))
-        ) as normalized_name,
-        {{ normalize_company_name('stated.dba_text') }} as dba_name,
-        {{ normalize_company_name('stated.former_text') }} as former_name,
-        -- no record counts: every name counts once
-        1 as records_count
-    from stated
+    {{ company_name_forms('counted') }}
 
 ),
 

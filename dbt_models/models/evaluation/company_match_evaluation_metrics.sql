@@ -14,7 +14,7 @@ by_category as (
 
     select
         evaluation_mode,
-        'all' as category,
+        coalesce(category, 'all') as category,
         count(*) as pairs_count,
         count(*) filter (where is_same_company) as positives_count,
         count(*) filter (where outcome = 'true_positive') as true_positives,
@@ -22,21 +22,7 @@ by_category as (
         count(*) filter (where outcome = 'false_negative') as false_negatives,
         count(*) filter (where outcome = 'true_negative') as true_negatives
     from evaluation
-    group by evaluation_mode
-
-    union all
-
-    select
-        evaluation_mode,
-        category,
-        count(*) as pairs_count,
-        count(*) filter (where is_same_company) as positives_count,
-        count(*) filter (where outcome = 'true_positive') as true_positives,
-        count(*) filter (where outcome = 'false_positive') as false_positives,
-        count(*) filter (where outcome = 'false_negative') as false_negatives,
-        count(*) filter (where outcome = 'true_negative') as true_negatives
-    from evaluation
-    group by evaluation_mode, category
+    group by grouping sets ((evaluation_mode), (evaluation_mode, category))
 
 ),
 

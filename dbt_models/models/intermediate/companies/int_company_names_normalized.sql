@@ -55,31 +55,9 @@ names as (
 
 ),
 
-stated as (
-
-    select
-        names.*,
-        {{ company_dba_text('names.company_name_raw') }} as dba_text,
-        {{ company_former_text('names.company_name_raw') }} as former_text
-    from names
-
-),
-
 normalized as (
 
-    select
-        stated.company_name_raw,
-        stated.records_count,
-        stated.is_lda_client,
-        stated.is_lda_self_filing_registrant,
-        stated.is_usaspending_recipient,
-        coalesce(
-            {{ normalize_company_name('stated.company_name_raw') }},
-            upper(trim(stated.company_name_raw))
-        ) as normalized_name,
-        {{ normalize_company_name('stated.dba_text') }} as dba_name,
-        {{ normalize_company_name('stated.former_text') }} as former_name
-    from stated
+    {{ company_name_forms('names') }}
 
 )
 
