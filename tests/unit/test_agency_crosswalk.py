@@ -41,7 +41,11 @@ def test_decisions_carry_the_codes_they_promise() -> None:
     toptiers = {row["toptier_code"] for row in _rows("usaspending_toptier_agencies")}
     subtiers = {
         row["subtier_code"]: row["toptier_code"]
-        for name in ("usaspending_dhs_subtiers", "usaspending_dod_subtiers")
+        for name in (
+            "usaspending_dhs_subtiers",
+            "usaspending_dod_subtiers",
+            "usaspending_doj_subtiers",
+        )
         for row in _rows(name)
     }
     for row in _rows("lda_government_entity_agency_codes"):
