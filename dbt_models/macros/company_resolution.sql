@@ -57,8 +57,9 @@
 {#
     Scored candidates for the normalised names of `names` (a relation or CTE with normalized_name
     and records_count) that company_aliases does not list: each against every curated name of
-    company_aliases, and against the other names of `names` that rank before it (more records,
-    then shorter, then alphabetical: the other spelling is the canonical one). One row per name x
+    company_aliases, and against the other names of `names` that share its first three letters
+    (spaces ignored) and rank before it (more records, then shorter, then alphabetical: the other
+    spelling is the canonical one). One row per name x
     candidate company (its best reference name), kept when accepted or when its score reaches the
     review threshold. Rules, tried in this order on each pair:
       spelling_variant   the same once spaces, "AND" and plural endings are ignored (score 0.98)
@@ -93,8 +94,7 @@
             aliases.normalized_name as reference_name,
             aliases.company_id,
             true as is_curated,
-            coalesce(aliases.is_distinctive_word, false) as is_distinctive_word,
-            null as records_count
+            coalesce(aliases.is_distinctive_word, false) as is_distinctive_word
         from {{ ref('company_aliases') }} as aliases
 
     ),
@@ -114,50 +114,65 @@
 
     ),
 
-    reference_names as (
+    -- every name against every curated name (a few hundred), and against the other source names
+    -- that share its first three letters (spaces ignored) and rank before it: comparing every
+    -- source name with every other would grow with the square of the LDA's tens of thousands
+    blocked_subjects as (
 
-        select * from curated_names
+        select
+            subjects.*,
+            left(replace(subjects.normalized_name, ' ', ''), 3) as block_key
+        from subjects
+
+    ),
+
+    matched_references as (
+
+        select
+            blocked_subjects.normalized_name,
+            curated_names.reference_name,
+            curated_names.company_id,
+            curated_names.is_curated,
+            curated_names.is_distinctive_word
+        from blocked_subjects
+        cross join curated_names
 
         union all
 
         select
-            subjects.normalized_name as reference_name,
-            {{ slugify('subjects.normalized_name') }} as company_id,
+            blocked_subjects.normalized_name,
+            source_names.normalized_name as reference_name,
+            {{ slugify('source_names.normalized_name') }} as company_id,
             false as is_curated,
-            false as is_distinctive_word,
-            subjects.records_count
-        from subjects
+            false as is_distinctive_word
+        from blocked_subjects
+        inner join blocked_subjects as source_names
+            on blocked_subjects.block_key = source_names.block_key
+        where
+            -- the other name ranks before this one: more records, then shorter, then first
+            source_names.records_count > blocked_subjects.records_count
+            or (
+                source_names.records_count = blocked_subjects.records_count
+                and (
+                    len(source_names.normalized_name) < len(blocked_subjects.normalized_name)
+                    or (
+                        len(source_names.normalized_name) = len(blocked_subjects.normalized_name)
+                        and source_names.normalized_name < blocked_subjects.normalized_name
+                    )
+                )
+            )
 
     ),
 
     pairs as (
 
         select
-            subjects.normalized_name,
-            reference_names.reference_name,
-            reference_names.company_id,
-            reference_names.is_curated,
-            reference_names.is_distinctive_word,
-            string_split(subjects.normalized_name, ' ') as subject_words,
-            string_split(reference_names.reference_name, ' ') as reference_words,
-            {{ company_name_stem('subjects.normalized_name') }} as subject_stem,
-            {{ company_name_stem('reference_names.reference_name') }} as reference_stem
-        from subjects
-        inner join reference_names
-            on
-                reference_names.is_curated
-                -- another source name only when it ranks before this one
-                or reference_names.records_count > subjects.records_count
-                or (
-                    reference_names.records_count = subjects.records_count
-                    and (
-                        len(reference_names.reference_name) < len(subjects.normalized_name)
-                        or (
-                            len(reference_names.reference_name) = len(subjects.normalized_name)
-                            and reference_names.reference_name < subjects.normalized_name
-                        )
-                    )
-                )
+            matched_references.*,
+            string_split(matched_references.normalized_name, ' ') as subject_words,
+            string_split(matched_references.reference_name, ' ') as reference_words,
+            {{ company_name_stem('matched_references.normalized_name') }} as subject_stem,
+            {{ company_name_stem('matched_references.reference_name') }} as reference_stem
+        from matched_references
 
     ),
 
