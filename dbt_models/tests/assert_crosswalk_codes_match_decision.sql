@@ -21,6 +21,11 @@ subtiers as (
         subtier_code,
         toptier_code
     from {{ ref('usaspending_dod_subtiers') }}
+    union all
+    select
+        subtier_code,
+        toptier_code
+    from {{ ref('usaspending_doj_subtiers') }}
 
 )
 

@@ -43,6 +43,9 @@ KEYS = {
     "marts.company_quarter_lobbying": "company_id, year, quarter",
     "marts.company_agency_quarter": "company_id, agency_code, year, quarter",
     "marts.dim_company": "company_id",
+    "marts.company_profile": "company_id",
+    "marts.company_match_review": "review_id",
+    "intermediate.int_company_name_matches": "company_name_raw",
     "marts.dim_agency": "agency_code",
 }
 

@@ -48,3 +48,8 @@ def test_summary_counts_successes_and_names_the_rest() -> None:
         "1/2 models ok (1 error), 1/1 seeds ok, 1/2 data tests ok (1 warn), 1/1 unit tests ok"
     )
     assert summarize_run_results([]) == "no dbt results"
+
+
+def test_summary_leaves_out_exposures() -> None:
+    rows = [("model", "success"), ("exposure", "no-op"), ("exposure", "no-op")]
+    assert summarize_run_results(rows) == "1/1 models ok"

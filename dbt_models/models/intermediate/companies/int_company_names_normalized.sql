@@ -1,7 +1,6 @@
 -- Every distinct company name the sources spell (LDA clients, LDA registrants that file for
--- themselves, USAspending recipients), normalised and resolved to a company_id: through the
--- company_aliases seed where the normalised name is listed there, else a slug of the normalised
--- name.
+-- themselves, USAspending recipients), normalised (normalize_company_name) with its d/b/a trade
+-- name apart. int_company_name_matches resolves them to companies.
 
 with
 
@@ -14,12 +13,6 @@ filings as (
 awards as (
 
     select * from {{ ref('stg_usaspending__awards') }}
-
-),
-
-aliases as (
-
-    select * from {{ ref('company_aliases') }}
 
 ),
 
@@ -64,36 +57,8 @@ names as (
 
 normalized as (
 
-    select
-        names.*,
-        coalesce(
-            {{ normalize_company_name('company_name_raw') }},
-            upper(trim(names.company_name_raw))
-        ) as normalized_name
-    from names
-
-),
-
-resolved as (
-
-    select
-        normalized.company_name_raw,
-        normalized.normalized_name,
-        coalesce(aliases.company_id, {{ slugify('normalized.normalized_name') }}) as company_id,
-        aliases.company_name as alias_company_name,
-        aliases.parent_company_id,
-        case
-            when aliases.company_id is not null then 'alias_seed'
-            else 'normalized_name'
-        end as match_rule,
-        normalized.records_count,
-        normalized.is_lda_client,
-        normalized.is_lda_self_filing_registrant,
-        normalized.is_usaspending_recipient
-    from normalized
-    left join aliases
-        on normalized.normalized_name = aliases.normalized_name
+    {{ company_name_forms('names') }}
 
 )
 
-select * from resolved
+select * from normalized

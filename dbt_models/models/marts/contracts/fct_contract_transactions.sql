@@ -19,7 +19,7 @@ awards as (
 
 company_names as (
 
-    select * from {{ ref('int_company_names_normalized') }}
+    select * from {{ ref('int_company_name_matches') }}
 
 ),
 

@@ -44,6 +44,8 @@ subtier_seed as (
     select * from {{ ref('usaspending_dhs_subtiers') }}
     union all
     select * from {{ ref('usaspending_dod_subtiers') }}
+    union all
+    select * from {{ ref('usaspending_doj_subtiers') }}
 
 ),
 

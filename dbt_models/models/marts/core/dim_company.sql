@@ -1,12 +1,14 @@
--- One row per resolved company: every company_id that a source name resolves to, and every company
+-- One row per resolved company: every company_id that a source name resolves to, every company
 -- of the alias seed (so that a company the news patterns name exists even before any of its filings
--- or awards has been loaded).
+-- or awards has been loaded) and every parent known only from USAspending. The parent comes from
+-- an analyst's set_parent decision, the alias seed or the USAspending parent
+-- (int_company_name_matches.parent_rule).
 
 with
 
 names as (
 
-    select * from {{ ref('int_company_names_normalized') }}
+    select * from {{ ref('int_company_name_matches') }}
 
 ),
 
@@ -31,9 +33,13 @@ name_companies as (
 
     select
         company_id,
+        min(parent_company_id) as parent_company_id,
+        min(top_company_id) as top_company_id,
         arg_max(company_name_raw, records_count) as most_used_name,
         count(*) as name_variants_count,
         list(company_name_raw order by records_count desc, company_name_raw asc) as name_variants,
+        list(distinct match_rule order by match_rule) as match_rules,
+        min(match_score) as min_match_score,
         bool_or(is_lda_client or is_lda_self_filing_registrant) as has_lda_filings,
         bool_or(is_lda_self_filing_registrant) as is_lda_self_filer,
         bool_or(is_usaspending_recipient) as has_contract_awards
@@ -42,24 +48,61 @@ name_companies as (
 
 ),
 
-final as (
+-- a parent known only as the USAspending parent of some recipient: a company of its own
+parent_only_companies as (
+
+    select distinct parent_company_id as company_id
+    from names
+    where
+        parent_company_id is not null
+        and parent_company_id not in (select alias_companies.company_id from alias_companies)
+        and parent_company_id not in (select name_companies.company_id from name_companies)
+
+),
+
+companies as (
 
     select
         coalesce(alias_companies.company_id, name_companies.company_id) as company_id,
-        coalesce(alias_companies.company_name, name_companies.most_used_name) as company_name,
-        alias_companies.parent_company_id,
-        coalesce(alias_companies.parent_company_id, coalesce(
-            alias_companies.company_id, name_companies.company_id
-        )) as top_company_id,
-        alias_companies.company_id is not null as is_in_alias_seed,
-        coalesce(name_companies.name_variants_count, 0) as name_variants_count,
-        coalesce(name_companies.name_variants, []) as name_variants,
-        coalesce(name_companies.has_lda_filings, false) as has_lda_filings,
-        coalesce(name_companies.is_lda_self_filer, false) as is_lda_self_filer,
-        coalesce(name_companies.has_contract_awards, false) as has_contract_awards
+        alias_companies.company_name as alias_company_name,
+        alias_companies.parent_company_id as alias_parent_company_id,
+        name_companies.* exclude (company_id)
     from alias_companies
     full outer join name_companies
         on alias_companies.company_id = name_companies.company_id
+
+    union all by name
+
+    select
+        parent_only_companies.company_id,
+        parent_only_companies.company_id as alias_company_name,
+        null as alias_parent_company_id
+    from parent_only_companies
+
+),
+
+final as (
+
+    select
+        companies.company_id,
+        coalesce(companies.alias_company_name, companies.most_used_name) as company_name,
+        coalesce(companies.alias_parent_company_id, companies.parent_company_id)
+            as parent_company_id,
+        coalesce(
+            companies.top_company_id,
+            companies.alias_parent_company_id,
+            companies.company_id
+        ) as top_company_id,
+        companies.company_id in (select alias_companies.company_id from alias_companies)
+            as is_in_alias_seed,
+        coalesce(companies.name_variants_count, 0) as name_variants_count,
+        coalesce(companies.name_variants, []) as name_variants,
+        coalesce(companies.match_rules, []) as match_rules,
+        companies.min_match_score,
+        coalesce(companies.has_lda_filings, false) as has_lda_filings,
+        coalesce(companies.is_lda_self_filer, false) as is_lda_self_filer,
+        coalesce(companies.has_contract_awards, false) as has_contract_awards
+    from companies
 
 )
 

@@ -14,7 +14,7 @@ registrations as (
 
 company_names as (
 
-    select * from {{ ref('int_company_names_normalized') }}
+    select * from {{ ref('int_company_name_matches') }}
 
 ),
 

@@ -12,7 +12,7 @@ reports as (
 
 company_names as (
 
-    select * from {{ ref('int_company_names_normalized') }}
+    select * from {{ ref('int_company_name_matches') }}
 
 ),
 

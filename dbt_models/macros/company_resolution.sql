@@ -1,0 +1,329 @@
+{#
+    The company resolver (this file: word lists, stems, candidates; resolve_company_names.sql: the
+    rules in order), shared by the warehouse (int_company_match_candidates,
+    int_company_name_matches) and its evaluation (company_match_evaluation), so that the figures
+    the evaluation prints are those of the rules the marts use.
+
+    Thresholds (dbt vars, defaults here):
+      company_match_accept_score  0.92  a fuzzy_typo candidate at or above it is accepted
+      company_match_review_score  0.85  a candidate not accepted but at or above it goes to review
+      company_match_similarity_review_score  0.95  the same for fuzzy_similarity candidates
+#}
+
+{# Words that make a longer name another kind of organisation than the company it starts with
+   ("AMERICAN AIRLINES FEDERAL CREDIT UNION" is not American Airlines). #}
+{% macro company_other_organisation_words() -%}
+    [
+        'ALUMNI', 'ASSOCIATION', 'CHARITABLE', 'CLUB', 'COALITION', 'COMMITTEE', 'COUNCIL',
+        'DEALERS', 'EMPLOYEES', 'FOUNDATION', 'FRANCHISEES', 'FUND', 'INSTITUTE', 'PAC',
+        'PENSION', 'RETIREES', 'SOCIETY', 'UNION', 'WORKERS'
+    ]
+{%- endmacro %}
+
+{# Words that only say how a company is organised or where: a name that adds nothing else to a
+   curated company name ("PFIZER INTL", "LEIDOS HOLDINGS") is that company. #}
+{% macro company_structure_words() -%}
+    [
+        'AMERICA', 'AMERICAS', 'ENTERPRISES', 'GLOBAL', 'GROUP', 'HOLDING', 'HOLDINGS',
+        'INTERNATIONAL', 'NORTH', 'OF', 'USA', 'US', 'WORLDWIDE'
+    ]
+{%- endmacro %}
+
+{# A normalised name with plural word endings dropped (TECHNOLOGIES -> TECHNOLOGY, SYSTEMS ->
+   SYSTEM), for comparing names only. #}
+{% macro company_name_stem(expression) -%}
+    regexp_replace(
+        regexp_replace({{ expression }}, '\b([A-Z0-9]{2,})IES\b', '\1Y', 'g'),
+        '\b([A-Z0-9]{2,}[A-RT-Z0-9])S\b', '\1', 'g'
+    )
+{%- endmacro %}
+
+{# Whether word i of `a` is within the edit budget of word i of `b` (lists of words, same
+   length): Damerau-Levenshtein distance 0 for words of up to 5 letters or with a digit, 1 for 6-9
+   letters, 2 for longer. #}
+{% macro company_words_within_budget(a, b) -%}
+    list_bool_and(list_transform(
+        range(1, len({{ a }}) + 1),
+        lambda i: damerau_levenshtein({{ a }}[i], {{ b }}[i])
+        <= case
+            when regexp_matches({{ a }}[i] || {{ b }}[i], '[0-9]') then 0
+            when greatest(len({{ a }}[i]), len({{ b }}[i])) <= 5 then 0
+            when greatest(len({{ a }}[i]), len({{ b }}[i])) <= 9 then 1
+            else 2
+        end
+    ))
+{%- endmacro %}
+
+{#
+    Scored candidates for the normalised names of `names` (a relation or CTE with normalized_name
+    and records_count) that company_aliases does not list: each against every curated name of
+    company_aliases, and against the other names of `names` that share its first three letters
+    (spaces ignored) and rank before it (more records, then shorter, then alphabetical: the other
+    spelling is the canonical one). One row per name x
+    candidate company (its best reference name), kept when accepted or when its score reaches the
+    review threshold. Rules, tried in this order on each pair:
+      spelling_variant   the same once spaces, "AND" and plural endings are ignored (score 0.98)
+      subsidiary_prefix  the name starts with every word of the reference name and adds only
+                         structure words (GROUP, HOLDINGS, USA, ...): 0.95; or adds other words
+                         after a curated name of two words or more, or of one distinctive word
+                         (company_aliases.is_distinctive_word: BOEING yes, AMAZON or APPLE no), none
+                         of them naming another kind of organisation (FOUNDATION, UNION, PAC...):
+                         0.93; otherwise a review candidate at the review threshold (another
+                         source name is not known to be a whole company name: "SIERRA NEVADA")
+      truncated_name     the name is the first words (two or more) of the reference name ("BOOZ
+                         ALLEN" for "BOOZ ALLEN HAMILTON"): a review candidate at the review threshold
+      fuzzy_typo         the same number of words, each within the edit budget of its counterpart
+                         (company_words_within_budget, on the words or on their stems); score the
+                         Jaro-Winkler similarity of the stemmed names, accepted from the accept
+                         threshold
+      fuzzy_similarity   any other pair: the Jaro-Winkler similarity, never accepted, and kept for
+                         review only from company_match_similarity_review_score (0.95): names that
+                         share their first words score high however different the rest
+    A name accepted against another source name (not a curated one) only when that name is not
+    itself accepted against a third: one hop, so both resolve to the same company.
+#}
+{% macro company_match_candidates(names) -%}
+    {%- set accept_score = var('company_match_accept_score', 0.92) -%}
+    {%- set review_score = var('company_match_review_score', 0.85) -%}
+    {%- set similarity_review_score = var('company_match_similarity_review_score', 0.95) -%}
+    with
+
+    curated_names as (
+
+        select
+            aliases.normalized_name as reference_name,
+            aliases.company_id,
+            true as is_curated,
+            coalesce(aliases.is_distinctive_word, false) as is_distinctive_word
+        from {{ ref('company_aliases') }} as aliases
+
+    ),
+
+    subjects as (
+
+        select
+            subject_names.normalized_name,
+            sum(subject_names.records_count) as records_count
+        from {{ names }} as subject_names
+        where
+            subject_names.normalized_name is not null
+            and subject_names.normalized_name not in (
+                select curated_names.reference_name from curated_names
+            )
+        group by subject_names.normalized_name
+
+    ),
+
+    -- every name against every curated name (a few hundred), and against the other source names
+    -- that share its first three letters (spaces ignored) and rank before it: comparing every
+    -- source name with every other would grow with the square of the LDA's tens of thousands
+    blocked_subjects as (
+
+        select
+            subjects.*,
+            left(replace(subjects.normalized_name, ' ', ''), 3) as block_key
+        from subjects
+
+    ),
+
+    matched_references as (
+
+        select
+            blocked_subjects.normalized_name,
+            curated_names.reference_name,
+            curated_names.company_id,
+            curated_names.is_curated,
+            curated_names.is_distinctive_word
+        from blocked_subjects
+        cross join curated_names
+
+        union all
+
+        select
+            blocked_subjects.normalized_name,
+            source_names.normalized_name as reference_name,
+            {{ slugify('source_names.normalized_name') }} as company_id,
+            false as is_curated,
+            false as is_distinctive_word
+        from blocked_subjects
+        inner join blocked_subjects as source_names
+            on blocked_subjects.block_key = source_names.block_key
+        where
+            -- the other name ranks before this one: more records, then shorter, then first
+            source_names.records_count > blocked_subjects.records_count
+            or (
+                source_names.records_count = blocked_subjects.records_count
+                and (
+                    len(source_names.normalized_name) < len(blocked_subjects.normalized_name)
+                    or (
+                        len(source_names.normalized_name) = len(blocked_subjects.normalized_name)
+                        and source_names.normalized_name < blocked_subjects.normalized_name
+                    )
+                )
+            )
+
+    ),
+
+    pairs as (
+
+        select
+            matched_references.*,
+            string_split(matched_references.normalized_name, ' ') as subject_words,
+            string_split(matched_references.reference_name, ' ') as reference_words,
+            {{ company_name_stem('matched_references.normalized_name') }} as subject_stem,
+            {{ company_name_stem('matched_references.reference_name') }} as reference_stem
+        from matched_references
+
+    ),
+
+    compared as (
+
+        select
+            pairs.*,
+            string_split(pairs.subject_stem, ' ') as subject_stem_words,
+            string_split(pairs.reference_stem, ' ') as reference_stem_words,
+            jaro_winkler_similarity(pairs.subject_stem, pairs.reference_stem) as similarity,
+            regexp_replace(pairs.subject_stem, '\bAND\b|\s', '', 'g')
+            = regexp_replace(pairs.reference_stem, '\bAND\b|\s', '', 'g') as is_spelling_variant,
+            len(pairs.subject_words) > len(pairs.reference_words)
+            and pairs.subject_words[1:len(pairs.reference_words)] = pairs.reference_words
+                as extends_reference,
+            len(pairs.subject_words) >= 2
+            and len(pairs.subject_words) < len(pairs.reference_words)
+            and pairs.reference_words[1:len(pairs.subject_words)] = pairs.subject_words
+                as is_truncated_reference,
+            pairs.subject_words[len(pairs.reference_words) + 1:] as added_words
+        from pairs
+
+    ),
+
+    tested as (
+
+        select
+            compared.*,
+            len(compared.subject_words) = len(compared.reference_words)
+            and (
+                {{ company_words_within_budget('compared.subject_words', 'compared.reference_words') }}
+                or {{ company_words_within_budget(
+                    'compared.subject_stem_words', 'compared.reference_stem_words'
+                ) }}
+            ) as is_within_edit_budget,
+            list_has_all({{ company_structure_words() }}, compared.added_words)
+                as adds_structure_words_only,
+            list_has_any({{ company_other_organisation_words() }}, compared.added_words)
+                as adds_other_organisation,
+            compared.is_curated
+            and (len(compared.reference_words) >= 2 or compared.is_distinctive_word)
+                as is_distinctive_reference
+        from compared
+
+    ),
+
+    scored as (
+
+        select
+            normalized_name,
+            company_id,
+            reference_name,
+            is_curated as is_curated_reference,
+            case
+                when is_spelling_variant then 'spelling_variant'
+                when extends_reference then 'subsidiary_prefix'
+                when is_truncated_reference then 'truncated_name'
+                when is_within_edit_budget then 'fuzzy_typo'
+                else 'fuzzy_similarity'
+            end as match_rule,
+            case
+                when is_spelling_variant then 0.98
+                when extends_reference and adds_structure_words_only then 0.95
+                when
+                    extends_reference and is_distinctive_reference and not adds_other_organisation
+                    then 0.93
+                when extends_reference or is_truncated_reference then {{ review_score }}
+                else round(similarity, 4)
+            end as match_score,
+            case
+                when is_spelling_variant then true
+                when extends_reference
+                    then
+                        adds_structure_words_only
+                        or (is_distinctive_reference and not adds_other_organisation)
+                when is_within_edit_budget then similarity >= {{ accept_score }}
+                else false
+            end as is_accepted,
+            case
+                when is_spelling_variant then 'the same without spaces, AND and plural endings'
+                when extends_reference and adds_structure_words_only
+                    then 'adds structure words only'
+                when
+                    extends_reference and is_distinctive_reference and not adds_other_organisation
+                    then 'starts with the whole company name'
+                when extends_reference and adds_other_organisation
+                    then 'adds words naming another kind of organisation'
+                when extends_reference
+                    then 'starts with a one-word name that is not distinctive (a common word)'
+                when is_truncated_reference then 'the first words of a longer name'
+                when is_within_edit_budget and similarity >= {{ accept_score }}
+                    then 'every word within its edit budget'
+                when is_within_edit_budget then 'similarity below the accept threshold'
+                else 'some word differs beyond its edit budget'
+            end as match_reason
+        from tested
+
+    ),
+
+    best_per_company as (
+
+        select * from scored
+        where
+            is_accepted
+            or (match_rule <> 'fuzzy_similarity' and match_score >= {{ review_score }})
+            -- names a word or more apart: only the very close ones are worth a look
+            or match_score >= {{ similarity_review_score }}
+        qualify row_number() over (
+            partition by normalized_name, company_id
+            order by is_accepted desc, match_score desc, reference_name
+        ) = 1
+
+    ),
+
+    -- names accepted against some reference: they cannot be another name's reference
+    linked_names as (
+
+        select distinct normalized_name from best_per_company
+        where is_accepted
+
+    ),
+
+    final as (
+
+        select
+            best_per_company.normalized_name,
+            best_per_company.company_id,
+            best_per_company.reference_name,
+            best_per_company.is_curated_reference,
+            best_per_company.match_rule,
+            best_per_company.match_score,
+            best_per_company.is_accepted
+            and (
+                best_per_company.is_curated_reference
+                or best_per_company.reference_name not in (
+                    select linked_names.normalized_name from linked_names
+                )
+            ) as is_accepted,
+            case
+                when
+                    best_per_company.is_accepted
+                    and not best_per_company.is_curated_reference
+                    and best_per_company.reference_name in (
+                        select linked_names.normalized_name from linked_names
+                    )
+                    then 'the other name is itself matched to a third: review'
+                else best_per_company.match_reason
+            end as match_reason
+        from best_per_company
+
+    )
+
+    select * from final
+{%- endmacro %}

@@ -1,0 +1,284 @@
+{#
+    The resolver's last step (the candidates and the shared word lists are in
+    company_resolution.sql).
+#}
+
+{#
+    One company per name of `names` (columns company_name_raw, normalized_name, dba_name,
+    former_name), by the first rule that gives one, in this order (match_rule, match_score):
+      analyst_accept / analyst_set_parent  the company_match_decisions seed (1.0): analysts win
+      alias_exact         the normalised name is in company_aliases (1.0)
+      alias_dba           the d/b/a trade name is in company_aliases (1.0)
+      alias_former_name   the former name ("(FORMERLY Y)", "F/K/A Y") is in company_aliases (1.0)
+      stated_alias        another spelling states this name as its d/b/a or former name ("X D/B/A
+                          Y" makes Y resolve to X's company: X's alias, else Y's, else X's own)
+                          (0.97)
+      the accepted candidates of `candidates` (company_match_candidates), best score first
+      normalized_name     none of these: a company of its own, a slug of the normalised name (1.0)
+    A `reject` decision removes the company it names from every algorithmic rule of that name
+    (then analyst_reject, a slug of the normalised name, 1.0).
+    The parent is the company's, not the name's (parent_rule): an analyst's set_parent decision,
+    else company_aliases', else the USAspending parent of any of the company's recipient names
+    (`parents`: company_name_raw, parent_normalized_name), resolved through company_aliases, else a
+    slug of the parent's name. top_company_id follows the parent and its alias-seed parent.
+#}
+{% macro resolve_company_names(names, candidates, parents) -%}
+    with
+
+    aliases as (
+
+        select * from {{ ref('company_aliases') }}
+
+    ),
+
+    decisions as (
+
+        select * from {{ ref('company_match_decisions') }}
+
+    ),
+
+    alias_companies as (
+
+        select
+            company_id,
+            any_value(parent_company_id) as parent_company_id
+        from aliases
+        group by company_id
+
+    ),
+
+    -- "X D/B/A Y", "X (FORMERLY Y)": a source states that Y is X's company, so a name spelled Y
+    -- resolves to the company X resolves to through the aliases (else X's own)
+    stated_names as (
+
+        select
+            stating_names.normalized_name,
+            unnest([stating_names.dba_name, stating_names.former_name]) as other_name
+        from {{ names }} as stating_names
+
+    ),
+
+    stated_aliases as (
+
+        select
+            stated.other_name,
+            min(stated.normalized_name) as stating_name,
+            min(coalesce(
+                own_alias.company_id,
+                other_alias.company_id,
+                {{ slugify('stated.normalized_name') }}
+            )) as company_id
+        from stated_names as stated
+        left join aliases as own_alias
+            on stated.normalized_name = own_alias.normalized_name
+        left join aliases as other_alias
+            on stated.other_name = other_alias.normalized_name
+        where stated.other_name is not null and stated.other_name <> stated.normalized_name
+        group by stated.other_name
+
+    ),
+
+    rule_rows as (
+
+        select
+            subject_names.company_name_raw,
+            0 as priority,
+            case decisions.decision
+                when 'set_parent' then 'analyst_set_parent'
+                else 'analyst_accept'
+            end as match_rule,
+            coalesce(
+                decisions.company_id, {{ slugify('subject_names.normalized_name') }}
+            ) as company_id,
+            decisions.parent_company_id,
+            1.0 as match_score,
+            decisions.normalized_name as matched_name
+        from {{ names }} as subject_names
+        inner join decisions
+            on subject_names.normalized_name = decisions.normalized_name
+        where decisions.decision in ('accept', 'set_parent')
+
+        union all
+
+        {# the alias seed, on the name (1), then on its d/b/a or former name (2) #}
+        {% for name_column, rule, priority in [
+            ('normalized_name', 'alias_exact', 1),
+            ('dba_name', 'alias_dba', 2),
+            ('former_name', 'alias_former_name', 2),
+        ] %}
+        select
+            subject_names.company_name_raw,
+            {{ priority }} as priority,
+            '{{ rule }}' as match_rule,
+            aliases.company_id,
+            null as parent_company_id,
+            1.0 as match_score,
+            aliases.normalized_name as matched_name
+        from {{ names }} as subject_names
+        inner join aliases
+            on subject_names.{{ name_column }} = aliases.normalized_name
+
+        union all
+
+        {% endfor %}
+        select
+            subject_names.company_name_raw,
+            3 as priority,
+            'stated_alias' as match_rule,
+            stated_aliases.company_id,
+            null as parent_company_id,
+            0.97 as match_score,
+            stated_aliases.stating_name as matched_name
+        from {{ names }} as subject_names
+        inner join stated_aliases
+            on subject_names.normalized_name = stated_aliases.other_name
+
+        union all
+
+        select
+            subject_names.company_name_raw,
+            5 as priority,
+            match_candidates.match_rule,
+            match_candidates.company_id,
+            null as parent_company_id,
+            match_candidates.match_score,
+            match_candidates.reference_name as matched_name
+        from {{ names }} as subject_names
+        inner join {{ candidates }} as match_candidates
+            on subject_names.normalized_name = match_candidates.normalized_name
+        where match_candidates.is_accepted
+
+        union all
+
+        select
+            subject_names.company_name_raw,
+            9 as priority,
+            'normalized_name' as match_rule,
+            {{ slugify('subject_names.normalized_name') }} as company_id,
+            null as parent_company_id,
+            1.0 as match_score,
+            subject_names.normalized_name as matched_name
+        from {{ names }} as subject_names
+
+    ),
+
+    rejections as (
+
+        select
+            normalized_name,
+            list(company_id) as rejected_company_ids
+        from decisions
+        where decision = 'reject'
+        group by normalized_name
+
+    ),
+
+    not_rejected as (
+
+        select
+            rule_rows.*,
+            rejections.normalized_name is not null as has_rejection
+        from rule_rows
+        inner join {{ names }} as subject_names
+            on rule_rows.company_name_raw = subject_names.company_name_raw
+        left join rejections
+            on subject_names.normalized_name = rejections.normalized_name
+        where
+            rule_rows.priority in (0, 9)
+            or rejections.normalized_name is null
+            or not list_contains(rejections.rejected_company_ids, rule_rows.company_id)
+
+    ),
+
+    chosen as (
+
+        select * from not_rejected
+        qualify row_number() over (
+            partition by company_name_raw
+            order by priority, match_score desc, company_id
+        ) = 1
+
+    ),
+
+    -- parents belong to companies: an analyst's set_parent, else the alias seed's, else the
+    -- USAspending parent of any of the company's recipient names
+    decided_parents as (
+
+        select
+            company_id,
+            min(parent_company_id) as parent_company_id
+        from chosen
+        where parent_company_id is not null
+        group by company_id
+
+    ),
+
+    usaspending_parents as (
+
+        select
+            chosen.company_id,
+            min(coalesce(
+                parent_aliases.company_id,
+                {{ slugify('recipient_parents.parent_normalized_name') }}
+            )) as parent_company_id
+        from chosen
+        inner join {{ parents }} as recipient_parents
+            on chosen.company_name_raw = recipient_parents.company_name_raw
+        left join aliases as parent_aliases
+            on recipient_parents.parent_normalized_name = parent_aliases.normalized_name
+        where recipient_parents.parent_normalized_name is not null
+        group by chosen.company_id
+
+    ),
+
+    with_parents as (
+
+        select
+            chosen.*,
+            case
+                when decided_parents.parent_company_id is not null then 'analyst_set_parent'
+                when alias_companies.parent_company_id is not null then 'alias_seed'
+                when usaspending_parents.parent_company_id <> chosen.company_id
+                    then 'usaspending_parent'
+            end as parent_rule,
+            coalesce(
+                decided_parents.parent_company_id,
+                alias_companies.parent_company_id,
+                nullif(usaspending_parents.parent_company_id, chosen.company_id)
+            ) as resolved_parent_company_id
+        from chosen
+        left join decided_parents
+            on chosen.company_id = decided_parents.company_id
+        left join alias_companies
+            on chosen.company_id = alias_companies.company_id
+        left join usaspending_parents
+            on chosen.company_id = usaspending_parents.company_id
+
+    ),
+
+    final as (
+
+        select
+            with_parents.company_name_raw,
+            with_parents.company_id,
+            with_parents.resolved_parent_company_id as parent_company_id,
+            with_parents.parent_rule,
+            coalesce(
+                grandparents.parent_company_id,
+                with_parents.resolved_parent_company_id,
+                with_parents.company_id
+            ) as top_company_id,
+            case
+                when with_parents.priority = 9 and with_parents.has_rejection then 'analyst_reject'
+                else with_parents.match_rule
+            end as match_rule,
+            cast(with_parents.match_score as decimal(5, 4)) as match_score,
+            with_parents.matched_name
+        from with_parents
+        left join alias_companies as grandparents
+            on with_parents.resolved_parent_company_id = grandparents.company_id
+
+    )
+
+    select * from final
+{%- endmacro %}

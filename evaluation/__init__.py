@@ -1,0 +1,1 @@
+"""Measurements of the warehouse's own logic against labelled data (the company resolver)."""

@@ -1,0 +1,152 @@
+"""Precision, recall and F1 of the company resolver on the labelled name pairs.
+
+    python -m uv run python -m evaluation.company_matching [--errors] [--check]
+
+Builds the evaluation models of the dbt project (``models/evaluation``: the resolver's macros,
+the alias and decision seeds and ``seeds/evaluation/company_match_pairs.csv``) into a scratch
+DuckDB file with the real dbt, then prints the figures for both evaluation modes and each
+category of pair. ``--errors`` lists the pairs the resolver gets wrong; ``--check`` exits 1 when
+the targets (precision >= 0.98, recall >= 0.90 with USAspending parents) are missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_models"
+TARGET_PRECISION = 0.98
+TARGET_RECALL = 0.90
+TARGET_MODE = "with_usaspending_parents"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    mode: str
+    category: str
+    pairs: int
+    positives: int
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+
+def build(warehouse: Path, work: Path) -> None:
+    """Seed and run the evaluation models (and nothing else) into ``warehouse`` with real dbt."""
+    env = {
+        **os.environ,
+        "INFLUENCE_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        sys.executable, "-m", "dbt.cli.main", "build",
+        "--select", "+company_match_evaluation_metrics",
+        "--resource-type", "seed", "--resource-type", "model",
+        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=DBT_PROJECT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
+
+
+def read_metrics(warehouse: Path) -> list[Metrics]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """
+            select evaluation_mode, category, pairs_count, positives_count, true_positives,
+                   false_positives, false_negatives, precision, recall, f1
+            from evaluation.company_match_evaluation_metrics
+            order by evaluation_mode desc, category = 'all' desc, category
+            """
+        ).fetchall()
+    return [Metrics(*row) for row in rows]
+
+
+def read_errors(warehouse: Path, mode: str) -> list[tuple[str, ...]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            """
+            select outcome, category, left_name, right_name,
+                   left_top_company_id || ' (' || left_match_rule || ')',
+                   right_top_company_id || ' (' || right_match_rule || ')'
+            from evaluation.company_match_evaluation
+            where evaluation_mode = ? and outcome in ('false_positive', 'false_negative')
+            order by outcome, category, left_name
+            """,
+            [mode],
+        ).fetchall()
+
+
+def _rate(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def report(metrics: list[Metrics]) -> str:
+    lines = []
+    for m in metrics:
+        if m.category == "all":
+            lines.append(
+                f"\n{m.mode}: {m.pairs} pairs ({m.positives} same company), "
+                f"precision {_rate(m.precision)}, recall {_rate(m.recall)}, F1 {_rate(m.f1)}"
+                f" (TP {m.true_positives}, FP {m.false_positives}, FN {m.false_negatives})"
+            )
+            lines.append(
+                f"  {'category':<20}{'pairs':>6}{'P':>8}{'R':>8}{'F1':>8}{'FP':>5}{'FN':>5}"
+            )
+        else:
+            lines.append(
+                f"  {m.category:<20}{m.pairs:>6}{_rate(m.precision):>8}{_rate(m.recall):>8}"
+                f"{_rate(m.f1):>8}{m.false_positives:>5}{m.false_negatives:>5}"
+            )
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def meets_targets(metrics: list[Metrics]) -> bool:
+    totals = [m for m in metrics if m.category == "all"]
+    precise = all(m.precision is not None and m.precision >= TARGET_PRECISION for m in totals)
+    target = [m for m in totals if m.mode == TARGET_MODE]
+    recalls = bool(target) and all(
+        m.recall is not None and m.recall >= TARGET_RECALL for m in target
+    )
+    return precise and recalls
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list the pairs it gets wrong")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="company-matching-") as tmp:
+        work = Path(tmp)
+        warehouse = work / "company_matching.duckdb"
+        build(warehouse, work)
+        metrics = read_metrics(warehouse)
+        sys.stdout.write(report(metrics))
+        if args.errors:
+            for mode in (TARGET_MODE, "names_only"):
+                sys.stdout.write(f"\nwrong in {mode}:\n")
+                for row in read_errors(warehouse, mode):
+                    sys.stdout.write("  " + " | ".join(row) + "\n")
+    ok = meets_targets(metrics)
+    sys.stdout.write(
+        f"\ntargets (precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL} {TARGET_MODE}): "
+        f"{'met' if ok else 'MISSED'}\n"
+    )
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
