@@ -352,3 +352,18 @@ def test_contributions_count_cross_filer_duplicates_once(
     assert both_filers == (0,)  # an item a registrant and its lobbyist both listed is kept once
     columns, rows = run_query(built[0], "contributions_by_honoree")
     assert rows and all(r[columns.index("total")] > 0 for r in rows)
+
+
+def test_companies_lobbying_dhs_on_facial_recognition_and_following_obligations(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    columns, rows = run_query(built[0], "dhs_facial_recognition_followed_by_obligations")
+    got = {(r[columns.index("company_name")], r[columns.index("quarter")]): r for r in rows}
+    q3 = got[("Amazon", 3)]
+    assert q3[columns.index("spend_of_reports_naming_dhs")] == Decimal("3630000")
+    # no DHS obligation to Amazon in 2018 (ICE had no contract with Amazon); DHS money follows
+    # in 2019, and the four following quarters add up
+    assert q3[columns.index("obligated_that_quarter")] == 0
+    parts = [q3[columns.index(f"q_plus_{k}")] for k in (1, 2, 3, 4)]
+    assert sum(parts) == q3[columns.index("next_4_quarters")] > 0
+    assert parts[0] == 0  # Q4 2018
