@@ -475,6 +475,21 @@ LAST_NAMES = (
     "KOWALSKI",
     "MERCER",
 )
+# Issue texts of the named companies of one sector (COMPANIES), where their reports say something
+# the shared texts above do not: the biometrics vendors lobby on facial recognition. The same number
+# of texts per code as ISSUES, so the draws, and the rest of the universe, stay put.
+SECTOR_ISSUES: dict[str, dict[str, tuple[str, str]]] = {
+    "bio": {
+        "HOM": (
+            "Biometric entry-exit screening at airports and ports of entry",
+            "Facial recognition technology in DHS traveler identity verification programs",
+        ),
+        "LAW": (
+            "Standards for law enforcement use of facial recognition technology",
+            "Fingerprint and iris identification systems for federal agencies",
+        ),
+    },
+}
 # sector: (client general_description, issue codes, government entity ids lobbied)
 SECTORS: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = {
     "tech": (
@@ -760,8 +775,10 @@ def _engagement(
     span: tuple[int, int],
     base: int,
     issues: tuple[str, ...] = (),
+    texts: dict[str, tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     desc, codes, entity_pool = SECTORS[sector]
+    texts = texts or {}
     firm["clients"] += 1
     self_select = name == firm["reg"]["name"]
     cli = client(rng, ids.clients.pop(), firm["clients"], name, desc, state, self_select)
@@ -780,7 +797,7 @@ def _engagement(
         if not quiet:
             entities = [2, 1, *rng.sample(entity_pool, rng.randint(0, min(5, len(entity_pool))))]
             for code in rng.sample(codes, rng.randint(1, min(4, len(codes)))):
-                text = rng.choice(ISSUES[code][1:])
+                text = rng.choice(texts.get(code) or ISSUES[code][1:])
                 people = rng.sample(firm["staff"], rng.randint(1, min(4, len(firm["staff"]))))
                 acts.append(activity(code, text, people, entities))
         out.append(
@@ -801,6 +818,7 @@ def _background(rng: random.Random, ids: _Ids) -> list[dict[str, Any]]:
         base = rng.choice((40_000, 60_000, 80_000, 100_000))
         out += _engagement(rng, ids, firms[firm], name, "WA", "tech", (first, last), base, codes)
     for names, place, sector, self_files, n_firms in COMPANIES:
+        texts = SECTOR_ISSUES.get(sector)  # the named companies' own texts, not the small clients'
         variants = names.split("|")
         state, city = place.split("|")
         if self_files:
@@ -813,11 +831,21 @@ def _background(rng: random.Random, ids: _Ids) -> list[dict[str, Any]]:
                 "clients": 0,
             }
             base = round_to(rng.uniform(150_000, 4_500_000))
-            out += _engagement(rng, ids, own, variants[0], state, sector, (0, 11), base)
+            out += _engagement(
+                rng, ids, own, variants[0], state, sector, (0, 11), base, texts=texts
+            )
         for outside in rng.sample(firms, n_firms):
             base = rng.choice((20_000, 30_000, 50_000, 80_000, 120_000, 200_000))
             out += _engagement(
-                rng, ids, outside, rng.choice(variants), state, sector, _span(rng), base
+                rng,
+                ids,
+                outside,
+                rng.choice(variants),
+                state,
+                sector,
+                _span(rng),
+                base,
+                texts=texts,
             )
     for firm, name in BEHALF_OF:
         out += _engagement(rng, ids, firms[firm], name, "DC", "bio", _span(rng), 30_000)

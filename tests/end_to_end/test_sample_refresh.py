@@ -359,6 +359,8 @@ def test_companies_lobbying_dhs_on_facial_recognition_and_following_obligations(
 ) -> None:
     columns, rows = run_query(built[0], "dhs_facial_recognition_followed_by_obligations")
     got = {(r[columns.index("company_name")], r[columns.index("quarter")]): r for r in rows}
+    # Amazon and the biometrics vendors of the sample's background
+    assert {company for company, _ in got} == {"Amazon", "IDEMIA", "NEC"}
     q3 = got[("Amazon", 3)]
     assert q3[columns.index("spend_of_reports_naming_dhs")] == Decimal("3630000")
     # no DHS obligation to Amazon in 2018 (ICE had no contract with Amazon); DHS money follows
