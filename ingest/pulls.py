@@ -107,15 +107,19 @@ LDA_MODES = ("auto", "periods", "incremental")
 DEFAULT_REPULL_DAYS = 30
 
 
+def _table_exists(con: duckdb.DuckDBPyConnection, table: RawTable) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
+        [table.name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The latest posting time among the filings in ``raw.lda_filings``: what earlier successful
     loads merged (a failed or quarantined load merges nothing, so it cannot move the watermark).
     Posting times in the future (bad data) are ignored."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = 'lda_filings'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not _table_exists(con, LDA_FILINGS):
         return None
     row = con.execute(
         """
@@ -182,14 +186,6 @@ def plan_lda_pull(
 
 
 USASPENDING_MODES = ("auto", "full", "incremental")
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, table: RawTable) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
-        [table.name],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def usaspending_watermark(con: duckdb.DuckDBPyConnection, table: RawTable) -> dt.date | None:

@@ -440,31 +440,8 @@ class UsaspendingClient:
             after = next_after
 
 
-def parse_transactions_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]:
-    """Validate one ``spending_by_transaction`` answer and return ``(has_next, results)``.
-
-    The shape is the awards search's (``results``, ``page_metadata.hasNext``), and every row
-    must name its award (``generated_internal_id``); rows missing ``Mod`` or ``Action Date``
-    are kept for landing to quarantine one by one, with the page named."""
-    return parse_awards_page(data, page)
-
-
 class WindowOverflowError(IngestError):
     """More transactions in one day than the API lets a search page through."""
-
-
-def _transactions_request(
-    base_url: str, query: TransactionQuery, start: dt.date, end: dt.date, page: int, limit: int
-) -> Request:
-    body = {
-        "filters": query.filters(start, end),
-        "fields": list(TRANSACTION_FIELDS),
-        "limit": limit,
-        "page": page,
-        "sort": TRANSACTION_SORT,
-        "order": TRANSACTION_ORDER,
-    }
-    return Request(SOURCE, "POST", base_url + TRANSACTION_PATH, json_body=body)
 
 
 class TransactionClient:
@@ -483,7 +460,15 @@ class TransactionClient:
         self.limit = limit
 
     def request(self, query: TransactionQuery, start: dt.date, end: dt.date, page: int) -> Request:
-        return _transactions_request(self.base_url, query, start, end, page, self.limit)
+        body = {
+            "filters": query.filters(start, end),
+            "fields": list(TRANSACTION_FIELDS),
+            "limit": self.limit,
+            "page": page,
+            "sort": TRANSACTION_SORT,
+            "order": TRANSACTION_ORDER,
+        }
+        return Request(SOURCE, "POST", self.base_url + TRANSACTION_PATH, json_body=body)
 
     def iter_transactions(self, query: TransactionQuery) -> Iterator[FetchedPage]:
         """Every page of transactions of ``query``; labels name the query and the window."""
@@ -518,7 +503,10 @@ class TransactionClient:
                 return
             request = self.request(query, start, end, page)
             label = f"{request.label} [{query.label} window {start}..{end}]"
-            has_next, results = parse_transactions_page(self.transport.send(request).json(), label)
+            # the same page shape as the awards search's (results, page_metadata.hasNext, rows
+            # naming their award); rows missing Mod or Action Date are left for landing to
+            # quarantine one by one
+            has_next, results = parse_awards_page(self.transport.send(request).json(), label)
             pages.append(FetchedPage(SOURCE, label, results))
             if not has_next:
                 break

@@ -410,6 +410,30 @@ def toptier_agency_rows(agencies: Sequence[dict[str, str]]) -> list[dict[str, An
     return rows
 
 
+def transaction_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, Any]:
+    """One ``spending_by_transaction`` row: an action of ``fact`` with its award's fields."""
+    row = fact.row
+    return {
+        "Award ID": row.get("Award ID"),
+        "Mod": action.get("Mod"),
+        "Action Date": action.get("Action Date"),
+        "Action Type": action.get("Action Type"),
+        "Transaction Amount": action.get("Transaction Amount"),
+        "Transaction Description": action.get("Transaction Description"),
+        "Award Type": row.get("Contract Award Type"),
+        "Recipient Name": row.get("Recipient Name"),
+        "Recipient UEI": row.get("Recipient UEI"),
+        "Awarding Agency": row.get("Awarding Agency"),
+        "Awarding Sub Agency": row.get("Awarding Sub Agency"),
+        "Funding Agency": row.get("Funding Agency"),
+        "Funding Sub Agency": row.get("Funding Sub Agency"),
+        "NAICS": row.get("NAICS"),
+        "PSC": row.get("PSC"),
+        "internal_id": str(row.get("internal_id")),
+        "generated_internal_id": row.get("generated_internal_id"),
+    }
+
+
 class FakeUsaspendingApi:
     """``POST /api/v2/search/spending_by_award/`` over a list of ``AwardFact``.
 
@@ -768,7 +792,7 @@ class FakeUsaspendingApi:
                     day is not None and start <= day <= end for start, end, _ in search.periods
                 ):
                     continue
-                rows.append(self._transaction_row(fact, action))
+                rows.append(transaction_row(fact, action))
 
         def order_key(row: dict[str, Any]) -> tuple[Any, ...]:
             value = row.get(sort)
@@ -798,29 +822,6 @@ class FakeUsaspendingApi:
                 "previous": page - 1 if page > 1 else None,
             },
             "messages": [],
-        }
-
-    @staticmethod
-    def _transaction_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, Any]:
-        row = fact.row
-        return {
-            "Award ID": row.get("Award ID"),
-            "Mod": action.get("Mod"),
-            "Action Date": action.get("Action Date"),
-            "Action Type": action.get("Action Type"),
-            "Transaction Amount": action.get("Transaction Amount"),
-            "Transaction Description": action.get("Transaction Description"),
-            "Award Type": row.get("Contract Award Type"),
-            "Recipient Name": row.get("Recipient Name"),
-            "Recipient UEI": row.get("Recipient UEI"),
-            "Awarding Agency": row.get("Awarding Agency"),
-            "Awarding Sub Agency": row.get("Awarding Sub Agency"),
-            "Funding Agency": row.get("Funding Agency"),
-            "Funding Sub Agency": row.get("Funding Sub Agency"),
-            "NAICS": row.get("NAICS"),
-            "PSC": row.get("PSC"),
-            "internal_id": str(row.get("internal_id")),
-            "generated_internal_id": row.get("generated_internal_id"),
         }
 
 

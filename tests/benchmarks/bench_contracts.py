@@ -39,7 +39,7 @@ import duckdb
 from ingest import landing
 from ingest.load import run_load
 from ingest.pulls import Pull
-from ingest.sample.fake_api import FakeUsaspendingApi
+from ingest.sample.fake_api import transaction_row
 from ingest.sample.model import AwardFact
 from ingest.sample.universe_awards import build_awards
 from ingest.transport import FetchedPage
@@ -185,7 +185,6 @@ def main(argv: list[str] | None = None) -> None:
 
     t = time.perf_counter()
     facts = list(copies(args.transactions))
-    fake = FakeUsaspendingApi([])
     award_rows = [
         {"internal_id": f.row["internal_id"], **{k: f.row.get(k) for k in AWARD_FIELDS}}
         for f in facts
@@ -193,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     action_rows = [
         {k: r.get(k) for k in (*TRANSACTION_FIELDS, "internal_id")}
         for f in facts
-        for r in (fake._transaction_row(f, a) for a in f.transactions)
+        for r in (transaction_row(f, a) for a in f.transactions)
     ]
     del facts
     say(

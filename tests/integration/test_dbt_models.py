@@ -26,7 +26,7 @@ from ingest.articles import read_article_file
 from ingest.feeds import FeedClient
 from ingest.landing import RAW_TABLES as LANDED
 from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
-from ingest.sample.fake_api import FakeUsaspendingApi, recipient_profiles, toptier_agency_rows
+from ingest.sample.fake_api import recipient_profiles, toptier_agency_rows, transaction_row
 from ingest.sample.generate import write_analyst_list
 from ingest.sample.replay import SampleTransport
 from ingest.sample.universe import build_universe
@@ -73,7 +73,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         ],
         "usaspending_awards": [award.row for award in universe.awards],
         "usaspending_transactions": [
-            FakeUsaspendingApi._transaction_row(award, action)
+            transaction_row(award, action)
             for award in universe.awards
             for action in award.transactions
         ],
