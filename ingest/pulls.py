@@ -390,7 +390,7 @@ def pull_gdelt(
     )
 
 
-# The analyst article list bundled with the sample (written by ``ingest.sample.generate``).
+# The analyst article list bundled with the sample (written by ``tests.sample.generate``).
 SAMPLE_ARTICLE_FILE = Path("analyst") / "articles.csv"
 
 

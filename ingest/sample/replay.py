@@ -52,7 +52,7 @@ class SampleTransport:
                 request.source,
                 f"the bundled sample has no page for {request.label}. It was recorded for "
                 f"years {years} and the default watchlist; regenerate it with "
-                "`python -m ingest.sample.generate` after changing either.",
+                "`python -m tests.sample.generate` after changing either.",
             )
         body = (self.data_dir / request.source / page).read_bytes()
         return Response(request, 200, body, {"Content-Type": "application/json"})
@@ -64,7 +64,7 @@ def read_manifest(data_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise IngestError(
-            "sample", f"no bundled sample at {data_dir}: run `python -m ingest.sample.generate`"
+            "sample", f"no bundled sample at {data_dir}: run `python -m tests.sample.generate`"
         ) from None
     return manifest
 

@@ -4,7 +4,7 @@ figures only).
     python -m tests.benchmarks.bench_contracts [--transactions 1000000]
 
 Nothing leaves the machine. The awards and their actions are the sample universe's
-(``ingest.sample.universe_awards``), copied with fresh PIIDs until there are N actions, in the
+(``tests.sample.universe_awards``), copied with fresh PIIDs until there are N actions, in the
 exact row shapes of ``spending_by_award`` and ``spending_by_transaction`` (pages of 100).
 
 1. Landing: ``run_load`` of the awards, then of the N transactions, into a fresh DuckDB file:
@@ -39,12 +39,12 @@ import duckdb
 from ingest import landing
 from ingest.load import run_load
 from ingest.pulls import Pull
-from ingest.sample.fake_api import transaction_row
-from ingest.sample.model import AwardFact
-from ingest.sample.universe_awards import build_awards
 from ingest.transport import FetchedPage
 from ingest.usaspending import AWARD_FIELDS, TRANSACTION_FIELDS
 from tests.benchmarks.bench_lda_load import Phases, _Patch
+from tests.fakes.usaspending import transaction_row
+from tests.sample.model import AwardFact
+from tests.sample.universe_awards import build_awards
 
 PAGE = 100
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_models"

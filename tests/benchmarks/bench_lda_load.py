@@ -56,9 +56,10 @@ from ingest.http import (
 from ingest.lda import LdaClient
 from ingest.load import run_load
 from ingest.pulls import Pull, pull_lda
-from ingest.sample.fake_api import FakeLdaApi, Reply
-from ingest.sample.universe import build_universe
 from ingest.transport import FetchedPage
+from tests.fakes.app import Reply
+from tests.fakes.lda import FakeLdaApi
+from tests.sample.universe import build_universe
 from tests.support.http_server import LocalApiServer
 
 SEED = "influence-warehouse-bench-lda-load-v1"

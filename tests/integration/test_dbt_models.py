@@ -25,12 +25,12 @@ import pytest
 from ingest.articles import read_article_file
 from ingest.feeds import FeedClient
 from ingest.landing import RAW_TABLES as LANDED
-from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
-from ingest.sample.fake_api import recipient_profiles, toptier_agency_rows, transaction_row
-from ingest.sample.generate import write_analyst_list
 from ingest.sample.replay import SampleTransport
-from ingest.sample.universe import build_universe
 from ingest.watchlist import load_watchlist
+from tests.fakes.usaspending import recipient_profiles, toptier_agency_rows, transaction_row
+from tests.sample.constants import bundled_constants, bundled_toptier_agencies
+from tests.sample.generate import write_analyst_list
+from tests.sample.universe import build_universe
 from tests.support.readme_queries import readme_blocks
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -20,8 +20,8 @@ from ingest.http import FEED_ACCEPT
 from ingest.landing import FEED_ENTRIES
 from ingest.load import run_load
 from ingest.pulls import pull_feeds
-from ingest.sample.fake_feeds import FakeFeed, FakeFeedsApi, FeedEntry
 from ingest.watchlist import WatchedFeed, Watchlist
+from tests.fakes.feeds import FakeFeed, FakeFeedsApi, FeedEntry
 from tests.support import quick_transport
 from tests.support.http_server import App, LocalApiServer
 

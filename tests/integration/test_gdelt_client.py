@@ -20,8 +20,8 @@ from ingest.gdelt import (
     or_query,
     parse_articles,
 )
-from ingest.sample.fake_api import FakeGdeltApi, GdeltQueryError, parse_gdelt_query
 from ingest.watchlist import WatchedAgency, WatchedCompany, Watchlist
+from tests.fakes.gdelt import FakeGdeltApi, GdeltQueryError, parse_gdelt_query
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

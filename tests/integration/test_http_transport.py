@@ -13,8 +13,8 @@ import pytest
 
 from ingest.errors import SourceAuthError, SourceHTTPError, SourceUnreachableError
 from ingest.http import USER_AGENT, LiveTransport
-from ingest.sample.fake_api import FakeUsaspendingApi
 from ingest.transport import Request
+from tests.fakes.usaspending import FakeUsaspendingApi
 from tests.support import RecordingSleep, quick_transport
 from tests.support.http_server import App, LocalApiServer, free_port
 

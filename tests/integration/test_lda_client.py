@@ -17,7 +17,7 @@ from ingest.lda import (
     filing_periods,
     parse_filings_page,
 )
-from ingest.sample.fake_api import FakeLdaApi
+from tests.fakes.lda import FakeLdaApi
 from tests.support import quick_transport
 from tests.support.http_server import App, LocalApiServer
 

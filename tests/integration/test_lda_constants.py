@@ -6,8 +6,8 @@ import pytest
 
 from ingest.errors import MalformedPageError
 from ingest.lda import CONSTANT_LISTS, LdaClient, parse_constants
-from ingest.sample.constants import bundled_constants
-from ingest.sample.fake_api import FakeLdaApi
+from tests.fakes.lda import FakeLdaApi
+from tests.sample.constants import bundled_constants
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

@@ -16,8 +16,8 @@ from ingest.lda import (
     LdaClient,
     contribution_periods,
 )
-from ingest.sample.fake_api import FakeLdaApi
-from ingest.sample.universe import build_universe
+from tests.fakes.lda import FakeLdaApi
+from tests.sample.universe import build_universe
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

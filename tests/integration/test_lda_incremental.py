@@ -18,8 +18,8 @@ from ingest.config import load_settings
 from ingest.errors import MalformedPageError
 from ingest.load import run_load
 from ingest.pulls import lda_watermark, plan_lda_pull
-from ingest.sample.fake_api import FakeLdaApi
-from ingest.sample.universe import build_universe
+from tests.fakes.lda import FakeLdaApi
+from tests.sample.universe import build_universe
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

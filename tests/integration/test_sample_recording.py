@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import SAMPLE_DIR
-from ingest.sample.generate import _differences, generate
+from tests.sample.generate import _differences, generate
 
 pytestmark = pytest.mark.integration
 

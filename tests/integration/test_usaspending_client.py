@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 
 from ingest.errors import IngestError, MalformedPageError, SourceHTTPError
-from ingest.sample.fake_api import FakeUsaspendingApi
-from ingest.sample.model import AwardFact
 from ingest.transport import Request, Response
 from ingest.usaspending import (
     AWARD_FIELDS,
@@ -20,6 +18,8 @@ from ingest.usaspending import (
     calendar_quarters,
 )
 from ingest.watchlist import Subtier, WatchedAgency, WatchedCompany, Watchlist
+from tests.fakes.usaspending import FakeUsaspendingApi
+from tests.sample.model import AwardFact
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

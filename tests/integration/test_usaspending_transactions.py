@@ -23,8 +23,6 @@ from ingest.pulls import (
     pull_usaspending_recipients,
     pull_usaspending_transactions,
 )
-from ingest.sample.fake_api import FakeUsaspendingApi
-from ingest.sample.model import AwardFact
 from ingest.transport import FetchedPage, Request
 from ingest.usaspending import (
     TRANSACTION_FIELDS,
@@ -40,6 +38,8 @@ from ingest.usaspending import (
     transaction_queries,
 )
 from ingest.watchlist import Subtier, WatchedAgency, WatchedCompany, Watchlist
+from tests.fakes.usaspending import FakeUsaspendingApi
+from tests.sample.model import AwardFact
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 

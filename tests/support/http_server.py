@@ -21,14 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-
-class App(Protocol):
-    def handle(
-        self, method: str, path: str, query: dict[str, str], body: bytes | None
-    ) -> tuple[int, dict[str, str], bytes]: ...
+from tests.fakes.app import App
 
 
 @dataclass(frozen=True)

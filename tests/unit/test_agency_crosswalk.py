@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sample.constants import bundled_constants
+from tests.sample.constants import bundled_constants
 
 pytestmark = pytest.mark.unit
 

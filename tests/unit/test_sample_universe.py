@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from ingest.sample.model import Universe
-from ingest.sample.universe import build_universe
 from ingest.usaspending import AWARD_FIELDS
+from tests.sample.model import Universe
+from tests.sample.universe import build_universe
 
 pytestmark = pytest.mark.unit
 

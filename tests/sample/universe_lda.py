@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from ingest.sample.universe import (
+from tests.sample.universe import (
     QUARTERS,
     YEARS,
     dollars,

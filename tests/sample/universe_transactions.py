@@ -19,8 +19,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from ingest.sample.model import AwardFact
-from ingest.sample.universe import random_day
+from tests.sample.model import AwardFact
+from tests.sample.universe import random_day
 
 LAST_ACTION = dt.date(2020, 9, 30)
 MOD_DESCRIPTIONS = (

@@ -23,7 +23,7 @@ import random
 import string
 import uuid
 
-from ingest.sample.model import Universe
+from tests.sample.model import Universe
 
 SEED = "influence-warehouse-sample-v1"
 YEARS: tuple[int, ...] = (2017, 2018, 2019)
@@ -92,10 +92,10 @@ def round_to(amount: float, step: int = 10_000) -> int:
 
 def build_universe() -> Universe:
     """The whole universe, identical on every call and in every process."""
-    from ingest.sample.universe_awards import build_awards
-    from ingest.sample.universe_contributions import build_contributions
-    from ingest.sample.universe_lda import build_filings
-    from ingest.sample.universe_news import build_articles
+    from tests.sample.universe_awards import build_awards
+    from tests.sample.universe_contributions import build_contributions
+    from tests.sample.universe_lda import build_filings
+    from tests.sample.universe_news import build_articles
 
     filings = build_filings()
     return Universe(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from ingest.sample.fake_api import TEXT_HEADERS, Reply
+from tests.fakes.app import TEXT_HEADERS, Reply
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_HEADERS = {"Content-Type": "application/rss+xml; charset=utf-8"}

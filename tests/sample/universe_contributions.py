@@ -28,7 +28,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.sample.universe import YEARS, eastern_iso, new_uuid, office_time, random_day, rng_for
+from tests.sample.universe import YEARS, eastern_iso, new_uuid, office_time, random_day, rng_for
 
 API = "https://lda.senate.gov/api/v1/"
 DOCUMENT = "https://lda.senate.gov/filings/public/contribution/{uuid}/print/"

@@ -1,296 +1,30 @@
-"""In-process fakes of the three APIs, answering requests over a record universe.
+"""A fake of the USAspending API v2 (award and transaction searches, recipient profiles, the
+toptier agency list) over a list of awards, answering as the real API does for the requests the
+clients make: limits, the 50,000-record window, keyset paging, 422s for invalid requests.
 
-Each fake has ``handle(method, path, query, body) -> (status, headers, body bytes)`` and answers
-as the real API does for the requests the clients make: the same paging, limits, validation
-errors and response shapes, as documented. The local test server
-(``tests/support/http_server.py``) puts them behind real HTTP; the sample generator records them.
-
-Simplifications, so nobody mistakes them for the APIs' full behaviour:
-
-- LDA: ``/filings/`` filters ``filing_year``, ``filing_period``, ``filing_type``, ``filing_uuid``,
-  ``registrant_id``, ``client_id``, ``registrant_name``/``client_name`` (case-insensitive
-  substring) and ``filing_dt_posted_after``/``_before``; ``/contributions/`` (LD-203) filters
-  ``filing_year``, ``filing_period`` (``mid_year``/``year_end`` only), ``filing_type``,
-  ``filing_uuid``, ``registrant_id``, ``registrant_name`` and ``lobbyist_id``. Other parameters
-  are ignored, as the real API ignores unknown ones. The wording of the "page>1 needs a filter"
-  400 is the fake's own.
-- USAspending: in ``spending_by_award``, a ``time_period`` of ``action_date`` matches an award
-  with an action (transaction) dated in it, ``last_modified_date`` its ``Last Modified Date``,
-  ``date_signed`` and ``new_awards_only`` its ``Base Obligation Date``; in
-  ``spending_by_transaction`` it matches the action date. ``recipient_search_text`` is a
-  case-insensitive phrase-prefix at a word start of the recipient or parent recipient name (or an
-  exact UEI); filters it does not implement are a 400 naming them, never silently ignored. The
-  toptier agency list carries the bundled agency codes and names with null money figures;
-  recipient profiles carry names, UEIs and parents, with empty locations and zero totals.
-- GDELT: terms match titles as case-insensitive substrings; ``domain:``, ``sourcecountry:``,
-  ``sourcelang:`` and ``-term`` are understood; relevance order is the universe's order.
-
-Bodies are serialised deterministically (compact, API field order kept) so recordings are stable.
+Simplifications, so nobody mistakes it for the API's full behaviour: in ``spending_by_award``, a
+``time_period`` of ``action_date`` matches an award with an action (transaction) dated in it,
+``last_modified_date`` its ``Last Modified Date``, ``date_signed`` and ``new_awards_only`` its
+``Base Obligation Date``; in ``spending_by_transaction`` it matches the action date.
+``recipient_search_text`` is a case-insensitive phrase-prefix at a word start of the recipient or
+parent recipient name (or an exact UEI); filters it does not implement are a 400 naming them,
+never silently ignored. The toptier agency list carries the bundled agency codes and names with
+null money figures; recipient profiles carry names, UEIs and parents, with empty locations and
+zero totals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-from ingest.sample.model import AwardFact
-
-Reply = tuple[int, dict[str, str], bytes]
-
-JSON_HEADERS = {"Content-Type": "application/json"}
-TEXT_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
-
-
-def dumps(obj: Any) -> bytes:
-    """The fakes' one serialisation: compact, UTF-8, keys in the API's order."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def json_reply(status: int, obj: Any) -> Reply:
-    return status, dict(JSON_HEADERS), dumps(obj)
-
-
-def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        return None
-
-
-# ============================================================================================
-# Senate LDA
-
-
-LDA_PERIODS = (
-    "first_quarter",
-    "second_quarter",
-    "third_quarter",
-    "fourth_quarter",
-    "mid_year",
-    "year_end",
-)
-LDA_MAX_PAGE_SIZE = 25
-LDA_FILTERS = (
-    "filing_year",
-    "filing_period",
-    "filing_type",
-    "filing_uuid",
-    "registrant_id",
-    "client_id",
-    "registrant_name",
-    "client_name",
-    "filing_dt_posted_after",
-    "filing_dt_posted_before",
-)
-
-
-CONTRIBUTION_PERIODS = ("mid_year", "year_end")
-CONTRIBUTION_FILTERS = (
-    "filing_year",
-    "filing_period",
-    "filing_type",
-    "filing_uuid",
-    "registrant_id",
-    "registrant_name",
-    "lobbyist_id",
-)
-
-
-def _lda_posted(filing: dict[str, Any]) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(str(filing.get("dt_posted")))
-    except ValueError:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
-
-
-def _period_error(period: str) -> Reply:
-    return json_reply(
-        400,
-        {
-            "filing_period": [
-                f"Select a valid choice. {period} is not one of the available choices."
-            ]
-        },
-    )
-
-
-def _ordered(rows: Sequence[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
-    ordering = query.get("ordering")
-    if ordering in ("dt_posted", "-dt_posted"):
-        return sorted(rows, key=_lda_posted, reverse=ordering.startswith("-"))
-    return list(rows)
-
-
-class FakeLdaApi:
-    """``GET <base_url>filings/`` (and ``filings/<uuid>/``) and ``GET <base_url>contributions/``
-    (and ``contributions/<uuid>/``, LD-203 reports) with DRF page-number paging."""
-
-    def __init__(
-        self,
-        filings: Sequence[dict[str, Any]],
-        base_url: str,
-        contributions: Sequence[dict[str, Any]] | None = None,
-        constants: dict[str, list[dict[str, Any]]] | None = None,
-    ) -> None:
-        self.filings = list(filings)
-        self.contributions = list(contributions or [])
-        self.constants = dict(constants or {})
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.base_path = urlsplit(self.base_url).path
-
-    def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
-        if not path.startswith(self.base_path):
-            return json_reply(404, {"detail": "Not found."})
-        rest = path[len(self.base_path) :]
-        constants = re.fullmatch(r"constants/filing/([a-z]+)/", rest)
-        if constants and method.upper() == "GET":
-            items = self.constants.get(constants.group(1))
-            if items is None:
-                return json_reply(404, {"detail": "Not found."})
-            return json_reply(200, items)  # constants are a plain list, not paged
-        if rest not in ("filings/", "contributions/") and not re.fullmatch(
-            r"(filings|contributions)/[^/]+/", rest
-        ):
-            return json_reply(404, {"detail": "Not found."})
-        if method.upper() != "GET":
-            return json_reply(405, {"detail": f'Method "{method.upper()}" not allowed.'})
-        if rest in ("filings/", "contributions/"):
-            return self._list(path, query)
-        endpoint, uuid = rest.split("/")[:2]
-        records = self.filings if endpoint == "filings" else self.contributions
-        for record in records:
-            if record.get("filing_uuid") == uuid:
-                return json_reply(200, record)
-        kind = "Filing" if endpoint == "filings" else "ContributionReport"
-        return json_reply(404, {"detail": f"No {kind} matches the given query."})
-
-    def _matches(self, query: dict[str, str]) -> list[dict[str, Any]] | Reply:
-        rows = self.filings
-        year = query.get("filing_year")
-        if year:
-            wanted = _int(year)
-            if wanted is None:
-                return json_reply(400, {"filing_year": ["Enter a number."]})
-            rows = [f for f in rows if f.get("filing_year") == wanted]
-        period = query.get("filing_period")
-        if period:
-            if period not in LDA_PERIODS:
-                return _period_error(period)
-            rows = [f for f in rows if f.get("filing_period") == period]
-        for key in ("filing_type", "filing_uuid"):
-            if query.get(key):
-                rows = [f for f in rows if f.get(key) == query[key]]
-        for key, entity in (("registrant_id", "registrant"), ("client_id", "client")):
-            if query.get(key):
-                wanted = _int(query[key])
-                if wanted is None:
-                    return json_reply(400, {key: ["Enter a number."]})
-                rows = [f for f in rows if (f.get(entity) or {}).get("id") == wanted]
-        for key, entity in (("registrant_name", "registrant"), ("client_name", "client")):
-            if query.get(key):
-                needle = query[key].lower()
-                rows = [
-                    f for f in rows if needle in str((f.get(entity) or {}).get("name", "")).lower()
-                ]
-        for key in ("filing_dt_posted_after", "filing_dt_posted_before"):
-            if query.get(key):
-                try:
-                    day = dt.date.fromisoformat(query[key])
-                except ValueError:
-                    return json_reply(400, {key: ["Enter a valid date."]})
-                after = key.endswith("after")
-                rows = [
-                    f
-                    for f in rows
-                    if (_lda_posted(f).date() >= day if after else _lda_posted(f).date() <= day)
-                ]
-        return _ordered(rows, query)
-
-    def _contribution_matches(self, query: dict[str, str]) -> list[dict[str, Any]] | Reply:
-        """The LD-203 reports a ``/contributions/`` query selects, in the asked order."""
-        rows = self.contributions
-        year = query.get("filing_year")
-        if year:
-            wanted = _int(year)
-            if wanted is None:
-                return json_reply(400, {"filing_year": ["Enter a number."]})
-            rows = [r for r in rows if r.get("filing_year") == wanted]
-        period = query.get("filing_period")
-        if period:
-            if period not in CONTRIBUTION_PERIODS:
-                return _period_error(period)
-            rows = [r for r in rows if r.get("filing_period") == period]
-        for key in ("filing_type", "filing_uuid"):
-            if query.get(key):
-                rows = [r for r in rows if r.get(key) == query[key]]
-        for key, entity in (("registrant_id", "registrant"), ("lobbyist_id", "lobbyist")):
-            if query.get(key):
-                wanted = _int(query[key])
-                if wanted is None:
-                    return json_reply(400, {key: ["Enter a number."]})
-                rows = [r for r in rows if (r.get(entity) or {}).get("id") == wanted]
-        if query.get("registrant_name"):
-            needle = query["registrant_name"].lower()
-            rows = [
-                r
-                for r in rows
-                if needle in str((r.get("registrant") or {}).get("name", "")).lower()
-            ]
-        return _ordered(rows, query)
-
-    def _link(self, path: str, query: dict[str, str], page: int) -> str:
-        # DRF's replace_query_param / remove_query_param: parameters sorted, page replaced.
-        params = {k: v for k, v in query.items() if k != "page"}
-        if page > 1:
-            params["page"] = str(page)
-        url = self.base_url + path[len(self.base_path) :]
-        encoded = urlencode(sorted(params.items()))
-        return f"{url}?{encoded}" if encoded else url
-
-    def _list(self, path: str, query: dict[str, str]) -> Reply:
-        raw_page = query.get("page", "1")
-        page = _int(raw_page)
-        if page is None or page < 1:
-            return json_reply(404, {"detail": "Invalid page."})
-        contributions = path[len(self.base_path) :] == "contributions/"
-        filters = CONTRIBUTION_FILTERS if contributions else LDA_FILTERS
-        if page > 1 and not any(query.get(k) for k in filters):
-            return json_reply(
-                400,
-                {
-                    "detail": "Paging past the first page requires at least one filter, "
-                    "such as filing_year or filing_period."
-                },
-            )
-        matched = self._contribution_matches(query) if contributions else self._matches(query)
-        if isinstance(matched, tuple):
-            return matched
-        size = _int(query.get("page_size"))
-        size = LDA_MAX_PAGE_SIZE if size is None or size < 1 else min(size, LDA_MAX_PAGE_SIZE)
-        count = len(matched)
-        pages = max(1, math.ceil(count / size))
-        if page > pages:
-            return json_reply(404, {"detail": "Invalid page."})
-        start = (page - 1) * size
-        return json_reply(
-            200,
-            {
-                "count": count,
-                "next": self._link(path, query, page + 1) if page < pages else None,
-                "previous": self._link(path, query, page - 1) if page > 1 else None,
-                "results": matched[start : start + size],
-            },
-        )
-
+from tests.fakes.app import Reply, json_reply
+from tests.sample.model import AwardFact
 
 # ============================================================================================
 # USAspending
@@ -499,7 +233,7 @@ class FakeUsaspendingApi:
     # -- validation ------------------------------------------------------------------------
 
     @staticmethod
-    def _bounded_int(payload: dict[str, Any], key: str, default: int, top: int | None) -> int:
+    def _boundedint_param(payload: dict[str, Any], key: str, default: int, top: int | None) -> int:
         value = payload.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool):
             raise _Invalid(
@@ -706,8 +440,8 @@ class FakeUsaspendingApi:
         fields = payload.get("fields")
         if not isinstance(fields, list) or not fields:
             raise _Invalid(422, "Missing value: 'fields' is a required field")
-        limit = self._bounded_int(payload, "limit", 10, MAX_LIMIT)
-        page = self._bounded_int(payload, "page", 1, None)
+        limit = self._boundedint_param(payload, "limit", 10, MAX_LIMIT)
+        page = self._boundedint_param(payload, "page", 1, None)
         sort = payload.get("sort", default_sort or fields[0])
         if not isinstance(sort, str) or sort not in fields:
             raise _Invalid(422, f"Sort value '{sort}' not found in requested fields: {fields}")
@@ -823,159 +557,3 @@ class FakeUsaspendingApi:
             },
             "messages": [],
         }
-
-
-# ============================================================================================
-# GDELT DOC 2.0
-
-
-GDELT_PATH = "/api/v2/doc/doc"
-GDELT_DEFAULT_RECORDS = 75
-GDELT_MAX_RECORDS = 250
-_TOKEN = re.compile(r'\s*(\(|\)|-?"[^"]*"|"|[^\s()"]+)')
-
-
-class GdeltQueryError(ValueError):
-    """A query GDELT rejects; the message is what it answers, as text, with HTTP 200."""
-
-
-@dataclass(frozen=True)
-class _Term:
-    kind: str  # "text" | "domain" | "sourcecountry" | "sourcelang"
-    value: str
-    negated: bool = False
-
-    def matches(self, article: dict[str, Any]) -> bool:
-        if self.kind == "text":
-            hit = self.value in str(article.get("title") or "").lower()
-        elif self.kind == "domain":
-            domain = str(article.get("domain") or "").lower()
-            hit = domain == self.value or domain.endswith("." + self.value)
-        elif self.kind == "sourcecountry":
-            hit = str(article.get("sourcecountry") or "").replace(" ", "").lower() == self.value
-        else:
-            hit = str(article.get("language") or "").lower() == self.value
-        return hit != self.negated
-
-
-def _term(token: str) -> _Term:
-    negated = token.startswith("-")
-    if negated:
-        token = token[1:]
-    if token.startswith('"'):
-        phrase = " ".join(token.strip('"').split()).lower()
-        if not phrase:
-            raise GdeltQueryError("The specified phrase is empty.")
-        return _Term("text", phrase, negated)
-    name, sep, value = token.partition(":")
-    if sep and name.lower() in ("domain", "sourcecountry", "sourcelang"):
-        return _Term(name.lower(), value.lower(), negated)
-    return _Term("text", token.lower(), negated)
-
-
-def parse_gdelt_query(query: str) -> list[list[_Term]]:
-    """A query as AND-ed clauses, each a list of OR-ed terms."""
-    tokens = _TOKEN.findall(query)
-    clauses: list[list[_Term]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token == '"':
-            raise GdeltQueryError("The query contains an unterminated phrase.")
-        if token == ")":
-            raise GdeltQueryError("Unbalanced parentheses in the query.")
-        if token == "OR":
-            raise GdeltQueryError("OR'd terms must be enclosed in parentheses.")
-        if token != "(":
-            clauses.append([_term(token)])
-            i += 1
-            continue
-        group: list[_Term] = []
-        i += 1
-        expect_term = True
-        while i < len(tokens) and tokens[i] != ")":
-            token = tokens[i]
-            if token in ("(", '"'):
-                raise GdeltQueryError("Nested parentheses or unterminated phrases are not allowed.")
-            if expect_term:
-                if token == "OR":
-                    raise GdeltQueryError("OR must sit between two search terms.")
-                group.append(_term(token))
-            elif token != "OR":
-                raise GdeltQueryError("Parentheses may only be used around OR'd statements.")
-            expect_term = not expect_term
-            i += 1
-        if i >= len(tokens):
-            raise GdeltQueryError("Unbalanced parentheses in the query.")
-        if expect_term or len(group) < 2:
-            raise GdeltQueryError("Parentheses may only be used around OR'd statements.")
-        clauses.append(group)
-        i += 1  # the ")"
-    if not clauses:
-        raise GdeltQueryError("Please specify a search query.")
-    return clauses
-
-
-def _gdelt_time(value: str, name: str) -> dt.datetime:
-    try:
-        return dt.datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        raise GdeltQueryError(f"Invalid {name}: it must be YYYYMMDDHHMMSS.") from None
-
-
-def _seen(article: dict[str, Any]) -> dt.datetime:
-    try:
-        return dt.datetime.strptime(str(article.get("seendate")), "%Y%m%dT%H%M%SZ").replace(
-            tzinfo=dt.UTC
-        )
-    except ValueError:
-        raise ValueError(
-            f"article {article.get('url')!r} has a seendate GDELT would not send: "
-            f"{article.get('seendate')!r} (expected like 20181023T210400Z)"
-        ) from None
-
-
-class FakeGdeltApi:
-    """``GET /api/v2/doc/doc?mode=ArtList&format=json`` over GDELT article objects."""
-
-    def __init__(self, articles: Sequence[dict[str, Any]], path: str = GDELT_PATH) -> None:
-        self.articles = list(articles)
-        self.path = path
-        self._seen = [_seen(article) for article in self.articles]
-
-    def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
-        if path.rstrip("/") != self.path.rstrip("/"):
-            return 404, dict(TEXT_HEADERS), b"<html><body>404 Not Found</body></html>"
-        try:
-            return json_reply(200, self._search(query))
-        except GdeltQueryError as exc:
-            return 200, dict(TEXT_HEADERS), str(exc).encode("utf-8")
-
-    def _search(self, query: dict[str, str]) -> dict[str, Any]:
-        text = query.get("query", "").strip()
-        if not text:
-            raise GdeltQueryError("Please specify a search query.")
-        clauses = parse_gdelt_query(text)
-        if query.get("mode", "").lower() != "artlist":
-            raise GdeltQueryError("The fake GDELT API only implements mode=ArtList.")
-        if query.get("format", "").lower() != "json":
-            raise GdeltQueryError("The fake GDELT API only implements format=json.")
-        records = _int(query.get("maxrecords")) or GDELT_DEFAULT_RECORDS
-        records = max(1, min(records, GDELT_MAX_RECORDS))
-        start = (
-            _gdelt_time(query["startdatetime"], "startdatetime")
-            if "startdatetime" in query
-            else None
-        )
-        end = _gdelt_time(query["enddatetime"], "enddatetime") if "enddatetime" in query else None
-        found: list[tuple[dt.datetime, dict[str, Any]]] = []
-        for seen, article in zip(self._seen, self.articles, strict=True):
-            if (start and seen < start) or (end and seen > end):
-                continue
-            if all(any(term.matches(article) for term in clause) for clause in clauses):
-                found.append((seen, article))
-        order = query.get("sort", "").lower()
-        if order in ("dateasc", "datedesc"):
-            found.sort(key=lambda pair: pair[0], reverse=order == "datedesc")
-        articles = [article for _, article in found[:records]]
-        return {"articles": articles} if articles else {}

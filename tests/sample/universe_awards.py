@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.sample.model import AwardFact
-from ingest.sample.universe import code, new_uuid, random_day, rng_for
-from ingest.sample.universe_transactions import with_idvs
+from tests.sample.model import AwardFact
+from tests.sample.universe import code, new_uuid, random_day, rng_for
+from tests.sample.universe_transactions import with_idvs
 
 FIRST_DAY, LAST_DAY = dt.date(2017, 1, 1), dt.date(2019, 12, 31)
 TOPTIER = {

@@ -14,7 +14,7 @@ import random
 import re
 from typing import Any
 
-from ingest.sample.universe import rng_for
+from tests.sample.universe import rng_for
 
 # (seen at, UTC, "YYYYMMDDHHMM"), domain, title, path
 CASE_STORIES = (

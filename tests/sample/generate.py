@@ -1,4 +1,4 @@
-"""Regenerate the bundled sample: ``python -m ingest.sample.generate [--check]``.
+"""Regenerate the bundled sample: ``python -m tests.sample.generate [--check]``.
 
 1. ``universe.build_universe()`` makes the records (the case's facts plus a deterministic
    synthetic background).
@@ -20,6 +20,7 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -40,14 +41,17 @@ from ingest.pulls import (
     pull_usaspending_toptier_agencies,
     pull_usaspending_transactions,
 )
-from ingest.sample.constants import bundled_constants, bundled_toptier_agencies
-from ingest.sample.fake_api import FakeGdeltApi, FakeLdaApi, FakeUsaspendingApi
-from ingest.sample.fake_feeds import FakeFeedsApi, feeds_from_tuples
 from ingest.sample.replay import MANIFEST
-from ingest.sample.universe import build_universe
-from ingest.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 from ingest.transport import FetchedPage, Request, Response
 from ingest.watchlist import load_watchlist
+from tests.fakes.app import App
+from tests.fakes.feeds import FakeFeedsApi, feeds_from_tuples
+from tests.fakes.gdelt import FakeGdeltApi
+from tests.fakes.lda import FakeLdaApi
+from tests.fakes.usaspending import FakeUsaspendingApi
+from tests.sample.constants import bundled_constants, bundled_toptier_agencies
+from tests.sample.universe import build_universe
+from tests.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 
 SAMPLE_YEARS = (2017, 2019)
 
@@ -55,7 +59,7 @@ SAMPLE_YEARS = (2017, 2019)
 class RecordingTransport:
     """Answers each request from a fake API in-process and remembers every response body."""
 
-    def __init__(self, apis: dict[str, object]) -> None:
+    def __init__(self, apis: Mapping[str, App]) -> None:
         self.apis = apis
         self.recorded: dict[str, list[tuple[str, bytes]]] = {name: [] for name in apis}
 
@@ -66,7 +70,7 @@ class RecordingTransport:
         body = None
         if request.json_body is not None:
             body = json.dumps(request.json_body).encode("utf-8")
-        status, headers, payload = api.handle(request.method, parts.path, query, body)  # type: ignore[attr-defined]
+        status, headers, payload = api.handle(request.method, parts.path, query, body)
         if status != 200:
             raise SourceHTTPError(request.source, request.label, status, payload.decode()[:200])
         self.recorded[request.source].append((request.key(), payload))
@@ -155,7 +159,7 @@ def generate(out_dir: Path) -> dict[str, object]:
         )
     manifest: dict[str, object] = {
         "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs and of "
-        "two publishers' feeds over the deterministic sample universe (ingest/sample/universe.py), "
+        "two publishers' feeds over the deterministic sample universe (tests/sample/universe.py), "
         "and an analyst's article list (analyst/articles.csv). Case facts are public; the "
         "background companies' amounts, awards and articles are synthetic.",
         "years": list(SAMPLE_YEARS),

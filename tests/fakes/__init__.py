@@ -1,0 +1,1 @@
+"""Fake APIs (test doubles) for the local HTTP server and the sample generator."""
