@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.config import REPO_ROOT, ConfigError, load_settings
+from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
 
 DAGSTER_YAML = """\
 # Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
@@ -214,17 +214,16 @@ def ui(args: argparse.Namespace) -> int:
 
 
 def docs(args: argparse.Namespace) -> int:
+    from ingest.dbt_cli import dbt_command, dbt_env
+
     settings = load_settings()
-    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(settings.warehouse))
-    dbt_dir = REPO_ROOT / "dbt_models"
-    dbt = [sys.executable, "-m", "dbt.cli.main"]
-    base = ["--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir)]
-    code = subprocess.call([*dbt, "docs", "generate", *base], env=env, cwd=dbt_dir)
+    env = dbt_env(settings.warehouse)
+    code = subprocess.call(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
     if code != 0 or not args.serve:
         return code
     print(f"dbt docs on http://127.0.0.1:{args.port}", flush=True)
-    serve = [*dbt, "docs", "serve", *base, "--host", "127.0.0.1", "--port", str(args.port)]
-    return subprocess.call([*serve, "--no-browser"], env=env, cwd=dbt_dir)
+    serve = ["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--no-browser"]
+    return subprocess.call(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

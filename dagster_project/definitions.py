@@ -5,9 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.defs.dbt.assets import influence_dbt_models
-from dagster_project.defs.lda.backfill import lda_backfill
 from dagster_project.defs.loggers import progress_logger
 from dagster_project.defs.raw.assets import RAW_ASSETS
+from dagster_project.defs.raw.backfill import lda_backfill
 from dagster_project.defs.resources import build_resources
 from dagster_project.defs.schedules import daily_refresh, refresh_job
 from ingest.config import load_settings

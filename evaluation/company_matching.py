@@ -12,8 +12,6 @@ the targets (precision >= 0.98, recall >= 0.90 with USAspending parents) are mis
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -21,7 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_models"
+from ingest.config import DBT_PROJECT_DIR
+from ingest.dbt_cli import run_dbt
+
+PAIRS = DBT_PROJECT_DIR / "seeds" / "evaluation" / "company_match_pairs.csv"
 TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.90
 TARGET_MODE = "with_usaspending_parents"
@@ -43,21 +44,11 @@ class Metrics:
 
 def build(warehouse: Path, work: Path) -> None:
     """Seed and run the evaluation models (and nothing else) into ``warehouse`` with real dbt."""
-    env = {
-        **os.environ,
-        "INFLUENCE_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    command = [
-        sys.executable, "-m", "dbt.cli.main", "build",
-        "--select", "+company_match_evaluation_metrics",
+    args = [
+        "build", "--select", "+company_match_evaluation_metrics",
         "--resource-type", "seed", "--resource-type", "model",
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
     ]  # fmt: skip
-    result = subprocess.run(
-        command, cwd=DBT_PROJECT, env=env, capture_output=True, text=True, check=False
-    )
+    result = run_dbt(args, warehouse, work)
     if result.returncode != 0:
         raise RuntimeError(f"dbt failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "dbt_models" / "seeds" / "reference"
+from ingest.config import REFERENCE_SEEDS_DIR
 
 LDA_FILING_PERIODS = [
     "first_quarter",
@@ -21,5 +20,5 @@ LDA_FILING_PERIODS = [
 @cache
 def lda_filing_types() -> list[str]:
     """The 50 LDA filing type codes (dbt seed ``lda_filing_types``)."""
-    with (SEEDS / "lda_filing_types.csv").open(encoding="utf-8", newline="") as f:
+    with (REFERENCE_SEEDS_DIR / "lda_filing_types.csv").open(encoding="utf-8", newline="") as f:
         return [row["filing_type"] for row in csv.DictReader(f)]

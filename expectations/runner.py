@@ -73,7 +73,7 @@ class ValidationOutcome:
 
 
 @cache
-def _context() -> Any:
+def gx_context() -> Any:
     """One ephemeral GX context per process; progress bars off (they would flood the logs)."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
@@ -95,7 +95,7 @@ def _jsonable(value: Any) -> Any:
 
 def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutcome:
     """Validate ``frame`` (the suite's projection of a batch) against the suite."""
-    context = _context()
+    context = gx_context()
     name = f"{suite_spec.name}-{id(frame)}"
     source = context.data_sources.add_or_update_pandas(name)
     asset = source.add_dataframe_asset(name="batch")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"  # the dbt project (and its profiles.yml)
+REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"  # the bundled reference lists
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "data"
 DEFAULT_WATCHLIST = Path(__file__).resolve().parent / "watchlist.yaml"
 
@@ -47,7 +49,7 @@ class Settings:
         return self.source == "sample"
 
 
-def _years(raw: str | None) -> tuple[int, int]:
+def parse_years(raw: str | None) -> tuple[int, int]:
     if not raw:
         this_year = dt.date.today().year
         return (this_year - 1, this_year)
@@ -96,7 +98,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         gdelt_api_url=env.get("GDELT_API_URL") or DEFAULT_GDELT_API_URL,
         watchlist=Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST),
-        years=_years(env.get("INFLUENCE_YEARS")),
+        years=parse_years(env.get("INFLUENCE_YEARS")),
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
         lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),

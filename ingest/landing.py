@@ -59,42 +59,6 @@ class RawTable:
         return " + ".join(self.key_fields) if self.key_fields else self.key_field
 
 
-LDA_FILINGS = RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid")
-USASPENDING_AWARDS = RawTable(
-    "usaspending", "usaspending_awards", "generated_internal_id", "generated_internal_id"
-)
-LDA_CONTRIBUTIONS = RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid")
-LDA_CONSTANTS = RawTable("lda", "lda_constants", "constant_list", "constant_list")
-# An award action: the award, its modification number and its action date.
-USASPENDING_TRANSACTIONS = RawTable(
-    "usaspending",
-    "usaspending_transactions",
-    "transaction_key",
-    "generated_internal_id",
-    key_fields=("generated_internal_id", "Mod", "Action Date"),
-)
-USASPENDING_RECIPIENTS = RawTable(
-    "usaspending", "usaspending_recipients", "recipient_id", "recipient_id"
-)
-USASPENDING_TOPTIER_AGENCIES = RawTable(
-    "usaspending", "usaspending_toptier_agencies", "toptier_code", "toptier_code"
-)
-GDELT_ARTICLES = RawTable("gdelt", "gdelt_articles", "url", "url")
-ANALYST_ARTICLES = RawTable("analyst", "analyst_articles", "url", "url")
-FEED_ENTRIES = RawTable("feeds", "feed_entries", "url", "link")
-RAW_TABLES: tuple[RawTable, ...] = (
-    LDA_FILINGS,
-    LDA_CONTRIBUTIONS,
-    LDA_CONSTANTS,
-    USASPENDING_AWARDS,
-    USASPENDING_TRANSACTIONS,
-    USASPENDING_RECIPIENTS,
-    USASPENDING_TOPTIER_AGENCIES,
-    GDELT_ARTICLES,
-    ANALYST_ARTICLES,
-    FEED_ENTRIES,
-)
-
 BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
 
 _DDL = [
@@ -162,11 +126,12 @@ def _raw_table_ddl(table: RawTable) -> str:
     """
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw and audit tables if they are missing (safe to call on every load)."""
+def ensure_schema(con: duckdb.DuckDBPyConnection, tables: Iterable[RawTable] = ()) -> None:
+    """Create the audit tables and the given raw tables if they are missing (safe to call on
+    every load). The raw tables are the sources' (``ingest.sources.raw_tables()``)."""
     for statement in _DDL:
         con.execute(statement)
-    for table in RAW_TABLES:
+    for table in tables:
         con.execute(_raw_table_ddl(table))
 
 
@@ -211,7 +176,7 @@ class Load:
 def start_load(
     con: duckdb.DuckDBPyConnection, table: RawTable, parameters: Mapping[str, Any]
 ) -> Load:
-    ensure_schema(con)
+    ensure_schema(con, [table])
     load = Load(load_id=str(uuid.uuid4()), table=table, parameters=dict(parameters))
     con.execute(
         """

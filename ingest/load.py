@@ -12,7 +12,7 @@ from typing import Protocol
 import duckdb
 
 from ingest import landing
-from ingest.landing import Load
+from ingest.landing import Load, RawTable
 from ingest.pulls import Pull
 
 
@@ -27,16 +27,16 @@ Validator = Callable[[duckdb.DuckDBPyConnection, str], Validation]
 
 
 def run_load(
-    con: duckdb.DuckDBPyConnection, pull: Pull, validate: Validator
+    con: duckdb.DuckDBPyConnection, table: RawTable, pull: Pull, validate: Validator
 ) -> tuple[Load, Validation | None]:
-    """Run ``pull`` into its raw table. Returns the load (status, counts) and the validation.
+    """Run ``pull`` into the raw ``table``. Returns the load (status, counts) and the validation.
 
     - A fetch or parse error (HTTP failure, malformed page) is recorded in the ledger as
       ``failed`` and re-raised: nothing of the batch is merged.
     - A failed critical expectation quarantines the batch: status ``quarantined``.
     - Otherwise the batch is merged: status ``succeeded``.
     """
-    load = landing.start_load(con, pull.table, pull.parameters)
+    load = landing.start_load(con, table, pull.parameters)
     try:
         pages = list(pull.pages)  # all pages first: a batch is all or nothing
     except BaseException as exc:

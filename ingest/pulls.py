@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,19 +16,7 @@ import duckdb
 
 from ingest import articles, feeds, gdelt, lda, usaspending
 from ingest.config import Settings
-from ingest.landing import (
-    ANALYST_ARTICLES,
-    FEED_ENTRIES,
-    GDELT_ARTICLES,
-    LDA_CONSTANTS,
-    LDA_CONTRIBUTIONS,
-    LDA_FILINGS,
-    USASPENDING_AWARDS,
-    USASPENDING_RECIPIENTS,
-    USASPENDING_TOPTIER_AGENCIES,
-    USASPENDING_TRANSACTIONS,
-    RawTable,
-)
+from ingest.landing import RawTable
 from ingest.transport import FetchedPage, Transport
 from ingest.watchlist import Watchlist
 
@@ -45,12 +33,41 @@ def each(
 
 @dataclass(frozen=True)
 class Pull:
-    """One source's pull for a refresh: the raw table it lands in, the parameters recorded in the
-    load ledger, and the pages (fetched lazily, in plan order)."""
+    """One source's pull for a refresh: the parameters recorded in the load ledger and the pages
+    (fetched lazily, in plan order). Where it lands is the source's declaration
+    (``ingest.sources``)."""
 
-    table: RawTable
     parameters: dict[str, Any]
     pages: Iterator[FetchedPage]
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    """How the sources with an incremental mode are pulled this run."""
+
+    # LDA: "auto" (incremental from the watermark when there is one, else by filing period),
+    # "periods" (every filing of the years: a backfill) or "incremental".
+    lda_mode: str = "auto"
+    lda_repull_days: int = 30  # how far before the watermark an incremental pull starts again
+    # USAspending: "auto" (incremental from the watermark when there is one, else every quarter
+    # of the years), "full" or "incremental"; awards by last-modified date, transactions by
+    # action date, each from its own watermark less the re-pull window.
+    usaspending_mode: str = "auto"
+    usaspending_repull_days: int = 45
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a source's pull may use: the run's one transport (one HTTP session and rate limiter
+    for every source of the run), its settings, years and watchlist, the warehouse (where an
+    incremental pull finds its watermark) and the pull options."""
+
+    transport: Transport
+    settings: Settings
+    years: tuple[int, int]
+    watchlist: Watchlist
+    con: duckdb.DuckDBPyConnection
+    options: PullOptions = field(default_factory=PullOptions)
 
 
 def pull_lda(
@@ -63,7 +80,6 @@ def pull_lda(
     client = lda.LdaClient(transport, settings.lda_api_url)
     periods = lda.filing_periods(years) if periods is None else periods
     return Pull(
-        LDA_FILINGS,
         {
             "mode": "periods",
             "years": list(years),
@@ -82,7 +98,6 @@ def pull_lda_contributions(
     client = lda.LdaClient(transport, settings.lda_api_url)
     periods = lda.contribution_periods(years)
     return Pull(
-        LDA_CONTRIBUTIONS,
         {
             "mode": "periods",
             "years": list(years),
@@ -97,7 +112,6 @@ def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
     """The LDA's reference lists (filing types, issue codes, government entities)."""
     client = lda.LdaClient(transport, settings.lda_api_url)
     return Pull(
-        LDA_CONSTANTS,
         {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
         each(lda.CONSTANT_LISTS, client.iter_constants),
     )
@@ -107,10 +121,11 @@ LDA_MODES = ("auto", "periods", "incremental")
 DEFAULT_REPULL_DAYS = 30
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, table: RawTable) -> bool:
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``raw.<name>`` exists (a source that never loaded has no table yet)."""
     row = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
-        [table.name],
+        [name],
     ).fetchone()
     return bool(row and row[0])
 
@@ -119,7 +134,7 @@ def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The latest posting time among the filings in ``raw.lda_filings``: what earlier successful
     loads merged (a failed or quarantined load merges nothing, so it cannot move the watermark).
     Posting times in the future (bad data) are ignored."""
-    if not _table_exists(con, LDA_FILINGS):
+    if not _table_exists(con, "lda_filings"):
         return None
     row = con.execute(
         """
@@ -138,7 +153,6 @@ def pull_lda_posted_after(
 ) -> Pull:
     client = lda.LdaClient(transport, settings.lda_api_url)
     return Pull(
-        LDA_FILINGS,
         {
             "mode": "incremental",
             "watermark": watermark.isoformat(),
@@ -194,10 +208,10 @@ def usaspending_watermark(con: duckdb.DuckDBPyConnection, table: RawTable) -> dt
     Dates after tomorrow (bad data) are ignored; a failed or quarantined load merges nothing, so
     it cannot move the watermark."""
     field = {
-        USASPENDING_AWARDS.name: "Last Modified Date",
-        USASPENDING_TRANSACTIONS.name: "Action Date",
+        "usaspending_awards": "Last Modified Date",
+        "usaspending_transactions": "Action Date",
     }[table.name]
-    if not _table_exists(con, table):
+    if not _table_exists(con, table.name):
         return None
     row = con.execute(
         f"""
@@ -301,7 +315,6 @@ def pull_usaspending(
         assert plan.since and plan.until
         queries = usaspending.modified_award_queries(watchlist, plan.since, plan.until)
     return Pull(
-        USASPENDING_AWARDS,
         _usaspending_parameters(plan, len(queries), settings, watchlist, years),
         each(queries, client.iter_awards),
     )
@@ -325,7 +338,6 @@ def pull_usaspending_transactions(
         assert plan.since and plan.until
         queries = usaspending.recent_transaction_queries(watchlist, plan.since, plan.until)
     return Pull(
-        USASPENDING_TRANSACTIONS,
         _usaspending_parameters(plan, len(queries), settings, watchlist, years),
         each(queries, client.iter_transactions),
     )
@@ -334,11 +346,11 @@ def pull_usaspending_transactions(
 def child_recipients_to_fetch(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Child recipients (``recipient_id`` ending ``-C``) named by loaded awards whose profile
     (parent UEI and name) is not in ``raw.usaspending_recipients`` yet, in order."""
-    if not _table_exists(con, USASPENDING_AWARDS):
+    if not _table_exists(con, "usaspending_awards"):
         return []
     known = (
         "select recipient_id from raw.usaspending_recipients"
-        if _table_exists(con, USASPENDING_RECIPIENTS)
+        if _table_exists(con, "usaspending_recipients")
         else "select null::varchar as recipient_id where false"
     )
     rows = con.execute(
@@ -358,7 +370,6 @@ def pull_usaspending_recipients(
 ) -> Pull:
     """The profiles of the given recipients: UEI, parent UEI, parent name, alternate names."""
     return Pull(
-        USASPENDING_RECIPIENTS,
         {"recipients": len(recipient_ids), "base_url": settings.usaspending_api_url},
         usaspending.iter_recipients(transport, settings.usaspending_api_url, recipient_ids),
     )
@@ -367,7 +378,6 @@ def pull_usaspending_recipients(
 def pull_usaspending_toptier_agencies(transport: Transport, settings: Settings) -> Pull:
     """USAspending's toptier agency list (codes, abbreviations, names)."""
     return Pull(
-        USASPENDING_TOPTIER_AGENCIES,
         {"base_url": settings.usaspending_api_url},
         usaspending.iter_toptier_agencies(transport, settings.usaspending_api_url),
     )
@@ -379,7 +389,6 @@ def pull_gdelt(
     client = gdelt.GdeltClient(transport, settings.gdelt_api_url)
     queries = gdelt.article_queries(watchlist, years)
     return Pull(
-        GDELT_ARTICLES,
         {
             "years": list(years),
             "queries": len(queries),
@@ -406,7 +415,6 @@ def pull_analyst_articles(settings: Settings) -> Pull:
     """Every row of the analyst's article files (none configured: an empty load)."""
     paths = article_files(settings)
     return Pull(
-        ANALYST_ARTICLES,
         {"files": [str(path) for path in paths]},
         articles.iter_article_files(paths),
     )
@@ -416,7 +424,6 @@ def pull_feeds(transport: Transport, watchlist: Watchlist) -> Pull:
     """Every entry of every feed in the watchlist's ``feeds`` section."""
     client = feeds.FeedClient(transport)
     return Pull(
-        FEED_ENTRIES,
         {"feeds": [feed.url for feed in watchlist.feeds]},
         client.iter_feeds(watchlist.feeds),
     )

@@ -78,6 +78,10 @@ class Transport(Protocol):
         """Return a 2xx response, or raise an ``ingest.errors.IngestError``."""
         ...
 
+    def close(self) -> None:
+        """Release what the transport holds (the live one's HTTP session)."""
+        ...
+
 
 @dataclass(frozen=True)
 class FetchedPage:

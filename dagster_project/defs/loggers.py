@@ -41,7 +41,9 @@ class ProgressHandler(logging.Handler):
         sys.stdout.flush()
 
 
-@dg.logger(description="One line per step on stdout (used by `influence refresh`).")
+@dg.logger(
+    config_schema={}, description="One line per step on stdout (used by `influence refresh`)."
+)
 def progress_logger(_context: dg.InitLoggerContext) -> logging.Logger:
     log = logging.getLogger("influence.progress")
     log.setLevel(logging.DEBUG)

@@ -15,7 +15,7 @@ _HALF_KEYS = dict(zip(("H1", "H2"), HALF_YEAR_PERIODS, strict=True))
 
 
 def filing_period_keys(last_year: int) -> list[str]:
-    keys = []
+    keys: list[str] = []
     for year in range(FIRST_LDA_YEAR, last_year + 1):
         labels = _QUARTER_KEYS if year >= FIRST_QUARTERLY_YEAR else _HALF_KEYS
         keys.extend(f"{year}-{label}" for label in labels)

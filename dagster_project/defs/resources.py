@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from ingest.config import Settings, _years, load_settings
+from ingest.config import Settings, load_settings, parse_years
 from ingest.http import build_transport
+from ingest.pulls import PullOptions, RunContext
 from ingest.sample.replay import SampleTransport, sample_years
 from ingest.transport import Transport
-from ingest.watchlist import Watchlist, load_watchlist
+from ingest.watchlist import load_watchlist
 
 # DuckDB allows one writer per file: every asset that writes it takes a slot in this pool, and the
 # pool's limit is 1 (dagster.yaml in the instance the `influence` command sets up); within a run,
@@ -37,44 +40,96 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
-class SourcesResource(dg.ConfigurableResource):
-    """Where source records come from: ``live`` (the real APIs, URLs and key from the environment)
-    or ``sample`` (the bundled recordings, offline). Both feed the same clients and parsers."""
+class SourceMode(Enum):
+    """Where source records come from."""
 
-    source: str = "live"
+    live = "live"  # the real APIs (URLs and key from the environment)
+    sample = "sample"  # the bundled recordings, offline
+
+
+class LdaMode(Enum):
+    auto = "auto"  # incremental from the watermark when there is one, else by filing period
+    periods = "periods"  # every filing of the years: a backfill
+    incremental = "incremental"
+
+
+class UsaspendingMode(Enum):
+    auto = "auto"  # incremental from the watermarks when there are some, else every quarter
+    full = "full"
+    incremental = "incremental"
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """Where source records come from: ``live`` (the real APIs) or ``sample`` (the bundled
+    recordings, offline); both feed the same clients and parsers.
+
+    The settings are read and the transport (one HTTP session and one rate limiter for every
+    source) is opened once per run, when the run starts, and closed when it ends: the LDA's
+    request spacing holds across all the LDA assets of a run.
+    """
+
+    source: SourceMode = SourceMode.live
     years: str = ""  # e.g. "2017-2019"; empty: the sample's years, or INFLUENCE_YEARS when live
-    # LDA: "auto" (incremental from the watermark when there is one, else by filing period),
-    # "periods" (every filing of the years: a backfill) or "incremental".
-    lda_mode: str = "auto"
+    lda_mode: LdaMode = LdaMode.auto
     lda_repull_days: int = 30  # how far before the watermark an incremental pull starts again
-    # USAspending: "auto" (incremental from the watermark when there is one, else every quarter
-    # of the years), "full" or "incremental"; awards by last-modified date, transactions by action
-    # date, each from its own watermark less the re-pull window.
-    usaspending_mode: str = "auto"
+    # awards by last-modified date, transactions by action date, each from its own watermark
+    # less the re-pull window
+    usaspending_mode: UsaspendingMode = UsaspendingMode.auto
     usaspending_repull_days: int = 45
 
-    def settings(self) -> Settings:
-        settings = load_settings()
-        return replace(settings, source=self.source)
+    _settings: Settings | None = PrivateAttr(default=None)
+    _transport: Transport | None = PrivateAttr(default=None)
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        settings = replace(load_settings(), source=self.source.value)
+        self._settings = settings
+        if self.source is SourceMode.sample:
+            self._transport = SampleTransport(settings.sample_dir)
+        else:
+            self._transport = build_transport(settings)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise dg.DagsterInvariantViolationError("the sources resource was not set up")
+        return self._settings
+
+    @property
     def transport(self) -> Transport:
-        if self.source == "sample":
-            return SampleTransport(self.settings().sample_dir)
-        if self.source == "live":
-            return build_transport(self.settings())
-        raise dg.DagsterInvalidConfigError(
-            f"sources.source must be 'live' or 'sample', got {self.source!r}", [], None
-        )
+        if self._transport is None:
+            raise dg.DagsterInvariantViolationError("the sources resource was not set up")
+        return self._transport
 
     def year_range(self) -> tuple[int, int]:
         if self.years:
-            return _years(self.years)
-        if self.source == "sample":
-            return sample_years(self.settings().sample_dir)
-        return self.settings().years
+            return parse_years(self.years)
+        if self.source is SourceMode.sample:
+            return sample_years(self.settings.sample_dir)
+        return self.settings.years
 
-    def watchlist(self) -> Watchlist:
-        return load_watchlist(self.settings().watchlist)
+    def options(self) -> PullOptions:
+        return PullOptions(
+            lda_mode=self.lda_mode.value,
+            lda_repull_days=self.lda_repull_days,
+            usaspending_mode=self.usaspending_mode.value,
+            usaspending_repull_days=self.usaspending_repull_days,
+        )
+
+    def run_context(self, con: duckdb.DuckDBPyConnection) -> RunContext:
+        """What the sources' pulls use in this run, with the warehouse connection ``con``."""
+        return RunContext(
+            transport=self.transport,
+            settings=self.settings,
+            years=self.year_range(),
+            watchlist=load_watchlist(self.settings.watchlist),
+            con=con,
+            options=self.options(),
+        )
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -82,6 +137,6 @@ def build_resources(settings: Settings) -> dict[str, object]:
 
     return {
         "warehouse": WarehouseResource(path=str(settings.warehouse)),
-        "sources": SourcesResource(source=settings.source),
+        "sources": SourcesResource(source=SourceMode(settings.source)),
         "dbt": dbt_cli_resource(),
     }

@@ -1,33 +1,19 @@
-"""One Great Expectations suite per raw table, keyed by the raw table's qualified name."""
+"""One Great Expectations suite per raw table, each in its own module as ``SUITE``.
+
+A source names its suite's module in its declaration (``ingest.sources.SourceSpec.suite``);
+``load_suite`` imports it. Nothing else registers a suite.
+"""
 
 from __future__ import annotations
 
-from expectations.suite import SuiteSpec
-from expectations.suites import (
-    analyst_articles,
-    feed_entries,
-    gdelt_articles,
-    lda_constants,
-    lda_contributions,
-    lda_filings,
-    usaspending_awards,
-    usaspending_recipients,
-    usaspending_toptier_agencies,
-    usaspending_transactions,
-)
+from importlib import import_module
 
-SUITES: dict[str, SuiteSpec] = {
-    suite.raw_table: suite
-    for suite in (
-        lda_filings.SUITE,
-        lda_contributions.SUITE,
-        lda_constants.SUITE,
-        usaspending_awards.SUITE,
-        usaspending_transactions.SUITE,
-        usaspending_recipients.SUITE,
-        usaspending_toptier_agencies.SUITE,
-        gdelt_articles.SUITE,
-        analyst_articles.SUITE,
-        feed_entries.SUITE,
-    )
-}
+from expectations.suite import SuiteSpec
+
+
+def load_suite(module: str) -> SuiteSpec:
+    """The ``SUITE`` defined by ``module`` (e.g. ``expectations.suites.lda_filings``)."""
+    suite = getattr(import_module(module), "SUITE", None)
+    if not isinstance(suite, SuiteSpec):
+        raise LookupError(f"{module} defines no SUITE (an expectations.suite.SuiteSpec)")
+    return suite

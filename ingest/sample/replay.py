@@ -57,6 +57,9 @@ class SampleTransport:
         body = (self.data_dir / request.source / page).read_bytes()
         return Response(request, 200, body, {"Content-Type": "application/json"})
 
+    def close(self) -> None:
+        """Nothing to release: the recordings are read per request."""
+
 
 def read_manifest(data_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
     path = Path(data_dir) / MANIFEST

@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import resource
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -37,8 +35,11 @@ from typing import Any
 import duckdb
 
 from ingest import landing
+from ingest.config import DBT_PROJECT_DIR
+from ingest.dbt_cli import dbt_command, dbt_env
 from ingest.load import run_load
 from ingest.pulls import Pull
+from ingest.sources import USASPENDING_AWARDS, USASPENDING_TRANSACTIONS, raw_tables, source
 from ingest.transport import FetchedPage
 from ingest.usaspending import AWARD_FIELDS, TRANSACTION_FIELDS
 from tests.benchmarks.bench_lda_load import Phases, _Patch
@@ -47,7 +48,6 @@ from tests.sample.model import AwardFact
 from tests.sample.universe_awards import build_awards
 
 PAGE = 100
-DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_models"
 CONTRACT_MARTS = "path:models/marts/contracts company_agency_quarter"
 
 
@@ -101,9 +101,9 @@ def land(
     con: duckdb.DuckDBPyConnection, table: landing.RawTable, rows: list[dict[str, Any]]
 ) -> Phases:
     from expectations.runner import validate_batch
-    from expectations.suites import SUITES
+    from expectations.suites import load_suite
 
-    suite = SUITES[table.qualified]
+    suite = load_suite(source(table.name).suite)
     phases = Phases()
 
     def validate(c: duckdb.DuckDBPyConnection, load_id: str) -> Any:
@@ -113,7 +113,7 @@ def land(
         finally:
             phases.validate += time.perf_counter() - t
 
-    pull = Pull(table, {"benchmark": True}, pages_of(rows, table.name))
+    pull = Pull({"benchmark": True}, pages_of(rows, table.name))
     gc.collect()
     with (
         _Patch(landing, "land_batch", phases, "land"),
@@ -121,7 +121,7 @@ def land(
         _Patch(landing, "quarantine_batch", phases, "merge"),
     ):
         t = time.perf_counter()
-        load, outcome = run_load(con, pull, validate)
+        load, outcome = run_load(con, table, pull, validate)
         phases.total = time.perf_counter() - t
     if load.status != "succeeded":
         raise SystemExit(f"the {table.name} batch was {load.status}: {load.error}")
@@ -153,18 +153,12 @@ def peak_of(proc: subprocess.Popen[str]) -> float:
 def dbt(args: list[str], warehouse: Path) -> tuple[float, float]:
     """Run dbt on ``warehouse`` with its own target and log folders beside it (so a benchmark
     never touches the project's target/). Returns seconds and peak memory (MB)."""
-    env = {**os.environ, "INFLUENCE_WAREHOUSE": str(warehouse)}
-    dbt_bin = Path(sys.executable).parent / "dbt"
-    folders = [
-        "--target-path",
-        str(warehouse.parent / "target"),
-        "--log-path",
-        str(warehouse.parent / "logs"),
-    ]
-    command = [str(dbt_bin), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
+    command = dbt_command(args, warehouse.parent)
     t = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([*command, *folders], env=env, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(
+            command, env=dbt_env(warehouse), cwd=DBT_PROJECT_DIR, stdout=out, stderr=err, text=True
+        )
         peak = peak_of(proc)
         seconds = time.perf_counter() - t
         out.seek(0)
@@ -200,17 +194,17 @@ def main(argv: list[str] | None = None) -> None:
         f"{time.perf_counter() - t:.1f} s (rows in the APIs' shapes, pages of {PAGE})"
     )
 
-    from expectations.runner import _context
+    from expectations.runner import gx_context
 
-    _context()  # GX's one-off start-up, outside the timed loads
+    gx_context()  # GX's one-off start-up, outside the timed loads
     with tempfile.TemporaryDirectory(prefix="bench-contracts-") as tmp:
         warehouse = Path(tmp) / "bench.duckdb"
         con = duckdb.connect(str(warehouse))
         try:
-            landing.ensure_schema(con)
-            awards = land(con, landing.USASPENDING_AWARDS, award_rows)
+            landing.ensure_schema(con, raw_tables())
+            awards = land(con, USASPENDING_AWARDS.table, award_rows)
             del award_rows
-            actions = land(con, landing.USASPENDING_TRANSACTIONS, action_rows)
+            actions = land(con, USASPENDING_TRANSACTIONS.table, action_rows)
             n_actions = len(action_rows)
             del action_rows
         finally:

@@ -56,6 +56,7 @@ from ingest.http import (
 from ingest.lda import LdaClient
 from ingest.load import run_load
 from ingest.pulls import Pull, pull_lda
+from ingest.sources import LDA_FILINGS
 from ingest.transport import FetchedPage
 from tests.fakes.app import Reply
 from tests.fakes.lda import FakeLdaApi
@@ -365,12 +366,12 @@ def run_throughput(
     server: LocalApiServer, timed: TimedApp, workdir: Path, expected: int
 ) -> LoadResult:
     t = time.perf_counter()
-    from expectations.runner import _context, validate_batch
-    from expectations.suites import SUITES
+    from expectations.runner import gx_context, validate_batch
+    from expectations.suites import load_suite
 
-    _context()  # the one-off GX import and start-up, outside the timed load
+    gx_context()  # the one-off GX import and start-up, outside the timed load
     gx_startup = time.perf_counter() - t
-    suite = SUITES[landing.LDA_FILINGS.qualified]
+    suite = load_suite(LDA_FILINGS.suite)
 
     periods = periods_of_server(timed)
     years = (periods[0][0], periods[-1][0])
@@ -412,7 +413,7 @@ def run_throughput(
         finally:
             phases.validate += time.perf_counter() - t
 
-    timed_pull = Pull(pull.table, pull.parameters, pages())
+    timed_pull = Pull(pull.parameters, pages())
     timed.take()
     server.clear_log()
     con = duckdb.connect(str(workdir / "bench.duckdb"))
@@ -424,9 +425,9 @@ def run_throughput(
             _Patch(landing, "quarantine_batch", phases, "merge"),
         ):
             t = time.perf_counter()
-            load, outcome = run_load(con, timed_pull, validate)
+            load, outcome = run_load(con, LDA_FILINGS.table, timed_pull, validate)
             phases.total = time.perf_counter() - t
-        row = con.execute(f"select count(*) from {landing.LDA_FILINGS.qualified}").fetchone()
+        row = con.execute(f"select count(*) from {LDA_FILINGS.table.qualified}").fetchone()
         rows_in_raw = int(row[0]) if row else 0
     finally:
         con.close()

@@ -20,21 +20,14 @@ import duckdb
 import pytest
 
 from ingest.config import REPO_ROOT
+from ingest.sources import SOURCES
 from tests.support.readme_queries import readme_blocks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
+# the natural key of every raw table (from the sources' declarations) and of the marts
 KEYS = {
-    "raw.lda_filings": "filing_uuid",
-    "raw.lda_contributions": "filing_uuid",
-    "raw.lda_constants": "constant_list",
-    "raw.usaspending_awards": "generated_internal_id",
-    "raw.usaspending_transactions": "transaction_key",
-    "raw.usaspending_recipients": "recipient_id",
-    "raw.usaspending_toptier_agencies": "toptier_code",
-    "raw.gdelt_articles": "url",
-    "raw.feed_entries": "url",
-    "raw.analyst_articles": "url",
+    **{spec.table.qualified: spec.table.key_column for spec in SOURCES},
     "marts.fct_news_articles": "url",
     "marts.fct_news_mentions": "news_mention_id",
     "marts.fct_lobbying_reports": "filing_uuid",

@@ -14,12 +14,12 @@ import duckdb
 import pytest
 
 from expectations.runner import validate_batch
-from expectations.suites import SUITES
+from expectations.suites import load_suite
 from ingest.articles import ArticleFileError, read_article_file
 from ingest.config import SAMPLE_DIR, load_settings
-from ingest.landing import ANALYST_ARTICLES
 from ingest.load import run_load
 from ingest.pulls import SAMPLE_ARTICLE_FILE, article_files, pull_analyst_articles
+from ingest.sources import ANALYST_ARTICLES
 
 pytestmark = pytest.mark.integration
 
@@ -140,9 +140,10 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def land(con: duckdb.DuckDBPyConnection, *paths: Path):  # type: ignore[no-untyped-def]
     settings = replace(load_settings({}), article_files=paths)
-    suite = SUITES[ANALYST_ARTICLES.qualified]
+    suite = load_suite(ANALYST_ARTICLES.suite)
     return run_load(
         con,
+        ANALYST_ARTICLES.table,
         pull_analyst_articles(settings),
         lambda c, load_id: validate_batch(c, suite, load_id),
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from evaluation.company_matching import (
-    DBT_PROJECT,
+    PAIRS,
     TARGET_PRECISION,
     TARGET_RECALL,
     Metrics,
@@ -26,8 +26,6 @@ from evaluation.company_matching import (
 from ingest.config import REPO_ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-PAIRS = DBT_PROJECT / "seeds" / "evaluation" / "company_match_pairs.csv"
 
 
 @pytest.fixture(scope="module")

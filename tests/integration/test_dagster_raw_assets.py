@@ -14,35 +14,18 @@ from dagster_project.defs.raw.assets import RAW_ASSETS
 from dagster_project.defs.raw.factory import CHECK_NAME
 from dagster_project.defs.resources import SourcesResource, WarehouseResource
 from ingest.config import SAMPLE_DIR
+from ingest.sources import SOURCES, USASPENDING_RECIPIENTS, source
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ASSETS = {asset.key.path[-1]: asset for asset in RAW_ASSETS}
-SOURCES = {
-    "lda_filings": "lda",
-    "lda_contributions": "lda",
-    "lda_constants": "lda",
-    "usaspending_awards": "usaspending",
-    "usaspending_transactions": "usaspending",
-    "usaspending_recipients": "usaspending",
-    "usaspending_toptier_agencies": "usaspending",
-    "gdelt_articles": "gdelt",
-    "feed_entries": "feeds",
-}
-# The endpoint each table is pulled from: its pages in the source's recordings.
-ENDPOINTS = {
-    "lda_filings": "/filings/",
-    "lda_contributions": "/contributions/",
-    "lda_constants": "/constants/filing/",
-    "usaspending_awards": "/spending_by_award/",
-    "usaspending_transactions": "/spending_by_transaction/",
-    "usaspending_recipients": "/recipient/",
-    "usaspending_toptier_agencies": "/references/toptier_agencies/",
-    "gdelt_articles": "/doc/doc",
-    "feed_entries": "/rss",
-}
-# Profiles are fetched once per recipient the loaded awards name: tested on their own below.
-REFETCHED = sorted(name for name in SOURCES if name != "usaspending_recipients")
+# Every source fetched over HTTP again on each run (the analyst's list is a file; recipient
+# profiles are fetched once per recipient the loaded awards name: both tested on their own below).
+REFETCHED = sorted(
+    spec.name
+    for spec in SOURCES
+    if spec.sample_endpoint is not None and spec.name != USASPENDING_RECIPIENTS.name
+)
 
 
 @pytest.fixture
@@ -81,19 +64,24 @@ def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
     before = table_state(warehouse, name)
     assert before, "the sample loads rows"
 
-    source = SOURCES[name]
-    index = json.loads((sample_copy / source / "index.json").read_text())
+    spec = source(name)
+    source_name = spec.api
+    index = json.loads((sample_copy / source_name / "index.json").read_text())
     # Break the last page recorded for this table (a page after others parsed fine).
-    own = [item for item in index.items() if ENDPOINTS[name] in item[0].split(" ")[1]]
+    endpoint = spec.sample_endpoint
+    assert endpoint is not None
+    own = [item for item in index.items() if endpoint in item[0].split(" ")[1]]
     key, page_file = sorted(own, key=lambda item: item[1])[-1]
-    (sample_copy / source / page_file).write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+    (sample_copy / source_name / page_file).write_bytes(
+        b"<html><body>502 Bad Gateway</body></html>"
+    )
 
     second = materialize(name, warehouse)
 
     assert not second.success
     failure = next(e for e in second.all_events if e.event_type_value == "STEP_FAILURE")
     message = failure.event_specific_data.error.to_string()  # type: ignore[union-attr]
-    assert f"[{source}] malformed page" in message
+    assert f"[{source_name}] malformed page" in message
     path = key.split(" ")[1].split("?")[0]
     assert path in message  # the page is named by its request
     assert table_state(warehouse, name) == before  # the previous warehouse is intact

@@ -10,10 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +19,12 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest import landing
 from ingest.articles import read_article_file
+from ingest.dbt_cli import run_dbt
 from ingest.feeds import FeedClient
-from ingest.landing import RAW_TABLES as LANDED
 from ingest.sample.replay import SampleTransport
+from ingest.sources import SOURCES, raw_tables
 from ingest.watchlist import load_watchlist
 from tests.fakes.usaspending import recipient_profiles, toptier_agency_rows, transaction_row
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
@@ -35,21 +34,6 @@ from tests.support.readme_queries import readme_blocks
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_models"
-
-RAW_TABLES: dict[str, str] = {
-    "lda_filings": "filing_uuid",
-    "lda_contributions": "filing_uuid",
-    "lda_constants": "constant_list",
-    "usaspending_awards": "generated_internal_id",
-    "usaspending_transactions": "transaction_key",
-    "usaspending_recipients": "recipient_id",
-    "usaspending_toptier_agencies": "toptier_code",
-    "gdelt_articles": "url",
-    "feed_entries": "url",
-    "analyst_articles": "url",
-}
-
 
 def sample_feed_entries() -> list[dict[str, Any]]:
     """The records of the watchlist's feeds, read by the client from the bundled recordings."""
@@ -57,11 +41,9 @@ def sample_feed_entries() -> list[dict[str, Any]]:
     return [record for page in pages for record in page.records]
 
 
-TABLES = {table.name: table for table in LANDED}
-
-
 def write_raw_tables(path: Path) -> dict[str, int]:
-    """Create ``raw.*`` as the landing code does and insert every record of the universe."""
+    """Create ``raw.*`` with the landing code's schema and insert every record of the universe,
+    serialised as landing serialises it (no HTTP, no validation: those have their own tests)."""
     universe = build_universe()
     analyst_file = path.parent / "analyst" / "articles.csv"
     write_analyst_list(analyst_file)
@@ -83,56 +65,20 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         "feed_entries": sample_feed_entries(),
         "analyst_articles": read_article_file(analyst_file).records,
     }
-    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    loaded_at = dt.datetime.now(dt.UTC)
     con = duckdb.connect(str(path))
     try:
-        con.execute("create schema raw")
-        for table, key in RAW_TABLES.items():
-            con.execute(
-                f"create table raw.{table} ({key} varchar primary key, record json not null,"
-                " record_hash varchar not null, load_id varchar not null,"
-                " loaded_at timestamp not null)"
-            )
+        landing.ensure_schema(con, raw_tables())
+        for spec in SOURCES:
             rows = []
-            for record in records[table]:
-                text = json.dumps(record, sort_keys=True)
+            for record in records[spec.name]:
+                text = landing.serialize_record(record)
                 digest = hashlib.sha256(text.encode()).hexdigest()
-                rows.append((TABLES[table].key_of(record), text, digest, "test", loaded_at))
-            con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", rows)
+                rows.append((spec.table.key_of(record), text, digest, "test", loaded_at))
+            con.executemany(f"insert into {spec.table.qualified} values (?, ?, ?, ?, ?)", rows)
     finally:
         con.close()
     return {table: len(rows) for table, rows in records.items()}
-
-
-def run_dbt(command: list[str], warehouse: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real dbt CLI in a subprocess, on ``warehouse``, with its outputs under ``work``."""
-    env = {
-        **os.environ,
-        "INFLUENCE_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            *command,
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        cwd=DBT_PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +87,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     warehouse = work / "warehouse.duckdb"
     counts = write_raw_tables(warehouse)
     assert all(counts.values()), counts
-    result = run_dbt(["build"], warehouse, work)
+    result = run_dbt(["build"], warehouse, work, timeout=900)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     yield warehouse, work
 
@@ -171,7 +117,7 @@ def test_build_passes_without_errors_or_warnings(built: tuple[Path, Path]) -> No
 def docs(built: tuple[Path, Path]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dbt docs site's data, built by the real `dbt docs generate`: (manifest, catalog)."""
     warehouse, work = built
-    result = run_dbt(["docs", "generate"], warehouse, work)
+    result = run_dbt(["docs", "generate"], warehouse, work, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
     assert (work / "target" / "index.html").is_file()
     manifest = json.loads((work / "target" / "manifest.json").read_text())

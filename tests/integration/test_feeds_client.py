@@ -13,13 +13,13 @@ import duckdb
 import pytest
 
 from expectations.runner import validate_batch
-from expectations.suites import SUITES
+from expectations.suites import load_suite
 from ingest.errors import MalformedPageError, SourceHTTPError
 from ingest.feeds import FeedClient, parse_feed
 from ingest.http import FEED_ACCEPT
-from ingest.landing import FEED_ENTRIES
 from ingest.load import run_load
 from ingest.pulls import pull_feeds
+from ingest.sources import FEED_ENTRIES
 from ingest.watchlist import WatchedFeed, Watchlist
 from tests.fakes.feeds import FakeFeed, FakeFeedsApi, FeedEntry
 from tests.support import quick_transport
@@ -219,9 +219,12 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def land(con: duckdb.DuckDBPyConnection, server: LocalApiServer, *paths: str):  # type: ignore[no-untyped-def]
     transport, _ = quick_transport()
     watchlist = Watchlist((), (), (), tuple(feed_at(server, p) for p in paths))
-    suite = SUITES[FEED_ENTRIES.qualified]
+    suite = load_suite(FEED_ENTRIES.suite)
     return run_load(
-        con, pull_feeds(transport, watchlist), lambda c, load_id: validate_batch(c, suite, load_id)
+        con,
+        FEED_ENTRIES.table,
+        pull_feeds(transport, watchlist),
+        lambda c, load_id: validate_batch(c, suite, load_id),
     )
 
 

@@ -9,16 +9,17 @@ import duckdb
 import pytest
 
 from expectations.runner import validate_batch
-from expectations.suites import SUITES
-from ingest import landing
+from expectations.suites import load_suite
 from ingest.errors import MalformedPageError
 from ingest.load import run_load
 from ingest.pulls import Pull
+from ingest.sources import GDELT_ARTICLES
 from ingest.transport import FetchedPage
 
 pytestmark = pytest.mark.integration
 
-SUITE = SUITES["raw.gdelt_articles"]
+SUITE = load_suite(GDELT_ARTICLES.suite)
+TABLE = GDELT_ARTICLES.table
 
 
 def article(n: int, **overrides: object) -> dict[str, object]:
@@ -41,7 +42,7 @@ def pull_of(*pages: list[dict[str, object]]) -> Pull:
         for i, records in enumerate(pages, start=1):
             yield FetchedPage("gdelt", f"GET https://api.example/doc?page={i}", list(records))
 
-    return Pull(landing.GDELT_ARTICLES, {"test": True}, gen())
+    return Pull({"test": True}, gen())
 
 
 def validator(con: duckdb.DuckDBPyConnection, load_id: str):  # type: ignore[no-untyped-def]
@@ -63,9 +64,9 @@ def raw_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 def test_second_identical_load_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     records = [article(1), article(2), article(3)]
-    first, _ = run_load(con, pull_of(records), validator)
+    first, _ = run_load(con, TABLE, pull_of(records), validator)
     before = raw_rows(con)
-    second, _ = run_load(con, pull_of(records), validator)
+    second, _ = run_load(con, TABLE, pull_of(records), validator)
 
     assert first.status == second.status == "succeeded"
     assert (first.counts.inserted, second.counts.inserted) == (3, 0)
@@ -74,8 +75,10 @@ def test_second_identical_load_changes_nothing(con: duckdb.DuckDBPyConnection) -
 
 
 def test_changed_record_replaces_the_stored_version(con: duckdb.DuckDBPyConnection) -> None:
-    run_load(con, pull_of([article(1)]), validator)
-    load, _ = run_load(con, pull_of([article(1, title="Amazon and ICE, corrected")]), validator)
+    run_load(con, TABLE, pull_of([article(1)]), validator)
+    load, _ = run_load(
+        con, TABLE, pull_of([article(1, title="Amazon and ICE, corrected")]), validator
+    )
 
     assert load.counts.updated == 1
     title = con.execute("select record->>'$.title' from raw.gdelt_articles").fetchone()
@@ -83,7 +86,7 @@ def test_changed_record_replaces_the_stored_version(con: duckdb.DuckDBPyConnecti
 
 
 def test_verbatim_duplicates_across_pages_are_landed_once(con: duckdb.DuckDBPyConnection) -> None:
-    load, _ = run_load(con, pull_of([article(1), article(2)], [article(2)]), validator)
+    load, _ = run_load(con, TABLE, pull_of([article(1), article(2)], [article(2)]), validator)
 
     assert load.counts.fetched == 3
     assert load.counts.duplicates_in_batch == 1
@@ -92,9 +95,9 @@ def test_verbatim_duplicates_across_pages_are_landed_once(con: duckdb.DuckDBPyCo
 
 
 def test_critical_failure_quarantines_the_whole_batch(con: duckdb.DuckDBPyConnection) -> None:
-    run_load(con, pull_of([article(1)]), validator)
+    run_load(con, TABLE, pull_of([article(1)]), validator)
     bad = article(3, seendate="23 Oct 2018")
-    load, outcome = run_load(con, pull_of([article(2), bad]), validator)
+    load, outcome = run_load(con, TABLE, pull_of([article(2), bad]), validator)
 
     assert load.status == "quarantined"
     assert outcome is not None and outcome.critical_failures
@@ -116,7 +119,7 @@ def test_conflicting_versions_of_one_key_quarantine_the_batch(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     load, outcome = run_load(
-        con, pull_of([article(1)], [article(1, title="another title")]), validator
+        con, TABLE, pull_of([article(1)], [article(1, title="another title")]), validator
     )
 
     assert load.status == "quarantined"
@@ -129,7 +132,7 @@ def test_conflicting_versions_of_one_key_quarantine_the_batch(
 
 def test_unkeyed_record_is_quarantined_with_its_reason(con: duckdb.DuckDBPyConnection) -> None:
     load, _ = run_load(
-        con, pull_of([article(1), article(2, url=None), ["not", "an", "object"]]), validator
+        con, TABLE, pull_of([article(1), article(2, url=None), ["not", "an", "object"]]), validator
     )
 
     assert load.status == "succeeded"
@@ -141,7 +144,7 @@ def test_unkeyed_record_is_quarantined_with_its_reason(con: duckdb.DuckDBPyConne
 
 
 def test_malformed_page_fails_the_load_and_merges_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    run_load(con, pull_of([article(1)]), validator)
+    run_load(con, TABLE, pull_of([article(1)]), validator)
     before = raw_rows(con)
 
     def pages() -> Iterator[FetchedPage]:
@@ -149,7 +152,7 @@ def test_malformed_page_fails_the_load_and_merges_nothing(con: duckdb.DuckDBPyCo
         raise MalformedPageError("gdelt", "GET page-2", "body is not JSON")
 
     with pytest.raises(MalformedPageError, match=r"\[gdelt\] malformed page GET page-2"):
-        run_load(con, Pull(landing.GDELT_ARTICLES, {}, pages()), validator)
+        run_load(con, TABLE, Pull({}, pages()), validator)
 
     assert raw_rows(con) == before
     status, error = con.execute(
@@ -159,7 +162,7 @@ def test_malformed_page_fails_the_load_and_merges_nothing(con: duckdb.DuckDBPyCo
 
 
 def test_validation_results_are_stored_per_expectation(con: duckdb.DuckDBPyConnection) -> None:
-    load, outcome = run_load(con, pull_of([article(1)]), validator)
+    load, outcome = run_load(con, TABLE, pull_of([article(1)]), validator)
 
     assert outcome is not None
     stored = con.execute(

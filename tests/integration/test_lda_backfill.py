@@ -8,12 +8,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.defs.lda.backfill import RAW_LDA_FILINGS, lda_backfill
 from dagster_project.defs.partitions import (
     filing_period_keys,
     lda_filing_periods,
     parse_filing_period_key,
 )
+from dagster_project.defs.raw.backfill import RAW_LDA_FILINGS, lda_backfill
 from dagster_project.defs.resources import SourcesResource, WarehouseResource
 
 

@@ -13,11 +13,12 @@ import duckdb
 import pytest
 
 from expectations.runner import validate_batch
-from expectations.suites import SUITES
+from expectations.suites import load_suite
 from ingest.config import load_settings
 from ingest.errors import MalformedPageError
 from ingest.load import run_load
 from ingest.pulls import lda_watermark, plan_lda_pull
+from ingest.sources import LDA_FILINGS
 from tests.fakes.lda import FakeLdaApi
 from tests.sample.universe import build_universe
 from tests.support import quick_transport
@@ -25,7 +26,8 @@ from tests.support.http_server import LocalApiServer
 
 pytestmark = pytest.mark.integration
 
-SUITE = SUITES["raw.lda_filings"]
+SUITE = load_suite(LDA_FILINGS.suite)
+TABLE = LDA_FILINGS.table
 
 
 def validator(con: duckdb.DuckDBPyConnection, load_id: str):  # type: ignore[no-untyped-def]
@@ -70,7 +72,7 @@ def test_first_load_is_by_period_then_incremental_catches_a_late_amendment(setup
 
     first = plan_lda_pull(con, transport, settings, (2018, 2018))
     assert first.parameters["mode"] == "periods"  # no watermark yet
-    load, _ = run_load(con, first, validator)
+    load, _ = run_load(con, TABLE, first, validator)
     assert load.status == "succeeded" and load.counts.inserted == len(filings)
     watermark = lda_watermark(con)
     assert watermark is not None
@@ -90,7 +92,7 @@ def test_first_load_is_by_period_then_incremental_catches_a_late_amendment(setup
     assert (
         second.parameters["posted_after"] == (watermark.date() - dt.timedelta(days=10)).isoformat()
     )
-    load, _ = run_load(con, second, validator)
+    load, _ = run_load(con, TABLE, second, validator)
 
     assert load.status == "succeeded"
     assert load.counts.inserted == 1  # the amendment
@@ -113,7 +115,7 @@ def test_first_load_is_by_period_then_incremental_catches_a_late_amendment(setup
 
 def test_a_backfill_by_period_can_be_asked_for_explicitly(setup) -> None:  # type: ignore[no-untyped-def]
     _, _, _, settings, transport, con = setup
-    run_load(con, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
+    run_load(con, TABLE, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
 
     pull = plan_lda_pull(con, transport, settings, (2018, 2018), mode="periods")
 
@@ -123,7 +125,7 @@ def test_a_backfill_by_period_can_be_asked_for_explicitly(setup) -> None:  # typ
 
 def test_the_sample_is_always_pulled_by_period(setup) -> None:  # type: ignore[no-untyped-def]
     _, _, _, settings, transport, con = setup
-    run_load(con, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
+    run_load(con, TABLE, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
 
     pull = plan_lda_pull(con, transport, replace(settings, source="sample"), (2018, 2018))
 
@@ -138,7 +140,7 @@ def test_incremental_without_a_watermark_is_refused(setup) -> None:  # type: ign
 
 def test_an_ignored_posting_date_filter_is_caught(setup) -> None:  # type: ignore[no-untyped-def]
     filings, _, server, settings, transport, con = setup
-    run_load(con, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
+    run_load(con, TABLE, plan_lda_pull(con, transport, settings, (2018, 2018)), validator)
     # A server that ignores filing_dt_posted_after returns old filings too.
     server.app = FakeLdaApi(
         filings,

@@ -11,7 +11,6 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingest import landing
 from ingest.config import load_settings
 from ingest.errors import MalformedPageError, SourceHTTPError
 from ingest.load import run_load
@@ -23,6 +22,7 @@ from ingest.pulls import (
     pull_usaspending_recipients,
     pull_usaspending_transactions,
 )
+from ingest.sources import USASPENDING_AWARDS, USASPENDING_RECIPIENTS, USASPENDING_TRANSACTIONS
 from ingest.transport import FetchedPage, Request
 from ingest.usaspending import (
     TRANSACTION_FIELDS,
@@ -347,12 +347,12 @@ class Passes:
 @pytest.mark.integration
 def test_an_action_without_its_modification_number_is_quarantined_by_name() -> None:
     con = duckdb.connect()
-    table = landing.USASPENDING_TRANSACTIONS
+    table = USASPENDING_TRANSACTIONS.table
     good = {"generated_internal_id": "CONT_AWD_X_7012_-NONE-_-NONE-", "Mod": "0"}
     good["Action Date"] = "2018-08-01"
     bad = {"generated_internal_id": "CONT_AWD_Y_7012_-NONE-_-NONE-", "Action Date": "2018-08-02"}
-    pull = pull_like(table, [FetchedPage("usaspending", "POST page 1", [good, bad])])
-    load, _ = run_load(con, pull, lambda c, load_id: Passes())
+    pull = pull_like([FetchedPage("usaspending", "POST page 1", [good, bad])])
+    load, _ = run_load(con, table, pull, lambda c, load_id: Passes())
     assert (load.counts.inserted, load.counts.quarantined) == (1, 1)
     (reason,) = con.execute("select reason from audit.quarantine").fetchone() or ()
     assert reason.startswith(
@@ -363,10 +363,10 @@ def test_an_action_without_its_modification_number_is_quarantined_by_name() -> N
     assert key == ("CONT_AWD_X_7012_-NONE-_-NONE-|0|2018-08-01",)
 
 
-def pull_like(table: landing.RawTable, pages: list[FetchedPage]) -> Any:
+def pull_like(pages: list[FetchedPage]) -> Any:
     from ingest.pulls import Pull
 
-    return Pull(table, {"test": True}, iter(pages))
+    return Pull({"test": True}, iter(pages))
 
 
 @pytest.mark.integration
@@ -377,28 +377,31 @@ def test_first_load_is_full_then_incremental_from_the_watermarks(
     settings = replace(load_settings({"USASPENDING_API_URL": api_server.url}), source="live")
     transport, _ = quick_transport()
     years = (2018, 2018)
-    assert plan_usaspending(con, landing.USASPENDING_AWARDS, settings) == UsaspendingPlan("full")
-    for pull in (
-        pull_usaspending(transport, settings, WATCHLIST, years),
-        pull_usaspending_transactions(transport, settings, WATCHLIST, years),
+    assert plan_usaspending(con, USASPENDING_AWARDS.table, settings) == UsaspendingPlan("full")
+    for table, pull in (
+        (USASPENDING_AWARDS.table, pull_usaspending(transport, settings, WATCHLIST, years)),
+        (
+            USASPENDING_TRANSACTIONS.table,
+            pull_usaspending_transactions(transport, settings, WATCHLIST, years),
+        ),
     ):
-        load, _ = run_load(con, pull, lambda c, load_id: Passes())
+        load, _ = run_load(con, table, pull, lambda c, load_id: Passes())
         assert load.status == "succeeded"
     # the awards' latest Last Modified Date, the actions' latest Action Date (2018 pulled only)
     today = dt.date(2019, 3, 1)
     awards_plan = plan_usaspending(
-        con, landing.USASPENDING_AWARDS, settings, repull_days=45, today=today
+        con, USASPENDING_AWARDS.table, settings, repull_days=45, today=today
     )
     assert awards_plan == UsaspendingPlan(
         "incremental", dt.date(2018, 12, 31), dt.date(2018, 11, 16), today
     )
     actions_plan = plan_usaspending(
-        con, landing.USASPENDING_TRANSACTIONS, settings, repull_days=45, today=today
+        con, USASPENDING_TRANSACTIONS.table, settings, repull_days=45, today=today
     )
     assert actions_plan.watermark == dt.date(2018, 11, 2)
     api_server.clear_log()
     pull = pull_usaspending_transactions(transport, settings, WATCHLIST, years, actions_plan)
-    load, _ = run_load(con, pull, lambda c, load_id: Passes())
+    load, _ = run_load(con, USASPENDING_TRANSACTIONS.table, pull, lambda c, load_id: Passes())
     assert pull.parameters["mode"] == "incremental"
     windows = {
         (b["filters"]["time_period"][0]["start_date"], b["filters"]["time_period"][0]["end_date"])
@@ -409,12 +412,12 @@ def test_first_load_is_full_then_incremental_from_the_watermarks(
     assert load.counts.inserted == 1 and load.counts.unchanged == 1
     # the bundled sample is recorded quarter by quarter: always full
     sample = replace(settings, source="sample")
-    assert plan_usaspending(con, landing.USASPENDING_AWARDS, sample).mode == "full"
+    assert plan_usaspending(con, USASPENDING_AWARDS.table, sample).mode == "full"
     # recipients: the children the awards name, not yet fetched
     children = child_recipients_to_fetch(con)
     assert len(children) == 4
     pull = pull_usaspending_recipients(transport, settings, children)
-    run_load(con, pull, lambda c, load_id: Passes())
+    run_load(con, USASPENDING_RECIPIENTS.table, pull, lambda c, load_id: Passes())
     assert child_recipients_to_fetch(con) == []
 
 

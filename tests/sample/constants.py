@@ -5,14 +5,13 @@ toptier agencies (the agency file USAspending loads, November 2024)."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from typing import Any
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "dbt_models" / "seeds" / "reference"
+from ingest.config import REFERENCE_SEEDS_DIR
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (SEEDS / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+    with (REFERENCE_SEEDS_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

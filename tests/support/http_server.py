@@ -35,6 +35,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     scripted: bool  # answered by a scripted reply rather than the app
+    received_at: float = 0.0  # time.monotonic() when the server read the request
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -279,6 +280,7 @@ class LocalApiServer:
                     dict(handler.headers.items()),
                     body,
                     scripted=reply is not None and reply.status is not None,
+                    received_at=time.monotonic(),
                 )
             )
         if reply is not None and reply.delay:

@@ -10,15 +10,15 @@ API's current list too; this one needs no warehouse.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from ingest.config import REFERENCE_SEEDS_DIR as SEEDS
 from tests.sample.constants import bundled_constants
 
 pytestmark = pytest.mark.unit
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_models" / "seeds" / "reference"
+
 NO_CODE = {"legislative_no_code", "placeholder", "no_usaspending_match"}
 
 

@@ -7,18 +7,18 @@ import datetime as dt
 import re
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ingest.config import REFERENCE_SEEDS_DIR as SEEDS
 from ingest.usaspending import AWARD_FIELDS
 from tests.sample.model import Universe
 from tests.sample.universe import build_universe
 
 pytestmark = pytest.mark.unit
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_models" / "seeds" / "reference"
+
 FILING_KEYS = (
     "url filing_uuid filing_type filing_type_display filing_year filing_period "
     "filing_period_display filing_document_url filing_document_content_type income expenses "

@@ -5,7 +5,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dbt.results import store_run_results, summarize_run_results
@@ -24,25 +24,33 @@ class InfluenceDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=InfluenceDbtTranslator(),
-    pool=DUCKDB_POOL,
-)
-def influence_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-) -> Iterator[Any]:
-    # dbt's profiles.yml reads the warehouse path from INFLUENCE_WAREHOUSE; the dbt subprocess
-    # inherits this process's environment, so hand it the path the warehouse resource uses.
-    os.environ["INFLUENCE_WAREHOUSE"] = warehouse.path
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
-    # Keep dbt's own account of the build (every model, seed, data test and unit test) beside the
-    # load ledger, for analysts and for the `influence refresh` summary.
-    run_results = invocation.get_artifact("run_results.json")
-    with warehouse.connect() as con:
-        rows = store_run_results(con, run_results)
-    context.log.info(f"dbt build: {summarize_run_results(rows)}")
-    if not invocation.is_successful():
-        raise dg.Failure(f"dbt build failed: {summarize_run_results(rows)}")
+def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
+    """Every model, seed and test of ``project`` as assets and checks, run by one ``dbt build``."""
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=InfluenceDbtTranslator(),
+        pool=DUCKDB_POOL,
+    )
+    def influence_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
+        # dbt's profiles.yml reads the warehouse path from INFLUENCE_WAREHOUSE; the dbt
+        # subprocess inherits this process's environment, so hand it the warehouse resource's.
+        os.environ["INFLUENCE_WAREHOUSE"] = warehouse.path
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        # Keep dbt's own account of the build (every model, seed, data test and unit test)
+        # beside the load ledger, for analysts and for the `influence refresh` summary.
+        run_results = invocation.get_artifact("run_results.json")
+        with warehouse.connect() as con:
+            rows = store_run_results(con, run_results)
+        context.log.info(f"dbt build: {summarize_run_results(rows)}")
+        if not invocation.is_successful():
+            raise dg.Failure(f"dbt build failed: {summarize_run_results(rows)}")
+
+    return influence_dbt_models
+
+
+influence_dbt_models = build_dbt_assets(dbt_project)

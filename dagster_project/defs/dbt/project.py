@@ -7,9 +7,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from ingest.config import REPO_ROOT
-
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"
+from ingest.config import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is re-parsed at load time; the `influence` command and the tests

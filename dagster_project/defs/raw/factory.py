@@ -1,24 +1,24 @@
-"""One raw asset per source: pull, land, validate (Great Expectations), merge or quarantine."""
-
-from collections.abc import Callable, Sequence
+"""One raw asset per declared source: pull, land, validate (Great Expectations), merge or
+quarantine."""
 
 import dagster as dg
-import duckdb
 
+from dagster_project.defs.raw.metadata import load_metadata, table_metadata
 from dagster_project.defs.resources import DUCKDB_POOL, SourcesResource, WarehouseResource
 from expectations.runner import ValidationOutcome, validate_batch
-from expectations.suites import SUITES
-from ingest.landing import RawTable
+from expectations.suites import load_suite
 from ingest.load import run_load
-from ingest.pulls import Pull
+from ingest.sources import SourceSpec
 
 CHECK_NAME = "great_expectations_suite"
 
-# Makes the pull from the sources and the warehouse (where an incremental pull finds its watermark).
-PullFactory = Callable[[SourcesResource, duckdb.DuckDBPyConnection], Pull]
+
+def raw_asset_key(spec: SourceSpec) -> dg.AssetKey:
+    """``raw/<table>``: the table analysts see and the dbt source table, so lineage joins up."""
+    return dg.AssetKey(["raw", spec.name])
 
 
-def _check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
+def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
     failed = [o for o in outcome.outcomes if not o.success]
     critical = outcome.critical_failures
     metadata: dict[str, dg.RawMetadataValue] = {
@@ -50,36 +50,19 @@ def _check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
     )
 
 
-def _preview(con: duckdb.DuckDBPyConnection, table: RawTable) -> str:
-    rows = con.execute(
-        f"""
-        select {table.key_column}, left(record::varchar, 160) as record, loaded_at
-        from {table.qualified} order by loaded_at desc, {table.key_column} limit 5
-        """
-    ).fetchall()
-    lines = [f"| {table.key_column} | record (first 160 characters) | loaded_at |", "|---|---|---|"]
-    for key, record, loaded_at in rows:
-        safe = str(record).replace("|", "\\|")
-        lines.append(f"| {key} | `{safe}` | {loaded_at} |")
-    return "\n".join(lines)
-
-
-def build_raw_asset(
-    table: RawTable,
-    make_pull: PullFactory,
-    description: str,
-    deps: Sequence[dg.AssetKey] = (),
-) -> dg.AssetsDefinition:
-    key = dg.AssetKey(["raw", table.name])
-    suite = SUITES[table.qualified]
+def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    key = raw_asset_key(spec)
+    suite = load_suite(spec.suite)
+    if suite.raw_table != spec.table.qualified:
+        raise ValueError(f"{spec.suite} validates {suite.raw_table}, not {spec.table.qualified}")
 
     @dg.asset(
         key=key,
         group_name="raw",
         kinds={"python", "duckdb"},
         pool=DUCKDB_POOL,
-        description=description,
-        deps=list(deps),
+        description=spec.description,
+        deps=[dg.AssetKey(["raw", name]) for name in spec.reads],
         check_specs=[
             dg.AssetCheckSpec(
                 CHECK_NAME,
@@ -96,36 +79,18 @@ def build_raw_asset(
         sources: SourcesResource,
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            pull = make_pull(sources, con)
-            context.log.info(f"pulling {table.source} into {table.qualified}: {pull.parameters}")
+            pull = spec.pull(sources.run_context(con))
+            context.log.info(f"pulling {spec.api} into {spec.table.qualified}: {pull.parameters}")
             load, outcome = run_load(
-                con, pull, lambda c, load_id: validate_batch(c, suite, load_id)
+                con, spec.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
             )
-            total = con.execute(f"select count(*) from {table.qualified}").fetchone()
-            preview = _preview(con, table)
-        counts = load.counts
+            after = table_metadata(con, spec.table)
         assert isinstance(outcome, ValidationOutcome)
         if load.status == "quarantined":
             context.log.error(f"batch {load.load_id} quarantined: {load.error}")
         return dg.MaterializeResult(
-            metadata={
-                "load_id": load.load_id,
-                "status": load.status,
-                "source": sources.source,
-                "parameters": dg.MetadataValue.json(dict(pull.parameters)),
-                "pages": counts.pages,
-                "rows_fetched": counts.fetched,
-                "rows_merged": counts.merged,
-                "rows_inserted": counts.inserted,
-                "rows_updated": counts.updated,
-                "rows_unchanged": counts.unchanged,
-                "duplicates_in_batch": counts.duplicates_in_batch,
-                "rows_quarantined": counts.quarantined,
-                "counts_reconcile": counts.reconciles(),
-                "dagster/row_count": int(total[0]) if total else 0,
-                "preview": dg.MetadataValue.md(preview),
-            },
-            check_results=[_check_result(outcome)],
+            metadata={**load_metadata(load, sources.source.value), **after},
+            check_results=[check_result(outcome)],
         )
 
     return raw_asset

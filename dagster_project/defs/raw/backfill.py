@@ -9,14 +9,16 @@ quarantine) and reports a materialization of that asset.
 import dagster as dg
 
 from dagster_project.defs.partitions import lda_filing_periods, parse_filing_period_key
+from dagster_project.defs.raw.factory import raw_asset_key
+from dagster_project.defs.raw.metadata import load_metadata
 from dagster_project.defs.resources import DUCKDB_POOL, SourcesResource, WarehouseResource
 from expectations.runner import validate_batch
-from expectations.suites import SUITES
-from ingest.landing import LDA_FILINGS
+from expectations.suites import load_suite
 from ingest.load import run_load
 from ingest.pulls import pull_lda
+from ingest.sources import LDA_FILINGS
 
-RAW_LDA_FILINGS = dg.AssetKey(["raw", LDA_FILINGS.name])
+RAW_LDA_FILINGS = raw_asset_key(LDA_FILINGS)
 
 
 @dg.op(pool=DUCKDB_POOL)
@@ -25,22 +27,13 @@ def load_lda_filing_period(
 ) -> None:
     """Every filing of the run's filing period into raw.lda_filings."""
     year, period = parse_filing_period_key(context.partition_key)
-    pull = pull_lda(sources.transport(), sources.settings(), (year, year), [(year, period)])
-    suite = SUITES[LDA_FILINGS.qualified]
+    pull = pull_lda(sources.transport, sources.settings, (year, year), [(year, period)])
+    suite = load_suite(LDA_FILINGS.suite)
     with warehouse.connect() as con:
-        load, _ = run_load(con, pull, lambda c, load_id: validate_batch(c, suite, load_id))
-    counts = load.counts
-    metadata = {
-        "load_id": load.load_id,
-        "status": load.status,
-        "filing_period": context.partition_key,
-        "rows_fetched": counts.fetched,
-        "rows_inserted": counts.inserted,
-        "rows_updated": counts.updated,
-        "rows_unchanged": counts.unchanged,
-        "rows_quarantined": counts.quarantined,
-        "counts_reconcile": counts.reconciles(),
-    }
+        load, _ = run_load(
+            con, LDA_FILINGS.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
+        )
+    metadata = {"filing_period": context.partition_key, **load_metadata(load, sources.source.value)}
     if load.status != "succeeded":
         raise dg.Failure(f"filing period {context.partition_key}: {load.error}", metadata=metadata)
     context.log_event(

@@ -1,0 +1,56 @@
+"""Running the project's dbt outside Dagster (the evaluation, `influence docs`, tests and
+benchmarks): one command line, on a given warehouse, with its own target and log folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.config import DBT_PROJECT_DIR
+
+
+def dbt_command(
+    args: Sequence[str], work: Path | None = None, project_dir: Path = DBT_PROJECT_DIR
+) -> list[str]:
+    """``dbt <args>`` for the project (or a copy of it at ``project_dir``), with the dbt of this
+    Python environment. With ``work``, dbt's target and logs go under it (so a scratch build
+    never touches the project's ``target/``)."""
+    command = [
+        sys.executable, "-m", "dbt.cli.main", *args,
+        "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+    ]  # fmt: skip
+    if work is not None:
+        command += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    return command
+
+
+def dbt_env(warehouse: Path) -> dict[str, str]:
+    """This process's environment with dbt pointed at ``warehouse`` (profiles.yml reads
+    ``INFLUENCE_WAREHOUSE``)."""
+    return {
+        **os.environ,
+        "INFLUENCE_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def run_dbt(
+    args: Sequence[str],
+    warehouse: Path,
+    work: Path | None = None,
+    timeout: float | None = None,
+    project_dir: Path = DBT_PROJECT_DIR,
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt to completion on ``warehouse``; its output is captured, its exit code returned."""
+    return subprocess.run(
+        dbt_command(args, work, project_dir),
+        cwd=project_dir,
+        env=dbt_env(warehouse),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
