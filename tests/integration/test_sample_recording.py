@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import SAMPLE_DIR
-from tests.sample.generate import _differences, generate
+from tests.sample.generate import differences, generate
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 def test_regenerating_the_sample_reproduces_the_bundled_copy(tmp_path: Path) -> None:
     manifest = generate(tmp_path / "data")
 
-    assert _differences(SAMPLE_DIR, tmp_path / "data") == []
+    assert differences(SAMPLE_DIR, tmp_path / "data") == []
     recorded = manifest["recorded"]
     assert isinstance(recorded, dict)
     assert recorded["lda_filings"]["records"] == 2150

@@ -170,7 +170,7 @@ def generate(out_dir: Path) -> dict[str, object]:
     return manifest
 
 
-def _differences(a: Path, b: Path) -> list[str]:
+def differences(a: Path, b: Path) -> list[str]:
     diffs: list[str] = []
 
     def walk(cmp: filecmp.dircmp, prefix: str) -> None:
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             generate(Path(tmp) / "data")
-            diffs = _differences(args.out, Path(tmp) / "data")
+            diffs = differences(args.out, Path(tmp) / "data")
         if diffs:
             print(f"the bundled sample differs from a regeneration ({len(diffs)} files):")
             for line in diffs[:20]:
