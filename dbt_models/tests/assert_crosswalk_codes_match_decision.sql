@@ -12,20 +12,7 @@ crosswalk as (
 
 subtiers as (
 
-    select
-        subtier_code,
-        toptier_code
-    from {{ ref('usaspending_dhs_subtiers') }}
-    union all
-    select
-        subtier_code,
-        toptier_code
-    from {{ ref('usaspending_dod_subtiers') }}
-    union all
-    select
-        subtier_code,
-        toptier_code
-    from {{ ref('usaspending_doj_subtiers') }}
+    select * from {{ ref('usaspending_subtier_agencies') }}
 
 )
 

@@ -166,6 +166,21 @@ def test_exposures_cover_every_table_the_readme_queries(
     assert queried <= exposed, queried - exposed
 
 
+def test_source_freshness_runs_on_freshly_landed_tables(built: tuple[Path, Path]) -> None:
+    warehouse, work = built
+    result = run_dbt(["source", "freshness"], warehouse, work)
+    assert result.returncode == 0, result.stdout[-4000:]
+    sources = json.loads((work / "target" / "sources.json").read_text())["results"]
+    statuses = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in sources}
+    # every raw table but those whose rows change on no schedule (freshness: null)
+    assert set(statuses) == set(RAW_TABLES) - {
+        "lda_constants",
+        "usaspending_recipients",
+        "analyst_articles",
+    }
+    assert set(statuses.values()) == {"pass"}, statuses
+
+
 # 1. Amazon's lobbying spend per quarter of 2018, Q3 = 3,630,000, counted once.
 def test_amazon_2018_quarterly_spend_counted_once(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(

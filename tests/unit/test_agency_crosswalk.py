@@ -40,13 +40,7 @@ def test_every_bundled_government_entity_has_one_decision() -> None:
 def test_decisions_carry_the_codes_they_promise() -> None:
     toptiers = {row["toptier_code"] for row in _rows("usaspending_toptier_agencies")}
     subtiers = {
-        row["subtier_code"]: row["toptier_code"]
-        for name in (
-            "usaspending_dhs_subtiers",
-            "usaspending_dod_subtiers",
-            "usaspending_doj_subtiers",
-        )
-        for row in _rows(name)
+        row["subtier_code"]: row["toptier_code"] for row in _rows("usaspending_subtier_agencies")
     }
     for row in _rows("lda_government_entity_agency_codes"):
         decision, top, sub = row["decision"], row["toptier_code"], row["subtier_code"]
@@ -57,6 +51,17 @@ def test_decisions_carry_the_codes_they_promise() -> None:
             assert top in toptiers and subtiers.get(sub) == top, where
         else:
             assert decision in NO_CODE and not top and not sub, where
+
+
+def test_subtier_seed_rows_belong_to_the_toptier_of_their_list() -> None:
+    rows = _rows("usaspending_subtier_agencies")
+    toptier_of_list = {"dhs_complete": "070", "dod_selected": "097", "doj_selected": "015"}
+    assert {row["source"] for row in rows} == set(toptier_of_list)
+    assert all(row["toptier_code"] == toptier_of_list[row["source"]] for row in rows)
+    codes = [row["subtier_code"] for row in rows]
+    assert len(codes) == len(set(codes)), "a subtier listed twice"
+    # the DHS list is the broker's whole list for CGAC 070
+    assert sum(row["source"] == "dhs_complete" for row in rows) == 36
 
 
 def test_congress_is_decided_as_legislative_without_a_code() -> None:

@@ -41,11 +41,7 @@ toptier_reference as (
 
 subtier_seed as (
 
-    select * from {{ ref('usaspending_dhs_subtiers') }}
-    union all
-    select * from {{ ref('usaspending_dod_subtiers') }}
-    union all
-    select * from {{ ref('usaspending_doj_subtiers') }}
+    select * from {{ ref('usaspending_subtier_agencies') }}
 
 ),
 

@@ -9,7 +9,7 @@ with
 
 reports as (
 
-    select * from {{ ref('fct_lobbying_reports') }}
+    select * from {{ ref('int_lda_reports_counted_once') }}
     where
         company_id is not null
         and quarter is not null
@@ -19,12 +19,6 @@ reports as (
 report_agencies as (
 
     select * from {{ ref('int_lda_report_agencies') }}
-
-),
-
-company_quarters as (
-
-    select * from {{ ref('company_quarter_lobbying') }}
 
 ),
 
@@ -53,8 +47,9 @@ companies as (
 
 ),
 
--- lobbying: the reports that named the agency; their dollars follow the company quarter's spend
--- basis, so that an outside firm's income is not added to a self-filer's expenses
+-- lobbying: the reports that named the agency, and the company's whole quarter. Dollars are the
+-- amounts of the reports that int_lda_reports_counted_once counts towards the company quarter's
+-- spend, so that an outside firm's income is never added to a self-filer's expenses
 lobbying as (
 
     select
@@ -63,21 +58,25 @@ lobbying as (
         reports.year,
         reports.quarter,
         count(distinct reports.filing_uuid) as reports_naming_agency,
-        sum(reports.amount) filter (
-            where (company_quarters.spend_basis = 'self_filed_expenses') = reports.is_self_filed
-        ) as spend_of_reports_naming_agency,
-        count(*) filter (
-            where (company_quarters.spend_basis = 'self_filed_expenses') = reports.is_self_filed
-        ) as spend_reports_naming_agency
+        sum(reports.amount) filter (where reports.is_counted_in_spend)
+            as spend_of_reports_naming_agency
     from reports
     inner join report_agencies
         on reports.filing_uuid = report_agencies.filing_uuid
-    inner join company_quarters
-        on
-            reports.company_id = company_quarters.company_id
-            and reports.year = company_quarters.year
-            and reports.quarter = company_quarters.quarter
     group by reports.company_id, report_agencies.agency_code, reports.year, reports.quarter
+
+),
+
+company_quarters as (
+
+    select
+        company_id,
+        year,
+        quarter,
+        spend_basis,
+        sum(amount) filter (where is_counted_in_spend) as lobbying_spend
+    from reports
+    group by company_id, year, quarter, spend_basis
 
 ),
 
@@ -116,7 +115,6 @@ contracts as (
         agency_code,
         year,
         quarter,
-        year * 4 + quarter - 1 as quarter_index,
         sum(transaction_amount) as contract_obligations,
         count(distinct generated_internal_id) as contract_awards_count
     from action_agencies
@@ -221,14 +219,24 @@ final as (
         company_quarters.spend_basis,
         coalesce(contracts.contract_obligations, 0) as contract_obligations,
         coalesce(contracts.contract_awards_count, 0) as contract_awards_count,
-        coalesce(later_1.contract_obligations, 0) as obligations_1_quarter_later,
-        coalesce(later_2.contract_obligations, 0) as obligations_2_quarters_later,
-        coalesce(later_3.contract_obligations, 0) as obligations_3_quarters_later,
-        coalesce(later_4.contract_obligations, 0) as obligations_4_quarters_later,
-        coalesce(later_1.contract_obligations, 0)
-        + coalesce(later_2.contract_obligations, 0)
-        + coalesce(later_3.contract_obligations, 0)
-        + coalesce(later_4.contract_obligations, 0) as obligations_next_4_quarters,
+        -- the following quarters: every quarter with obligations is on the spine, so a frame of
+        -- the window below holds the obligations k quarters on, or nothing (0) when the company
+        -- had none from the agency then, or that quarter is past the loaded years
+        coalesce(sum(contracts.contract_obligations) over (
+            following_quarters range between 1 following and 1 following
+        ), 0) as obligations_1_quarter_later,
+        coalesce(sum(contracts.contract_obligations) over (
+            following_quarters range between 2 following and 2 following
+        ), 0) as obligations_2_quarters_later,
+        coalesce(sum(contracts.contract_obligations) over (
+            following_quarters range between 3 following and 3 following
+        ), 0) as obligations_3_quarters_later,
+        coalesce(sum(contracts.contract_obligations) over (
+            following_quarters range between 4 following and 4 following
+        ), 0) as obligations_4_quarters_later,
+        coalesce(sum(contracts.contract_obligations) over (
+            following_quarters range between 1 following and 4 following
+        ), 0) as obligations_next_4_quarters,
         coalesce(news.news_mentions, 0) as news_mentions
     from spine
     left join lobbying
@@ -243,26 +251,6 @@ final as (
             and spine.agency_code = contracts.agency_code
             and spine.year = contracts.year
             and spine.quarter = contracts.quarter
-    left join contracts as later_1
-        on
-            spine.company_id = later_1.company_id
-            and spine.agency_code = later_1.agency_code
-            and spine.year * 4 + spine.quarter - 1 + 1 = later_1.quarter_index
-    left join contracts as later_2
-        on
-            spine.company_id = later_2.company_id
-            and spine.agency_code = later_2.agency_code
-            and spine.year * 4 + spine.quarter - 1 + 2 = later_2.quarter_index
-    left join contracts as later_3
-        on
-            spine.company_id = later_3.company_id
-            and spine.agency_code = later_3.agency_code
-            and spine.year * 4 + spine.quarter - 1 + 3 = later_3.quarter_index
-    left join contracts as later_4
-        on
-            spine.company_id = later_4.company_id
-            and spine.agency_code = later_4.agency_code
-            and spine.year * 4 + spine.quarter - 1 + 4 = later_4.quarter_index
     left join news
         on
             spine.company_id = news.company_id
@@ -278,6 +266,12 @@ final as (
         on spine.agency_code = agencies.agency_code
     left join companies
         on spine.company_id = companies.company_id
+    -- one row per company x agency x quarter (every join above is on a unique key), numbered
+    -- by quarter so that a range frame counts quarters, not rows
+    window following_quarters as (
+        partition by spine.company_id, spine.agency_code
+        order by spine.year * 4 + spine.quarter - 1
+    )
 
 )
 

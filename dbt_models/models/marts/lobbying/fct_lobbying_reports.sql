@@ -1,6 +1,7 @@
 -- One row per current LDA quarterly report (the latest amendment of each registrant x client x
--- period), with the client resolved to a company and the report's amount chosen by who filed it:
--- a self-filer's expenses, an outside firm's income.
+-- period), with the client resolved to a company and the report's amount chosen by who filed it
+-- (a self-filer's expenses, an outside firm's income), both from int_lda_reports_counted_once,
+-- where the money rules are written.
 
 with
 
@@ -10,9 +11,9 @@ reports as (
 
 ),
 
-company_names as (
+counted_reports as (
 
-    select * from {{ ref('int_company_name_matches') }}
+    select * from {{ ref('int_lda_reports_counted_once') }}
 
 ),
 
@@ -22,7 +23,7 @@ final as (
         -- ids
         reports.filing_uuid,
         reports.report_id,
-        company_names.company_id,
+        counted_reports.company_id,
         reports.client_id,
         reports.registrant_id,
 
@@ -40,17 +41,8 @@ final as (
         reports.income,
         reports.expenses,
         reports.expenses_method,
-        case
-            when reports.is_no_activity and reports.is_client_self_select
-                then coalesce(reports.expenses, 0)
-            when reports.is_no_activity then coalesce(reports.income, 0)
-            when reports.is_client_self_select then reports.expenses
-            else reports.income
-        end as amount,
-        case
-            when reports.is_client_self_select then 'self_filed_expenses'
-            else 'outside_firm_income'
-        end as amount_basis,
+        counted_reports.amount,
+        counted_reports.amount_basis,
 
         -- flags
         reports.is_client_self_select as is_self_filed,
@@ -64,14 +56,12 @@ final as (
         reports.superseded_filing_uuids,
         reports.first_posted_at,
         reports.posted_at,
-        reports.filing_document_url
+        reports.filing_document_url,
+        counted_reports.is_amount_undisclosed
     from reports
-    left join company_names
-        on reports.client_name = company_names.company_name_raw
+    inner join counted_reports
+        on reports.filing_uuid = counted_reports.filing_uuid
 
 )
 
-select
-    *,
-    amount is null as is_amount_undisclosed
-from final
+select * from final
