@@ -24,7 +24,7 @@ from ingest.config import DBT_PROJECT_DIR
 
 REAL_PAIRS = DBT_PROJECT_DIR / "seeds" / "evaluation" / "company_match_pairs_real.csv"
 SEED = 20261130
-# sha256 of the test half's rows (see ``test_half_digest``), recorded when the split was made
+# sha256 of the test half's rows (see ``digest_of_test_half``), recorded when the split was made
 TEST_HALF_SHA256 = "84cbea77c0a42cecf3ed1ec6d3b4da6ebb0ce6454b6c9c0de8ad5e4a61281b1b"
 
 
@@ -49,7 +49,7 @@ def split(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, str]:
     return halves
 
 
-def test_half_digest(rows: list[dict[str, str]]) -> str:
+def digest_of_test_half(rows: list[dict[str, str]]) -> str:
     """sha256 of the test half's rows, every column, in pair_id order, as CSV."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     halves = split(rows)
     if args.check:
         wrong = [r["pair_id"] for r in rows if r["half"] != halves[r["pair_id"]]]
-        digest = test_half_digest(rows)
+        digest = digest_of_test_half(rows)
         sys.stdout.write(
             f"{len(rows)} pairs, {len(wrong)} not in the seeded half; test half "
             f"sha256 {digest} ({'frozen' if digest == TEST_HALF_SHA256 else 'CHANGED'})\n"
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    sys.stdout.write(f"test half sha256 {test_half_digest(rows)}\n")
+    sys.stdout.write(f"test half sha256 {digest_of_test_half(rows)}\n")
     return 0
 
 
