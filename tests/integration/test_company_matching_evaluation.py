@@ -23,6 +23,7 @@ from evaluation.company_matching import (
     build,
     read_metrics,
 )
+from evaluation.split_pairs import TEST_HALF_SHA256, digest_of_test_half, read_pairs, split
 from ingest.config import REPO_ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -33,7 +34,10 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str
     work = tmp_path_factory.mktemp("company-matching")
     warehouse = work / "company_matching.duckdb"
     build(warehouse, work)
-    yield {(m.mode, m.category): m for m in read_metrics(warehouse)}
+    # the regression set (the project's own pairs), by mode and category
+    yield {
+        (m.mode, m.category): m for m in read_metrics(warehouse) if m.evaluation_set == "regression"
+    }
 
 
 def test_the_labelled_set_is_large_and_has_hard_negatives() -> None:
@@ -73,6 +77,23 @@ def test_common_words_never_merge_companies(metrics: dict[tuple[str, str], Metri
             assert metrics[(mode, category)].false_positives == 0, (mode, category)
 
 
+def test_the_real_set_is_split_by_its_seed_and_its_test_half_is_frozen() -> None:
+    rows = read_pairs()
+    assert len(rows) >= 450
+    assert len({(r["left_name"], r["right_name"]) for r in rows}) == len(rows)
+    # every name has its source, every label its basis
+    assert all(r["left_source"].strip() and r["right_source"].strip() for r in rows)
+    assert {r["label_basis"] for r in rows} == {"source", "identifier", "general_knowledge"}
+    categories = Counter(r["category"] for r in rows)
+    for category in ("acronym", "edgar_form", "acquired", "sold"):
+        assert categories[category] >= 25, category
+    assert Counter(r["is_same_company"] for r in rows)["false"] >= 150
+    # the halves are the seeded split, and the test half is the one frozen before any rule changed
+    halves = split(rows)
+    assert all(r["half"] == halves[r["pair_id"]] for r in rows)
+    assert digest_of_test_half(rows) == TEST_HALF_SHA256
+
+
 def test_the_script_prints_precision_recall_and_f1() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "evaluation.company_matching", "--check"],
@@ -83,9 +104,21 @@ def test_the_script_prints_precision_recall_and_f1() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    first = result.stdout.splitlines()[0]
+    lines = result.stdout.splitlines()
+    # the real test half first, then the development half, then the regression set
+    titles = [line for line in lines if line.startswith("== ")]
+    assert titles == [
+        "== real name pairs, test half (frozen, never tuned on)",
+        "== real name pairs, development half",
+        "== regression set (the project's own pairs)",
+    ]
+    first = lines[1]
     assert first.startswith("with_usaspending_parents: ")
     assert "precision " in first and "recall " in first and "F1 " in first
-    assert "targets (precision >= 0.98, recall >= 0.9 with_usaspending_parents): met" in (
+    assert (
+        "regression targets (precision >= 0.98, recall >= 0.9 with_usaspending_parents): met"
+        in (result.stdout)
+    )
+    assert "real test half targets names_only (precision >= 0.98, recall >= 0.75): " in (
         result.stdout
     )

@@ -1,143 +1,26 @@
--- The company resolver on the labelled pairs of seeds/evaluation/company_match_pairs.csv: both
--- names of every pair go through the same normalisation, candidates and rules as the warehouse's
--- names (macros/company_resolution.sql, the same alias and decision seeds), and the pair is
--- predicted the same company when both names roll up to the same top company. Twice: with the
--- USAspending parent names the set gives for recipient spellings (`with_usaspending_parents`),
--- and from the names alone (`names_only`, the warehouse until the staging carries parents).
+-- The company resolver on every labelled set: the project's own pairs (`regression`) and real
+-- name pairs from public records (`real`, in a development and a frozen test half). Each set is
+-- resolved on its own (macros/evaluate_company_pairs.sql).
 
 with
 
-labelled_pairs as (
+regression as (
 
-    select * from {{ ref('company_match_pairs') }}
-
-),
-
-spellings as (
-
-    select labelled_pairs.left_name as company_name_raw from labelled_pairs
-    union
-    select labelled_pairs.right_name as company_name_raw from labelled_pairs
+    select * from {{ ref('company_match_evaluation_regression') }}
 
 ),
 
-counted as (
+real_names as (
 
-    -- no record counts: every name counts once
-    select
-        spellings.company_name_raw,
-        1 as records_count
-    from spellings
-
-),
-
-names as (
-
-    {{ company_name_forms('counted') }}
-
-),
-
-recipient_parents as (
-
-    select
-        labelled_pairs.left_name as company_name_raw,
-        {{ normalize_company_name('labelled_pairs.left_parent_name') }} as parent_normalized_name
-    from labelled_pairs
-    where labelled_pairs.left_parent_name is not null
-    union
-    select
-        labelled_pairs.right_name as company_name_raw,
-        {{ normalize_company_name('labelled_pairs.right_parent_name') }} as parent_normalized_name
-    from labelled_pairs
-    where labelled_pairs.right_parent_name is not null
-
-),
-
-no_recipient_parents as (
-
-    select
-        cast(null as varchar) as company_name_raw,
-        cast(null as varchar) as parent_normalized_name
-    where false
-
-),
-
-candidates as (
-
-    {{ company_match_candidates('names') }}
-
-),
-
-resolved_with_parents as (
-
-    {{ resolve_company_names('names', 'candidates', 'recipient_parents') }}
-
-),
-
-resolved_names_only as (
-
-    {{ resolve_company_names('names', 'candidates', 'no_recipient_parents') }}
-
-),
-
-resolved as (
-
-    select
-        'with_usaspending_parents' as evaluation_mode,
-        resolved_with_parents.*
-    from resolved_with_parents
-    union all
-    select
-        'names_only' as evaluation_mode,
-        resolved_names_only.*
-    from resolved_names_only
-
-),
-
-predicted as (
-
-    select
-        left_names.evaluation_mode,
-        labelled_pairs.left_name,
-        labelled_pairs.left_parent_name,
-        labelled_pairs.right_name,
-        labelled_pairs.right_parent_name,
-        labelled_pairs.is_same_company,
-        labelled_pairs.category,
-        labelled_pairs.note,
-        left_names.company_id as left_company_id,
-        right_names.company_id as right_company_id,
-        left_names.top_company_id as left_top_company_id,
-        right_names.top_company_id as right_top_company_id,
-        left_names.match_rule as left_match_rule,
-        right_names.match_rule as right_match_rule,
-        left_names.match_score as left_match_score,
-        right_names.match_score as right_match_score
-    from labelled_pairs
-    inner join resolved as left_names
-        on labelled_pairs.left_name = left_names.company_name_raw
-    inner join resolved as right_names
-        on
-            labelled_pairs.right_name = right_names.company_name_raw
-            and left_names.evaluation_mode = right_names.evaluation_mode
+    select * from {{ ref('company_match_evaluation_real') }}
 
 ),
 
 final as (
 
-    select
-        {{ surrogate_key(['evaluation_mode', 'left_name', 'right_name']) }} as evaluation_id,
-        {{ surrogate_key(['left_name', 'right_name']) }} as pair_id,
-        *,
-        left_top_company_id = right_top_company_id as is_predicted_same_company,
-        case
-            when is_same_company and left_top_company_id = right_top_company_id
-                then 'true_positive'
-            when is_same_company then 'false_negative'
-            when left_top_company_id = right_top_company_id then 'false_positive'
-            else 'true_negative'
-        end as outcome
-    from predicted
+    select * from regression
+    union all by name
+    select * from real_names
 
 )
 

@@ -1,6 +1,6 @@
--- Precision, recall and F1 of the company resolver on the labelled pairs, per evaluation mode
--- (with_usaspending_parents, names_only): one row for all pairs (`category` = 'all') and one per
--- category of pair (legal_suffix, typo, common_word, ...).
+-- Precision, recall and F1 of the company resolver on the labelled pairs, per set (regression,
+-- real), half (all; dev, test) and evaluation mode (with_usaspending_parents, names_only): one row
+-- for all pairs (`category` = 'all') and one per category of pair (legal_suffix, typo, ...).
 
 with
 
@@ -13,6 +13,8 @@ evaluation as (
 by_category as (
 
     select
+        evaluation_set,
+        half,
         evaluation_mode,
         coalesce(category, 'all') as category,
         count(*) as pairs_count,
@@ -22,7 +24,10 @@ by_category as (
         count(*) filter (where outcome = 'false_negative') as false_negatives,
         count(*) filter (where outcome = 'true_negative') as true_negatives
     from evaluation
-    group by grouping sets ((evaluation_mode), (evaluation_mode, category))
+    group by grouping sets (
+        (evaluation_set, half, evaluation_mode),
+        (evaluation_set, half, evaluation_mode, category)
+    )
 
 ),
 
@@ -39,7 +44,7 @@ rates as (
 final as (
 
     select
-        {{ surrogate_key(['evaluation_mode', 'category']) }} as metrics_id,
+        {{ surrogate_key(['evaluation_set', 'half', 'evaluation_mode', 'category']) }} as metrics_id,
         *,
         2 * precision * recall / nullif(precision + recall, 0) as f1
     from rates
