@@ -70,6 +70,31 @@ class RunContext:
     options: PullOptions = field(default_factory=PullOptions)
 
 
+def _lda_client(transport: Transport, settings: Settings) -> lda.LdaClient:
+    return lda.LdaClient(
+        transport, settings.lda_api_url, fallback_base_url=settings.lda_fallback_api_url
+    )
+
+
+def _recording_host(
+    client: lda.LdaClient, parameters: dict[str, Any], pages: Iterator[FetchedPage]
+) -> Iterator[FetchedPage]:
+    """The pages, noting in the ledger's ``parameters`` which host answered (``answered_by``:
+    the origin after redirects and any fallback from a bot wall) and whether the client fell back
+    to the other official host (``refused_by_bot_wall``: the base URL that refused it)."""
+    for page in pages:
+        parameters["answered_by"] = client.answered_by
+        if client.fell_back_from is not None:
+            parameters["refused_by_bot_wall"] = client.fell_back_from
+        yield page
+
+
+def _lda_pull(
+    client: lda.LdaClient, parameters: dict[str, Any], pages: Iterator[FetchedPage]
+) -> Pull:
+    return Pull(parameters, _recording_host(client, parameters, pages))
+
+
 def pull_lda(
     transport: Transport,
     settings: Settings,
@@ -77,9 +102,10 @@ def pull_lda(
     periods: list[tuple[int, str]] | None = None,
 ) -> Pull:
     """Every filing of every filing period of ``years`` (or of the ``periods`` given)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
+    client = _lda_client(transport, settings)
     periods = lda.filing_periods(years) if periods is None else periods
-    return Pull(
+    return _lda_pull(
+        client,
         {
             "mode": "periods",
             "years": list(years),
@@ -95,9 +121,10 @@ def pull_lda_contributions(
     transport: Transport, settings: Settings, years: tuple[int, int]
 ) -> Pull:
     """Every LD-203 contribution report of the years' two periods (mid-year, year-end)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
+    client = _lda_client(transport, settings)
     periods = lda.contribution_periods(years)
-    return Pull(
+    return _lda_pull(
+        client,
         {
             "mode": "periods",
             "years": list(years),
@@ -110,8 +137,9 @@ def pull_lda_contributions(
 
 def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
     """The LDA's reference lists (filing types, issue codes, government entities)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
-    return Pull(
+    client = _lda_client(transport, settings)
+    return _lda_pull(
+        client,
         {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
         each(lda.CONSTANT_LISTS, client.iter_constants),
     )
@@ -151,8 +179,9 @@ def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 def pull_lda_posted_after(
     transport: Transport, settings: Settings, posted_after: dt.date, watermark: dt.datetime
 ) -> Pull:
-    client = lda.LdaClient(transport, settings.lda_api_url)
-    return Pull(
+    client = _lda_client(transport, settings)
+    return _lda_pull(
+        client,
         {
             "mode": "incremental",
             "watermark": watermark.isoformat(),

@@ -16,3 +16,13 @@
 {% macro json_text(path, record='record') -%}
     nullif(trim({{ record }} ->> '{{ path }}'), '')
 {%- endmacro %}
+
+{#
+    An LDA timestamp (dt_posted, ISO 8601 with an offset) as timestamptz: the one parsing rule for
+    the field. The expectations suites (expectations/suites/lda_filings.py, lda_contributions.py)
+    parse it with the same cast (as try_cast) and block a batch holding a value this cast would
+    refuse, so a value that passes validation cannot break dbt build.
+#}
+{% macro lda_timestamp(path, record='record') -%}
+    cast({{ record }} ->> '{{ path }}' as timestamp with time zone)
+{%- endmacro %}

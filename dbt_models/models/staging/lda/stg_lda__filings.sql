@@ -75,7 +75,7 @@ renamed as (
         (record ->> '$.filing_type') in ('RR', 'RA') as is_registration,
 
         ----------  dates
-        cast(record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted') }} as posted_at,
         cast(record ->> '$.termination_date' as date) as termination_date,
         cast({{ json_text('$.client.effective_date') }} as date) as client_effective_date,
 
