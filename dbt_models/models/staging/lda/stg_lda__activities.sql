@@ -31,7 +31,9 @@ renamed as (
         ----------  strings
         {{ json_text('$.general_issue_code', 'activity') }} as issue_code,
         {{ json_text('$.general_issue_code_display', 'activity') }} as issue_code_display,
-        {{ json_text('$.description', 'activity') }} as description,
+        -- the text as filed, and cleaned of HTML references and mojibake for reading
+        {{ text_as_filed("activity ->> '$.description'") }} as description,
+        {{ json_text('$.description', 'activity') }} as description_as_filed,
         {{ json_text('$.foreign_entity_issues', 'activity') }} as foreign_entity_issues,
 
         ----------  numerics
