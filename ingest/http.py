@@ -36,8 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from ingest.config import Settings
-from ingest.config import other_official_lda_url
+from ingest.config import Settings, other_official_lda_url
 from ingest.errors import (
     SourceAuthError,
     SourceBlockedError,

@@ -12,8 +12,14 @@
     in it is text.
 #}
 {% macro text_as_filed(expression) -%}
-    {#- pairs of SQL expressions: the mojibake and the character meant -#}
-    {%- set mojibake = [
+    {#- what each named reference or piece of mojibake stands for, in the order they are replaced -#}
+    {%- set replacements = [
+        ("'&nbsp;'", "' '"),
+        ("'&lt;'", "'<'"),
+        ("'&gt;'", "'>'"),
+        ("'&quot;'", "'\"'"),
+        ("'&apos;'", "''''"),
+        ("'&amp;'", "'&'"),
         ("'â€‹'", "''"),
         ("'â€™'", "'’'"),
         ("'â€˜'", "'‘'"),
@@ -27,61 +33,63 @@
         ("'Â' || chr(160)", "' '"),
         ("'Ã©'", "'é'"),
     ] -%}
-    {%- set named = [
-        ('&nbsp;', ' '), ('&lt;', '<'), ('&gt;', '>'), ('&quot;', '"'), ('&apos;', "''"),
-        ('&amp;', '&'),
-    ] -%}
-    {%- set decoded -%}
-        list_reduce(
-            list_prepend(
-                {{ expression }},
-                coalesce(
-                    list_distinct(
-                        regexp_extract_all({{ expression }}, '&#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6});')
-                    ),
-                    []
-                )
-            ),
-            lambda text, ref: replace(
-                text,
-                ref,
-                coalesce(
-                    chr(
-                        case
-                            when
-                                coalesce(
-                                    try_cast(
-                                        case
-                                            when lower(ref[3]) = 'x' then '0x' || ref[4:-2]
-                                            else ref[3:-2]
-                                        end as integer
-                                    ),
-                                    0
-                                ) between 1 and 1114111
-                                then try_cast(
-                                    case
-                                        when lower(ref[3]) = 'x' then '0x' || ref[4:-2]
-                                        else ref[3:-2]
-                                    end as integer
-                                )
-                        end
-                    ),
-                    ref
-                )
-            )
-        )
-    {%- endset -%}
-    {%- set ns = namespace(text=decoded) -%}
-    {%- for entity, character in named -%}
-        {%- set ns.text = "replace(" ~ ns.text ~ ", '" ~ entity ~ "', '" ~ character ~ "')" -%}
-    {%- endfor -%}
-    {%- for broken, character in mojibake -%}
-        {%- set ns.text = "replace(" ~ ns.text ~ ", " ~ broken ~ ", " ~ character ~ ")" -%}
-    {%- endfor -%}
     nullif(
         trim(
             regexp_replace(
-                regexp_replace({{ ns.text }}, '[\x{200b}\x{200c}\x{200d}\x{2060}\x{feff}]', '', 'g'),
+                regexp_replace(
+                    list_reduce(
+                        [{{ expression }}]
+                        || coalesce(
+                            list_distinct(
+                                regexp_extract_all(
+                                    {{ expression }}, '&#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6});'
+                                )
+                            ),
+                            []
+                        )
+                        || [{% for token, _ in replacements %}{{ token }}{{ ", " if not loop.last }}{% endfor %}],
+                        lambda text, token: replace(
+                            text,
+                            token,
+                            coalesce(
+                                list_extract(
+                                    [{% for _, character in replacements %}{{ character }}{{ ", " if not loop.last }}{% endfor %}],
+                                    list_position(
+                                        [{% for token, _ in replacements %}{{ token }}{{ ", " if not loop.last }}{% endfor %}],
+                                        token
+                                    )
+                                ),
+                                chr(
+                                    case
+                                        when
+                                            try_cast(
+                                                case
+                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
+                                                    else token[3:-2]
+                                                end as integer
+                                            ) between 1 and 1114111
+                                            and try_cast(
+                                                case
+                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
+                                                    else token[3:-2]
+                                                end as integer
+                                            ) not between 55296 and 57343
+                                            then try_cast(
+                                                case
+                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
+                                                    else token[3:-2]
+                                                end as integer
+                                            )
+                                    end
+                                ),
+                                token
+                            )
+                        )
+                    ),
+                    '[\x{200b}\x{200c}\x{200d}\x{2060}\x{feff}]',
+                    '',
+                    'g'
+                ),
                 '\s+',
                 ' ',
                 'g'

@@ -201,7 +201,7 @@ DT_POSTED = {
 
 def staging_parses(value: str) -> bool:
     """Whether the dbt macro lda_timestamp's cast (what staging runs) reads ``value``."""
-    macro = (Path(__file__).resolve().parents[2] / "dbt_models" / "macros" / "sql_helpers.sql")
+    macro = Path(__file__).resolve().parents[2] / "dbt_models" / "macros" / "sql_helpers.sql"
     assert "as timestamp with time zone)" in macro.read_text().split("lda_timestamp")[-1]
     try:
         duckdb.sql("select cast(? as timestamp with time zone)", params=[value]).fetchall()
