@@ -222,3 +222,14 @@ def test_dt_posted_passes_the_suite_exactly_when_staging_can_parse_it(
     assert load.status == ("succeeded" if valid else "quarantined")
     if not valid:
         assert "dt_posted" in (load.error or "")
+
+
+def test_the_bot_wall_message_names_the_other_official_host() -> None:
+    transport, _ = quick_transport()
+    summary = '"Access Denied", reference #18.9d37d517'
+    on_new = transport._bot_wall_message("lda", "https://lda.gov/api/v1/filings/", summary)
+    assert "LDA_API_URL" in on_new and "https://lda.senate.gov/api/v1/" in on_new
+    on_old = transport._bot_wall_message("lda", "https://lda.senate.gov/api/v1/filings/", summary)
+    assert "https://lda.gov/api/v1/" in on_old
+    elsewhere = transport._bot_wall_message("gdelt", "https://api.gdeltproject.org/x", summary)
+    assert "LDA_API_URL" not in elsewhere and "bot wall" in elsewhere
