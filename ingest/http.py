@@ -12,8 +12,8 @@ What it adds on top of ``requests``:
   body states ("Expected available in 4 seconds.");
 - a client-side rate limiter per source (minimum interval between requests);
 - errors that name the source and the page: 401/403 -> ``SourceAuthError`` when the API refused
-  (a JSON ``detail``), ``SourceBlockedError`` when a bot wall did (an HTML "Access Denied" page:
-  the message names ``LDA_API_URL`` and the other official LDA host), other statuses ->
+  (a JSON ``detail``); a 403 from a bot wall (an HTML "Access Denied" page) -> ``SourceBlockedError``
+  whose message names ``LDA_API_URL`` and the other official LDA host; other statuses ->
   ``SourceHTTPError`` carrying the API's ``detail``, unreachable -> ``SourceUnreachableError``.
 
 The limiter, the sleep function, the jitter and the clock are injectable so tests never wait.
@@ -158,7 +158,7 @@ def error_detail(body: bytes, limit: int = 300) -> str:
 
 
 def is_bot_wall(content_type: str | None, body: bytes) -> bool:
-    """Whether a 401/403 came from a bot wall in front of the API rather than from the API.
+    """Whether a 403 came from a bot wall in front of the API rather than from the API.
 
     The APIs refuse a token with JSON (DRF: ``{"detail": "Invalid token."}``). A bot wall (Akamai's
     "Access Denied", a CDN's challenge page) answers with HTML, or with anything that is not a
@@ -377,7 +377,7 @@ class LiveTransport:
 
             detail = self._scrub(error_detail(body))
             if status in (401, 403):
-                if is_bot_wall(answer.headers.get("Content-Type"), body):
+                if status == 403 and is_bot_wall(answer.headers.get("Content-Type"), body):
                     summary = self._scrub(bot_wall_summary(body))
                     raise SourceBlockedError(
                         source, label, status, self._bot_wall_message(source, url, summary)

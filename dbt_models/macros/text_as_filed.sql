@@ -12,7 +12,7 @@
     in it is text.
 #}
 {% macro text_as_filed(expression) -%}
-    {#- what each named reference or piece of mojibake stands for, in the order they are replaced -#}
+    {#- what each named reference or mojibake stands for, in the order they are replaced -#}
     {%- set replacements = [
         ("'&nbsp;'", "' '"),
         ("'&lt;'", "'<'"),
