@@ -12,8 +12,9 @@ What it adds on top of ``requests``:
   body states ("Expected available in 4 seconds.");
 - a client-side rate limiter per source (minimum interval between requests);
 - errors that name the source and the page: 401/403 -> ``SourceAuthError`` when the API refused
-  (a JSON ``detail``); a 403 from a bot wall (an HTML "Access Denied" page) -> ``SourceBlockedError``
-  whose message names ``LDA_API_URL`` and the other official LDA host; other statuses ->
+  (a JSON ``detail``); a 403 from a bot wall (an HTML "Access Denied" page) ->
+  ``SourceBlockedError``, whose message names ``LDA_API_URL`` and the other official LDA host;
+  other statuses ->
   ``SourceHTTPError`` carrying the API's ``detail``, unreachable -> ``SourceUnreachableError``.
 
 The limiter, the sleep function, the jitter and the clock are injectable so tests never wait.
