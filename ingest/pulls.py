@@ -72,18 +72,35 @@ class RunContext:
 
 def _lda_client(transport: Transport, settings: Settings) -> lda.LdaClient:
     return lda.LdaClient(
-        transport, settings.lda_api_url, fallback_base_url=settings.lda_fallback_api_url
+        transport,
+        settings.lda_api_url,
+        # the bundled sample has no bot wall, and no other host to try
+        fallback_base_url=None if settings.is_sample else settings.lda_fallback_api_url,
     )
+
+
+def _lda_parameters(settings: Settings, **parameters: Any) -> dict[str, Any]:
+    """A pull's ledger parameters with the base URL; in sample mode ``answered_by`` says the
+    bundled sample answered (its recordings replay whatever base URL is configured)."""
+    out: dict[str, Any] = {**parameters, "base_url": settings.lda_api_url}
+    if settings.is_sample:
+        out["answered_by"] = SAMPLE_ANSWERED_BY
+    return out
+
+
+SAMPLE_ANSWERED_BY = "the bundled sample"
 
 
 def _recording_host(
     client: lda.LdaClient, parameters: dict[str, Any], pages: Iterator[FetchedPage]
 ) -> Iterator[FetchedPage]:
     """The pages, noting in the ledger's ``parameters`` which host answered (``answered_by``:
-    the origin after redirects and any fallback from a bot wall) and whether the client fell back
-    to the other official host (``refused_by_bot_wall``: the base URL that refused it)."""
+    the origin after redirects and any fallback from a bot wall; the bundled sample in sample
+    mode) and whether the client fell back to the other official host (``refused_by_bot_wall``:
+    the base URL that refused it)."""
     for page in pages:
-        parameters["answered_by"] = client.answered_by
+        if parameters.get("answered_by") != SAMPLE_ANSWERED_BY:
+            parameters["answered_by"] = client.answered_by
         if client.fell_back_from is not None:
             parameters["refused_by_bot_wall"] = client.fell_back_from
         yield page
@@ -106,13 +123,13 @@ def pull_lda(
     periods = lda.filing_periods(years) if periods is None else periods
     return _lda_pull(
         client,
-        {
-            "mode": "periods",
-            "years": list(years),
-            "periods": len(periods),
-            "filing_periods": [f"{year} {period}" for year, period in periods],
-            "base_url": settings.lda_api_url,
-        },
+        _lda_parameters(
+            settings,
+            mode="periods",
+            years=list(years),
+            periods=len(periods),
+            filing_periods=[f"{year} {period}" for year, period in periods],
+        ),
         each(periods, lambda period: client.iter_filings(*period)),
     )
 
@@ -125,12 +142,12 @@ def pull_lda_contributions(
     periods = lda.contribution_periods(years)
     return _lda_pull(
         client,
-        {
-            "mode": "periods",
-            "years": list(years),
-            "filing_periods": [f"{year} {period}" for year, period in periods],
-            "base_url": settings.lda_api_url,
-        },
+        _lda_parameters(
+            settings,
+            mode="periods",
+            years=list(years),
+            filing_periods=[f"{year} {period}" for year, period in periods],
+        ),
         each(periods, lambda period: client.iter_contributions(*period)),
     )
 
@@ -140,7 +157,7 @@ def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
     client = _lda_client(transport, settings)
     return _lda_pull(
         client,
-        {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
+        _lda_parameters(settings, lists=list(lda.CONSTANT_LISTS)),
         each(lda.CONSTANT_LISTS, client.iter_constants),
     )
 
@@ -182,12 +199,12 @@ def pull_lda_posted_after(
     client = _lda_client(transport, settings)
     return _lda_pull(
         client,
-        {
-            "mode": "incremental",
-            "watermark": watermark.isoformat(),
-            "posted_after": posted_after.isoformat(),
-            "base_url": settings.lda_api_url,
-        },
+        _lda_parameters(
+            settings,
+            mode="incremental",
+            watermark=watermark.isoformat(),
+            posted_after=posted_after.isoformat(),
+        ),
         client.iter_posted_after(posted_after),
     )
 

@@ -233,3 +233,16 @@ def test_the_bot_wall_message_names_the_other_official_host() -> None:
     assert "https://lda.gov/api/v1/" in on_old
     elsewhere = transport._bot_wall_message("gdelt", "https://api.gdeltproject.org/x", summary)
     assert "LDA_API_URL" not in elsewhere and "bot wall" in elsewhere
+
+
+def test_in_sample_mode_the_ledger_says_the_bundled_sample_answered(tmp_path: Path) -> None:
+    from ingest.sample.replay import SampleTransport
+
+    settings = replace(load_settings({}), source="sample")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    pull = pull_lda(SampleTransport(), settings, (2018, 2018), periods=[(2018, "third_quarter")])
+    load, _ = run_load(con, LDA_FILINGS.table, pull, validator)
+    assert load.status == "succeeded"
+    row = con.execute("select parameters from audit.load_ledger").fetchone()
+    assert row is not None
+    assert json.loads(row[0])["answered_by"] == "the bundled sample"
