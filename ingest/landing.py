@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import duckdb
 import pandas as pd
@@ -42,6 +43,10 @@ class RawTable:
     key_field: str  # the field of the API record that holds the natural key
     # for a composite key: the record's fields whose values, joined by "|", make the key
     key_fields: tuple[str, ...] = ()
+    # fields (dotted paths into nested objects) holding URLs on whatever host answered: the hash
+    # that decides "changed or not" sees only their path and query (less ``format``), so the same
+    # record fetched from another host of the API is not an update. The record is kept as fetched.
+    host_dependent_urls: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -57,6 +62,35 @@ class RawTable:
 
     def key_description(self) -> str:
         return " + ".join(self.key_fields) if self.key_fields else self.key_field
+
+    def content_hash(self, record: Mapping[str, Any], text: str) -> str:
+        """The hash that tells a changed record from an unchanged one: of ``text`` (the record
+        as serialised), or, when the table declares host-dependent URLs, of the record with those
+        URLs reduced to their path and query."""
+        if self.host_dependent_urls:
+            text = serialize_record(without_host(record, self.host_dependent_urls))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _host_free_url(value: str) -> str:
+    """``https://lda.gov/api/v1/filings/x/?format=json`` -> ``/api/v1/filings/x/``."""
+    parts = urlsplit(value)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "format"]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+def without_host(record: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """A copy of ``record`` whose URL fields at ``paths`` (dotted, into nested objects) keep
+    only their path and query; other fields, and the record itself, are left as they are."""
+    out = dict(record)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        value = out.get(head)
+        if rest and isinstance(value, Mapping):
+            out[head] = without_host(value, [rest])
+        elif not rest and isinstance(value, str):
+            out[head] = _host_free_url(value)
+    return out
 
 
 BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
@@ -167,6 +201,7 @@ class LoadCounts:
 class Load:
     load_id: str
     table: RawTable
+    # what was asked (written at the start) and what fetching learnt (written at the end)
     parameters: Mapping[str, Any]
     counts: LoadCounts = field(default_factory=LoadCounts)
     status: str = "running"
@@ -254,7 +289,7 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
                 reason = f"{where} has no usable {table.key_description()} (got {got!r})"
                 bad.append((None, page.label, reason, text))
                 continue
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = table.content_hash(record, text)
             if (key, digest) in seen:
                 counts.duplicates_in_batch += 1
                 continue
@@ -378,7 +413,7 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
         update audit.load_ledger set
             finished_at = ?, status = ?, pages = ?, records_fetched = ?,
             duplicates_in_batch = ?, records_inserted = ?, records_updated = ?,
-            records_unchanged = ?, records_quarantined = ?, error = ?
+            records_unchanged = ?, records_quarantined = ?, error = ?, parameters = ?
         where load_id = ?
         """,
         [
@@ -392,6 +427,7 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
             c.unchanged,
             c.quarantined,
             load.error,
+            json.dumps(load.parameters),
             load.load_id,
         ],
     )

@@ -40,8 +40,11 @@ def run_load(
     try:
         pages = list(pull.pages)  # all pages first: a batch is all or nothing
     except BaseException as exc:
+        load.parameters = dict(pull.parameters)
         landing.fail_load(con, load, exc)
         raise
+    # what fetching learnt (the LDA: which host answered) is recorded with the outcome
+    load.parameters = dict(pull.parameters)
     landing.land_batch(con, load, pages)
     outcome = validate(con, load.load_id)
     if outcome.critical_failures:

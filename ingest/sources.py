@@ -116,8 +116,18 @@ def _feed_entries(run: RunContext) -> Pull:
 LDA_API_DOCS = "https://lda.gov/api/redoc/v1/"
 USASPENDING_API_DOCS = "https://api.usaspending.gov/docs/endpoints"
 
+# The URLs an LDA record carries name the host that answered (lda.gov or lda.senate.gov, with
+# ``?format=json`` on some): a host change must not make every record an update.
+LDA_HOST_DEPENDENT_URLS = ("url", "filing_document_url", "registrant.url", "client.url")
+
 LDA_FILINGS = SourceSpec(
-    table=RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid"),
+    table=RawTable(
+        "lda",
+        "lda_filings",
+        "filing_uuid",
+        "filing_uuid",
+        host_dependent_urls=LDA_HOST_DEPENDENT_URLS,
+    ),
     pull=_lda_filings,
     suite="expectations.suites.lda_filings",
     description="Senate Lobbying Disclosure Act filings (LD-1 registrations, LD-2 quarterly "
@@ -129,7 +139,13 @@ LDA_FILINGS = SourceSpec(
 )
 
 LDA_CONTRIBUTIONS = SourceSpec(
-    table=RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid"),
+    table=RawTable(
+        "lda",
+        "lda_contributions",
+        "filing_uuid",
+        "filing_uuid",
+        host_dependent_urls=LDA_HOST_DEPENDENT_URLS,
+    ),
     pull=_lda_contributions,
     suite="expectations.suites.lda_contributions",
     description="Senate LDA LD-203 reports of political contributions (FECA, honorary, meeting, "

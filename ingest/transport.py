@@ -59,6 +59,14 @@ class Response:
     status: int
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
+    # the URL that answered, after any redirects (None: the request's own URL)
+    url: str | None = None
+
+    @property
+    def answered_by(self) -> str:
+        """The origin (scheme and host) that sent this response."""
+        parts = urlsplit(self.url or self.request.url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def json(self) -> Any:
         """Parse the body as JSON or raise ``MalformedPageError`` naming the source and page."""
