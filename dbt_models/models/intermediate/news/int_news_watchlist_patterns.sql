@@ -1,0 +1,275 @@
+-- The news patterns the watchlist adds to the news_entity_patterns seed, so that a company, agency
+-- or topic added to the watchlist tags the articles its own terms find:
+--   - each watched entity's news_terms (a topic's own name), and, for a watched company, the
+--     resolver's names for it (the alias seed's normalised names of its company_id and every source
+--     name int_company_name_matches resolves to it);
+--   - a term becomes a whole-word pattern, its words separated by any run of non-word characters;
+--     a watchlist term with no lower-case letter (FBI) is matched case-sensitively, as the seed's
+--     abbreviations are, every other term and every resolver name case-insensitively;
+--   - each pattern gets the exclusions the seed gives the same entity (the Amazon rainforest is
+--     not Amazon, whichever term found it);
+--   - a term the seed already recognises as the same entity, or as one of the sub-agencies the
+--     watchlist lists under the agency, is left to the seed: the seed's curated pattern (and its
+--     more specific sub-agency tag) stands, and nothing is tagged twice.
+-- A watched company is its company_id: its name, else one of its recipient searches, normalised, as
+-- the alias seed lists it, else as the resolver resolved a source name; a watched company the
+-- resolver does not know tags nothing (add it to the alias seed).
+with
+
+watched as (
+
+    select * from {{ ref('stg_watchlist__entities') }}
+
+),
+
+seed_patterns as (
+
+    select * from {{ ref('news_entity_patterns') }}
+
+),
+
+aliases as (
+
+    select * from {{ ref('company_aliases') }}
+
+),
+
+name_matches as (
+
+    select * from {{ ref('int_company_name_matches') }}
+
+),
+
+-- a watched company's own name (rank 0), then its recipient searches, normalised
+watched_company_names as (
+
+    select
+        entity_name,
+        0 as name_rank,
+        {{ normalize_company_name('entity_name') }} as normalized_name
+    from watched
+    where entity_type = 'company'
+
+    union all
+
+    select
+        entity_name,
+        1 as name_rank,
+        {{ normalize_company_name('search') }} as normalized_name
+    from (
+        select
+            entity_name,
+            unnest(recipient_search) as search
+        from watched
+        where entity_type = 'company'
+    )
+
+),
+
+company_candidates as (
+
+    select
+        watched_company_names.entity_name,
+        watched_company_names.name_rank,
+        0 as source_rank,
+        aliases.company_id
+    from watched_company_names
+    inner join aliases
+        on watched_company_names.normalized_name = aliases.normalized_name
+
+    union all
+
+    select
+        watched_company_names.entity_name,
+        watched_company_names.name_rank,
+        1 as source_rank,
+        name_matches.company_id
+    from watched_company_names
+    inner join name_matches
+        on watched_company_names.normalized_name = name_matches.normalized_name
+
+),
+
+watched_companies as (
+
+    select
+        entity_name,
+        first(company_id order by name_rank, source_rank, company_id) as company_id
+    from company_candidates
+    group by entity_name
+
+),
+
+entities as (
+
+    select
+        'company' as entity_type,
+        watched_companies.company_id as entity_id,
+        watched.news_terms,
+        cast([] as varchar[]) as part_ids
+    from watched
+    inner join watched_companies
+        on watched.entity_name = watched_companies.entity_name
+    where watched.entity_type = 'company'
+
+    union all
+
+    select
+        'agency' as entity_type,
+        toptier_code as entity_id,
+        news_terms,
+        subtier_codes as part_ids
+    from watched
+    where entity_type = 'agency'
+
+    union all
+
+    select
+        'topic' as entity_type,
+        topic_id as entity_id,
+        news_terms,
+        cast([] as varchar[]) as part_ids
+    from watched
+    where entity_type = 'topic'
+
+),
+
+terms as (
+
+    select
+        entity_type,
+        entity_id,
+        'watchlist' as term_source,
+        unnest(news_terms) as term
+    from entities
+
+    union all
+
+    select
+        'company' as entity_type,
+        aliases.company_id as entity_id,
+        'resolver' as term_source,
+        aliases.normalized_name as term
+    from aliases
+    where aliases.company_id in (
+        select entities.entity_id from entities where entities.entity_type = 'company'
+    )
+
+    union all
+
+    select
+        'company' as entity_type,
+        name_matches.company_id as entity_id,
+        'resolver' as term_source,
+        name_matches.normalized_name as term
+    from name_matches
+    where name_matches.company_id in (
+        select entities.entity_id from entities where entities.entity_type = 'company'
+    )
+
+),
+
+-- one row per entity and term, whatever its case; a term both in the watchlist and among the
+-- resolver's names (Raytheon, RAYTHEON) is the watchlist's, as written there
+distinct_terms as (
+
+    select
+        entity_type,
+        entity_id,
+        first(trim(term) order by term_source desc, trim(term)) as term,
+        bool_and(term_source = 'resolver') as is_resolver_name
+    from terms
+    where nullif(trim(term), '') is not null
+    group by entity_type, entity_id, lower(trim(term))
+
+),
+
+seed_exclusions as (
+
+    select
+        entity_type,
+        entity_id,
+        string_agg(distinct '(?:' || exclusion_pattern || ')', '|') as exclusion_pattern
+    from seed_patterns
+    where coalesce(exclusion_pattern, '') != ''
+    group by entity_type, entity_id
+
+),
+
+-- the terms a seed pattern of the same entity, or of one of its listed parts, already finds
+covered as (
+
+    select distinct
+        distinct_terms.entity_type,
+        distinct_terms.entity_id,
+        distinct_terms.term
+    from distinct_terms
+    inner join entities
+        on
+            distinct_terms.entity_type = entities.entity_type
+            and distinct_terms.entity_id = entities.entity_id
+    inner join seed_patterns
+        on
+            distinct_terms.entity_type = seed_patterns.entity_type
+            and (
+                seed_patterns.entity_id = distinct_terms.entity_id
+                or list_contains(entities.part_ids, seed_patterns.entity_id)
+            )
+    where regexp_matches(
+        case
+            when coalesce(seed_patterns.exclusion_pattern, '') = '' then distinct_terms.term
+            else regexp_replace(
+                distinct_terms.term, '(?i)' || seed_patterns.exclusion_pattern, ' ', 'g'
+            )
+        end,
+        case
+            when seed_patterns.is_case_sensitive then seed_patterns.pattern
+            else '(?i)' || seed_patterns.pattern
+        end
+    )
+
+),
+
+final as (
+
+    select
+        (case when distinct_terms.is_resolver_name then 'resolver' else 'watchlist' end)
+        || '-' || distinct_terms.entity_type || '-' || distinct_terms.entity_id || '-'
+        || trim(regexp_replace(lower(distinct_terms.term), '[^a-z0-9]+', '-', 'g'), '-')
+            as pattern_id,
+        distinct_terms.entity_type,
+        distinct_terms.entity_id,
+        distinct_terms.term,
+        case when regexp_matches(distinct_terms.term, '^\w') then '\b' else '' end
+        || array_to_string(
+            list_transform(
+                regexp_split_to_array(distinct_terms.term, '\s+'),
+                lambda word: regexp_replace(word, '([.^$|?*+()\[\]{}\\])', '\\\1', 'g')
+            ),
+            '\W+'
+        )
+        || case when regexp_matches(distinct_terms.term, '\w$') then '\b' else '' end as pattern,
+        seed_exclusions.exclusion_pattern,
+        not distinct_terms.is_resolver_name
+        and not regexp_matches(distinct_terms.term, '[a-z]') as is_case_sensitive,
+        case
+            when distinct_terms.is_resolver_name then 'watched company: a resolver name'
+            else 'watched ' || distinct_terms.entity_type || ': a watchlist term'
+        end as note
+    from distinct_terms
+    left join seed_exclusions
+        on
+            distinct_terms.entity_type = seed_exclusions.entity_type
+            and distinct_terms.entity_id = seed_exclusions.entity_id
+    where not exists (
+        select 1
+        from covered
+        where
+            covered.entity_type = distinct_terms.entity_type
+            and covered.entity_id = distinct_terms.entity_id
+            and covered.term = distinct_terms.term
+    )
+
+)
+
+select * from final
