@@ -4,10 +4,10 @@
 -- key: a row whose canonical link is the canonical mobile link of a GDELT article joins that
 -- article (one step: the mobile link of a mobile link is not followed; a mobile link GDELT gives
 -- for two articles joins the first by url). The same story reached through several links or
--- inputs is one article; which inputs saw it and through which links is kept. Where the inputs disagree, the
--- publisher's own feed is preferred, then GDELT, then the analyst's list: for the title, the
--- description and the date (the feed's published time, GDELT's seen time, the analyst's
--- published date), each the first non-null in that order.
+-- inputs is one article; which inputs saw it and through which links is kept. Where the inputs
+-- disagree, the publisher's own feed is preferred, then GDELT, then the analyst's list: for the
+-- title, the description and the date (the feed's published time, GDELT's seen time, the
+-- analyst's published date), each the first non-null in that order.
 with
 
 gdelt as (
@@ -99,7 +99,7 @@ mobile_links as (
 keyed as (
 
     select
-        canonical.* exclude (link_url, mobile_url),
+        canonical.* exclude (canonical.link_url, canonical.mobile_url),
         coalesce(mobile_links.main_url, canonical.link_url) as url
     from canonical
     left join mobile_links

@@ -1,8 +1,8 @@
 -- The news patterns the watchlist adds to the news_entity_patterns seed, so that a company, agency
 -- or topic added to the watchlist tags the articles its own terms find:
 --   - each watched entity's news_terms (a topic's own name), and, for a watched company, the
---     resolver's names for it (the alias seed's normalised names of its company_id and every source
---     name int_company_name_matches resolves to it);
+--     resolver's names for it (the alias seed's normalised names of its company_id and every
+--     source name int_company_name_matches resolves to it);
 --   - a term becomes a whole-word pattern, its words separated by any run of non-word characters;
 --     a watchlist term with no lower-case letter (FBI) is matched case-sensitively, as the seed's
 --     abbreviations are, every other term and every resolver name case-insensitively;
@@ -11,8 +11,8 @@
 --   - a term the seed already recognises as the same entity, or as one of the sub-agencies the
 --     watchlist lists under the agency, is left to the seed: the seed's curated pattern (and its
 --     more specific sub-agency tag) stands, and nothing is tagged twice.
--- A watched company is its company_id: its name, else one of its recipient searches, normalised, as
--- the alias seed lists it, else as the resolver resolved a source name; a watched company the
+-- A watched company is its company_id: its name, else one of its recipient searches, normalised,
+-- as the alias seed lists it, else as the resolver resolved a source name; a watched company the
 -- resolver does not know tags nothing (add it to the alias seed).
 with
 
@@ -40,6 +40,16 @@ name_matches as (
 
 ),
 
+watched_company_searches as (
+
+    select
+        entity_name,
+        unnest(recipient_search) as recipient_search_text
+    from watched
+    where entity_type = 'company'
+
+),
+
 -- a watched company's own name (rank 0), then its recipient searches, normalised
 watched_company_names as (
 
@@ -55,14 +65,8 @@ watched_company_names as (
     select
         entity_name,
         1 as name_rank,
-        {{ normalize_company_name('search') }} as normalized_name
-    from (
-        select
-            entity_name,
-            unnest(recipient_search) as search
-        from watched
-        where entity_type = 'company'
-    )
+        {{ normalize_company_name('recipient_search_text') }} as normalized_name
+    from watched_company_searches
 
 ),
 
@@ -134,6 +138,14 @@ entities as (
 
 ),
 
+watched_company_ids as (
+
+    select distinct entity_id as company_id
+    from entities
+    where entity_type = 'company'
+
+),
+
 terms as (
 
     select
@@ -151,9 +163,8 @@ terms as (
         'resolver' as term_source,
         aliases.normalized_name as term
     from aliases
-    where aliases.company_id in (
-        select entities.entity_id from entities where entities.entity_type = 'company'
-    )
+    inner join watched_company_ids
+        on aliases.company_id = watched_company_ids.company_id
 
     union all
 
@@ -163,9 +174,8 @@ terms as (
         'resolver' as term_source,
         name_matches.normalized_name as term
     from name_matches
-    where name_matches.company_id in (
-        select entities.entity_id from entities where entities.entity_type = 'company'
-    )
+    inner join watched_company_ids
+        on name_matches.company_id = watched_company_ids.company_id
 
 ),
 
@@ -191,7 +201,7 @@ seed_exclusions as (
         entity_id,
         string_agg(distinct '(?:' || exclusion_pattern || ')', '|') as exclusion_pattern
     from seed_patterns
-    where coalesce(exclusion_pattern, '') != ''
+    where coalesce(exclusion_pattern, '') <> ''
     group by entity_type, entity_id
 
 ),
@@ -212,7 +222,7 @@ covered as (
         on
             distinct_terms.entity_type = seed_patterns.entity_type
             and (
-                seed_patterns.entity_id = distinct_terms.entity_id
+                distinct_terms.entity_id = seed_patterns.entity_id
                 or list_contains(entities.part_ids, seed_patterns.entity_id)
             )
     where regexp_matches(
@@ -230,44 +240,58 @@ covered as (
 
 ),
 
-final as (
+term_patterns as (
 
     select
-        (case when distinct_terms.is_resolver_name then 'resolver' else 'watchlist' end)
-        || '-' || distinct_terms.entity_type || '-' || distinct_terms.entity_id || '-'
-        || trim(regexp_replace(lower(distinct_terms.term), '[^a-z0-9]+', '-', 'g'), '-')
-            as pattern_id,
-        distinct_terms.entity_type,
-        distinct_terms.entity_id,
-        distinct_terms.term,
-        case when regexp_matches(distinct_terms.term, '^\w') then '\b' else '' end
+        entity_type,
+        entity_id,
+        term,
+        is_resolver_name,
+        case when regexp_matches(term, '^\w') then '\b' else '' end
         || array_to_string(
             list_transform(
-                regexp_split_to_array(distinct_terms.term, '\s+'),
-                lambda word: regexp_replace(word, '([.^$|?*+()\[\]{}\\])', '\\\1', 'g')
+                regexp_split_to_array(term, '\s+'),
+                lambda term_word: regexp_replace(
+                    term_word, '([.^$|?*+()\[\]{}\\])', '\\\1', 'g'
+                )
             ),
             '\W+'
         )
-        || case when regexp_matches(distinct_terms.term, '\w$') then '\b' else '' end as pattern,
-        seed_exclusions.exclusion_pattern,
-        not distinct_terms.is_resolver_name
-        and not regexp_matches(distinct_terms.term, '[a-z]') as is_case_sensitive,
-        case
-            when distinct_terms.is_resolver_name then 'watched company: a resolver name'
-            else 'watched ' || distinct_terms.entity_type || ': a watchlist term'
-        end as note
+        || case when regexp_matches(term, '\w$') then '\b' else '' end as pattern
     from distinct_terms
+
+),
+
+final as (
+
+    select
+        (case when term_patterns.is_resolver_name then 'resolver' else 'watchlist' end)
+        || '-' || term_patterns.entity_type || '-' || term_patterns.entity_id || '-'
+        || trim(regexp_replace(lower(term_patterns.term), '[^a-z0-9]+', '-', 'g'), '-')
+            as pattern_id,
+        term_patterns.entity_type,
+        term_patterns.entity_id,
+        term_patterns.term,
+        term_patterns.pattern,
+        seed_exclusions.exclusion_pattern,
+        not term_patterns.is_resolver_name
+        and not regexp_matches(term_patterns.term, '[a-z]') as is_case_sensitive,
+        case
+            when term_patterns.is_resolver_name then 'watched company: a resolver name'
+            else 'watched ' || term_patterns.entity_type || ': a watchlist term'
+        end as note
+    from term_patterns
     left join seed_exclusions
         on
-            distinct_terms.entity_type = seed_exclusions.entity_type
-            and distinct_terms.entity_id = seed_exclusions.entity_id
+            term_patterns.entity_type = seed_exclusions.entity_type
+            and term_patterns.entity_id = seed_exclusions.entity_id
     where not exists (
         select 1
         from covered
         where
-            covered.entity_type = distinct_terms.entity_type
-            and covered.entity_id = distinct_terms.entity_id
-            and covered.term = distinct_terms.term
+            term_patterns.entity_type = covered.entity_type
+            and term_patterns.entity_id = covered.entity_id
+            and term_patterns.term = covered.term
     )
 
 )
