@@ -2,8 +2,15 @@
 
 The API has no paging: one call returns at most 250 articles. The client asks for calendar-month
 windows and, when a window comes back full, splits it in half and asks again, down to a minimum
-window. A rejected query comes back as HTTP 200 with a plain-text/HTML message instead of JSON:
-that is a ``MalformedPageError`` naming the query and the window, never an empty result.
+window.
+
+Answers are read as they come (``read_answer``): GDELT's known JSON defects (invalid ``\\``
+escapes, unescaped quotes inside a title) are repaired and every article that parses is kept. A
+body that cannot be read, and a rejected query (HTTP 200 with a plain-text/HTML message such as
+"One or more of your keywords were too short..."), is never an empty result: the window's page
+carries it as an ``UnreadablePart`` with the reason, which landing quarantines with the request,
+so one watched term GDELT refuses, or one broken answer, does not sink the other windows. (If no
+answer of a whole load could be read, the load fails: see ``ingest.load``.)
 """
 
 from __future__ import annotations

@@ -172,6 +172,26 @@ def test_unreadable_parts_of_pages_are_quarantined_and_counted(
     assert ledger == (4, 2, 2)
 
 
+def test_a_load_whose_every_page_is_unreadable_fails(con: duckdb.DuckDBPyConnection) -> None:
+    run_load(con, TABLE, pull_of([article(1)]), validator)
+    before = raw_rows(con)
+
+    def pages() -> Iterator[FetchedPage]:
+        for n in (1, 2):
+            part = UnreadablePart("<html>Service unavailable</html>", f"not JSON {n}")
+            yield FetchedPage("gdelt", f"GET window-{n}", [], unreadable=(part,))
+
+    with pytest.raises(MalformedPageError, match="no answer could be read; the first: not JSON 1"):
+        run_load(con, TABLE, Pull({}, pages()), validator)
+
+    assert raw_rows(con) == before
+    status, quarantined = con.execute(
+        "select status, records_quarantined from audit.load_ledger order by started_at desc limit 1"
+    ).fetchone()  # type: ignore[misc]
+    assert (status, quarantined) == ("failed", 2)
+    assert con.execute("select count(*) from audit.quarantine").fetchone() == (2,)
+
+
 def test_malformed_page_fails_the_load_and_merges_nothing(con: duckdb.DuckDBPyConnection) -> None:
     run_load(con, TABLE, pull_of([article(1)]), validator)
     before = raw_rows(con)
