@@ -3,7 +3,8 @@
 --   - each watched entity's news_terms (a topic's own name), and, for a watched company, the
 --     resolver's names for it (the alias seed's normalised names of its company_id and every
 --     source name int_company_name_matches resolves to it);
---   - a term becomes a whole-word pattern, its words separated by any run of non-word characters;
+--   - a term becomes a pattern of its words (runs of letters and digits, in any script), separated
+--     by anything else, and not part of a longer word; terms with the same words are one pattern;
 --     a watchlist term with no lower-case letter (FBI) is matched case-sensitively, as the seed's
 --     abbreviations are, every other term and every resolver name case-insensitively;
 --   - each pattern gets the exclusions the seed gives the same entity (the Amazon rainforest is
@@ -179,18 +180,36 @@ terms as (
 
 ),
 
--- one row per entity and term, whatever its case; a term both in the watchlist and among the
--- resolver's names (Raytheon, RAYTHEON) is the watchlist's, as written there
+-- a term's words: its runs of letters and digits (any script); "Lockheed-Martin" and "LOCKHEED
+-- MARTIN" are the same words
+term_words as (
+
+    select
+        entity_type,
+        entity_id,
+        term_source,
+        trim(term) as term,
+        list_filter(
+            regexp_split_to_array(lower(term), '[^\pL\pN]+'), lambda term_word: term_word <> ''
+        ) as words
+    from terms
+    where nullif(trim(term), '') is not null
+
+),
+
+-- one row per entity and words, whatever the case and the separators; a term both in the
+-- watchlist and among the resolver's names (Raytheon, RAYTHEON) is the watchlist's, as written
 distinct_terms as (
 
     select
         entity_type,
         entity_id,
-        first(trim(term) order by term_source desc, trim(term)) as term,
+        words,
+        first(term order by term_source desc, term asc) as term,
         bool_and(term_source = 'resolver') as is_resolver_name
-    from terms
-    where nullif(trim(term), '') is not null
-    group by entity_type, entity_id, lower(trim(term))
+    from term_words
+    where len(words) > 0
+    group by entity_type, entity_id, words
 
 ),
 
@@ -240,24 +259,24 @@ covered as (
 
 ),
 
+-- the words as written, separated by anything but letters and digits, and not inside a longer
+-- word (RE2's \b knows only ASCII letters: "Nestlé" would never end a word)
 term_patterns as (
 
     select
         entity_type,
         entity_id,
         term,
+        words,
         is_resolver_name,
-        case when regexp_matches(term, '^\w') then '\b' else '' end
+        '(?:^|[^\pL\pN])'
         || array_to_string(
-            list_transform(
-                regexp_split_to_array(term, '\s+'),
-                lambda term_word: regexp_replace(
-                    term_word, '([.^$|?*+()\[\]{}\\])', '\\\1', 'g'
-                )
+            list_filter(
+                regexp_split_to_array(term, '[^\pL\pN]+'), lambda term_word: term_word <> ''
             ),
-            '\W+'
+            '[^\pL\pN]+'
         )
-        || case when regexp_matches(term, '\w$') then '\b' else '' end as pattern
+        || '(?:[^\pL\pN]|$)' as pattern
     from distinct_terms
 
 ),
@@ -267,15 +286,14 @@ final as (
     select
         (case when term_patterns.is_resolver_name then 'resolver' else 'watchlist' end)
         || '-' || term_patterns.entity_type || '-' || term_patterns.entity_id || '-'
-        || trim(regexp_replace(lower(term_patterns.term), '[^a-z0-9]+', '-', 'g'), '-')
-            as pattern_id,
+        || array_to_string(term_patterns.words, '-') as pattern_id,
         term_patterns.entity_type,
         term_patterns.entity_id,
         term_patterns.term,
         term_patterns.pattern,
         seed_exclusions.exclusion_pattern,
         not term_patterns.is_resolver_name
-        and not regexp_matches(term_patterns.term, '[a-z]') as is_case_sensitive,
+        and not regexp_matches(term_patterns.term, '\p{Ll}') as is_case_sensitive,
         case
             when term_patterns.is_resolver_name then 'watched company: a resolver name'
             else 'watched ' || term_patterns.entity_type || ': a watchlist term'

@@ -35,7 +35,7 @@ renamed as (
         case when section = 'agencies' then entry ->> '$.toptier_code' end as toptier_code,
         case
             when section = 'topics'
-                then trim(regexp_replace(lower(entry ->> '$.name'), '[^a-z0-9]+', '-', 'g'), '-')
+                then trim(regexp_replace(lower(entry ->> '$.name'), '[^\pL\pN]+', '-', 'g'), '-')
         end as topic_id,
         entry_index,
 
