@@ -219,11 +219,11 @@ def read_answer(body: bytes, page: str) -> ParsedAnswer:
     """
     text = _decode(body)
     try:
-        return ParsedAnswer(_check_articles(_loads(text), page))
+        data = _loads(text)
     except ValueError as exc:
-        if isinstance(exc, MalformedPageError):
-            raise
         error = exc
+    else:
+        return ParsedAnswer(_check_articles(data, page))
     if not text.lstrip().startswith("{"):
         snippet = " ".join(text[:200].split())
         return ParsedAnswer(
@@ -237,11 +237,10 @@ def read_answer(body: bytes, page: str) -> ParsedAnswer:
             ),
         )
     try:
-        return ParsedAnswer(_check_articles(_loads(repair_json(text)), page), repaired=True)
-    except ValueError as exc:
-        if isinstance(exc, MalformedPageError):
-            raise
-    return _read_article_by_article(text, page, error)
+        repaired = _loads(repair_json(text))
+    except ValueError:
+        return _read_article_by_article(text, page, error)
+    return ParsedAnswer(_check_articles(repaired, page), repaired=True)
 
 
 def _read_article_by_article(text: str, page: str, error: ValueError) -> ParsedAnswer:
