@@ -4,7 +4,10 @@ A load goes through the same steps whatever the source:
 
 1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start).
 2. ``land_batch`` puts every fetched record into a temporary batch table with its natural key and
-   the page it came from. Records that cannot be keyed are quarantined one by one with the reason.
+   the page it came from. Records that cannot be keyed are quarantined one by one with the reason,
+   and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
+   body, kept as text with the reason and the request that fetched it), so one unreadable answer
+   does not sink the load.
 3. The caller validates the batch (``expectations``) and passes the outcome to ``finish_load``:
    - a critical failure quarantines the whole batch (kept in ``audit.quarantine`` with the failed
      expectations as the reason) and merges nothing;
@@ -114,9 +117,12 @@ _DDL = [
         records_updated integer,
         records_unchanged integer,
         records_quarantined integer,
-        error varchar
+        error varchar,
+        unreadable_quarantined integer
     )
     """,
+    # ledgers written before unreadable parts were counted
+    "alter table audit.load_ledger add column if not exists unreadable_quarantined integer",
     """
     create table if not exists audit.validation_results (
         load_id varchar not null,
@@ -186,14 +192,17 @@ class LoadCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    quarantined: int = 0
+    quarantined: int = 0  # every quarantined item: records, and unreadable parts of pages
+    unreadable: int = 0  # of which: parts of pages the client could not read into records
 
     @property
     def merged(self) -> int:
         return self.inserted + self.updated + self.unchanged
 
     def reconciles(self) -> bool:
-        """fetched = duplicates of the same record + quarantined + merged (new, changed, same)."""
+        """fetched = duplicates of the same record + quarantined + merged (new, changed, same).
+        An unreadable part of a page (a body the client could not read) counts as one item
+        fetched and one quarantined."""
         return self.fetched == self.duplicates_in_batch + self.quarantined + self.merged
 
 
@@ -246,10 +255,12 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
     """Put the fetched pages into the temporary batch table ``landing_batch``.
 
     A record that is not a JSON object or has no usable natural key is quarantined at once with
-    that reason (it cannot be merged whatever the batch's fate). Records repeated verbatim across
-    pages or queries (an award found by agency and by company) are landed once and counted as
-    duplicates. The same key with different content stays twice, so the uniqueness
-    expectation fails and the batch is quarantined rather than one version chosen silently.
+    that reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of
+    a page: ``record`` holds ``{"body": <the text as received>}`` and ``page`` the request.
+    Records repeated verbatim across pages or queries (an award found by agency and by company)
+    are landed once and counted as duplicates. The same key with different content stays twice,
+    so the uniqueness expectation fails and the batch is quarantined rather than one version
+    chosen silently.
     """
     table = load.table
     con.execute(f"drop table if exists {BATCH_TABLE}")
@@ -271,6 +282,11 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
     position = 0
     for page in pages:
         counts.pages += 1
+        for part in page.unreadable:
+            counts.fetched += 1
+            counts.unreadable += 1
+            body = json.dumps({"body": part.body}, ensure_ascii=False)
+            bad.append((None, page.label, part.reason, body))
         for index, record in enumerate(page.records):
             counts.fetched += 1
             name = page.record_names[index] if index < len(page.record_names) else None
@@ -413,7 +429,8 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
         update audit.load_ledger set
             finished_at = ?, status = ?, pages = ?, records_fetched = ?,
             duplicates_in_batch = ?, records_inserted = ?, records_updated = ?,
-            records_unchanged = ?, records_quarantined = ?, error = ?, parameters = ?
+            records_unchanged = ?, records_quarantined = ?, error = ?, parameters = ?,
+            unreadable_quarantined = ?
         where load_id = ?
         """,
         [
@@ -428,6 +445,7 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
             c.quarantined,
             load.error,
             json.dumps(load.parameters),
+            c.unreadable,
             load.load_id,
         ],
     )

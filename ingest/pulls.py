@@ -18,7 +18,7 @@ from ingest import articles, feeds, gdelt, lda, usaspending
 from ingest.config import Settings
 from ingest.landing import RawTable
 from ingest.transport import FetchedPage, Transport
-from ingest.watchlist import Watchlist
+from ingest.watchlist import Watchlist, section_records
 
 T = TypeVar("T")
 
@@ -472,4 +472,18 @@ def pull_feeds(transport: Transport, watchlist: Watchlist) -> Pull:
     return Pull(
         {"feeds": [feed.url for feed in watchlist.feeds]},
         client.iter_feeds(watchlist.feeds),
+    )
+
+
+def pull_watchlist(settings: Settings, watchlist: Watchlist) -> Pull:
+    """The run's watchlist (companies, agencies, topics), one record per section: no request."""
+    return Pull(
+        {"watchlist": str(settings.watchlist)},
+        iter(
+            [
+                FetchedPage(
+                    "watchlist", f"watchlist {settings.watchlist}", section_records(watchlist)
+                )
+            ]
+        ),
     )

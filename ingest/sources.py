@@ -110,6 +110,10 @@ def _feed_entries(run: RunContext) -> Pull:
     return pulls.pull_feeds(run.transport, run.watchlist)
 
 
+def _watchlist_sections(run: RunContext) -> Pull:
+    return pulls.pull_watchlist(run.settings, run.watchlist)
+
+
 # --------------------------------------------------------------------------------------------
 # The sources, in the order a refresh loads them
 
@@ -252,6 +256,17 @@ FEED_ENTRIES = SourceSpec(
     sample_endpoint="/rss",
 )
 
+WATCHLIST_SECTIONS = SourceSpec(
+    table=RawTable("watchlist", "watchlist_sections", "section", "section"),
+    pull=_watchlist_sections,
+    suite="expectations.suites.watchlist_sections",
+    description="The watchlist's companies, agencies and topics (ingest/watchlist.yaml, or the "
+    "file INFLUENCE_WATCHLIST names), as the run read it: one row per section with its entries "
+    "as written (names, news_terms, recipient searches, toptier codes). dbt tags the news with "
+    "the watched entities' own terms from it, beside the news_entity_patterns seed.",
+    sample_endpoint=None,
+)
+
 SOURCES: tuple[SourceSpec, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
@@ -263,6 +278,7 @@ SOURCES: tuple[SourceSpec, ...] = (
     GDELT_ARTICLES,
     FEED_ENTRIES,
     ANALYST_ARTICLES,
+    WATCHLIST_SECTIONS,
 )
 
 
