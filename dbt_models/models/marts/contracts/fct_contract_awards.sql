@@ -31,6 +31,12 @@ agency_names as (
 
 ),
 
+award_id_agencies as (
+
+    select * from {{ ref('usaspending_award_id_agency_ids') }}
+
+),
+
 products as (
 
     select
@@ -50,7 +56,8 @@ coded as (
         coalesce(
             awards.awarding_toptier_code,
             toptier_names.agency_code,
-            subtier_alone_names.agency_toptier_code
+            subtier_alone_names.agency_toptier_code,
+            award_id_agencies.toptier_code
         ) as resolved_toptier_code
     from awards
     left join agency_names as toptier_names
@@ -62,6 +69,10 @@ coded as (
             subtier_alone_names.agency_level = 'subtier'
             and subtier_alone_names.toptier_code is null
             and lower(awards.awarding_subtier_name) = subtier_alone_names.agency_name_key
+    left join award_id_agencies
+        on
+            split_part(awards.generated_internal_id, '_', 4)
+            = award_id_agencies.award_id_agency_id
 
 ),
 

@@ -3,8 +3,9 @@
 -- come from the award when it is loaded. An action whose award is not loaded takes its agencies
 -- from the names the API states on the action (int_agency_codes_by_name), and its company from
 -- the recipient's UEI on loaded awards, else from its recipient name. The award id's fourth part
--- is not read: on DoD awards it is the FPDS contracting-agency id (9700), not a subtier code. An
--- agency the reference lacks leaves the code null and the action flagged, never dropped.
+-- is the FPDS contracting-agency id (9700 on every DoD award), not a subtier code: it is read only
+-- through the usaspending_award_id_agency_ids reference, for the toptier, when nothing else gives
+-- one. An agency the reference lacks leaves the code null and the action flagged, never dropped.
 
 with
 
@@ -32,6 +33,12 @@ agency_names as (
 
 ),
 
+award_id_agencies as (
+
+    select * from {{ ref('usaspending_award_id_agency_ids') }}
+
+),
+
 -- a UEI the loaded awards resolve to one company only
 uei_companies as (
 
@@ -52,7 +59,8 @@ coded as (
         coalesce(
             awards.awarding_toptier_code,
             toptier_names.agency_code,
-            subtier_alone_names.agency_toptier_code
+            subtier_alone_names.agency_toptier_code,
+            award_id_agencies.toptier_code
         ) as resolved_toptier_code,
         awards.awarding_subtier_code as award_subtier_code,
         coalesce(awards.company_id, uei_companies.company_id, company_names.company_id)
@@ -76,6 +84,10 @@ coded as (
             subtier_alone_names.agency_level = 'subtier'
             and subtier_alone_names.toptier_code is null
             and lower(transactions.awarding_subtier_name) = subtier_alone_names.agency_name_key
+    left join award_id_agencies
+        on
+            split_part(transactions.generated_internal_id, '_', 4)
+            = award_id_agencies.award_id_agency_id
 
 ),
 
