@@ -5,8 +5,10 @@ their transactions (``POST /api/v2/search/spending_by_transaction/``), recipient
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,9 @@ AWARD_FIELDS: tuple[str, ...] = (
     "Last Modified Date",
     "Start Date",
     "End Date",
+    # IDVs have no End Date: an IDV's ordering period ends on its last date to order (null on
+    # contract awards, which the API answers without complaint)
+    "Last Date to Order",
     "Award Amount",
     "Total Outlays",
     "Contract Award Type",
@@ -42,9 +47,10 @@ AWARD_FIELDS: tuple[str, ...] = (
     "generated_internal_id",
 )
 
-# The fields asked of spending_by_transaction: one row per award action (modification). Its
-# rows carry agency names only; codes, NAICS, PSC and the funding agency come from the award
-# (generated_internal_id), which the award searches of the same scope and window pull.
+# The fields asked of spending_by_transaction: one row per award action (modification). The
+# endpoint states the awarding and funding agencies by name only (its field list has no agency
+# codes); staging maps the names to codes through the agency reference. Place of performance,
+# NAICS, PSC and disaster emergency fund codes (def_codes) come free in the same call.
 TRANSACTION_FIELDS: tuple[str, ...] = (
     "Award ID",
     "Mod",
@@ -57,6 +63,14 @@ TRANSACTION_FIELDS: tuple[str, ...] = (
     "Recipient UEI",
     "Awarding Agency",
     "Awarding Sub Agency",
+    "Funding Agency",
+    "Funding Sub Agency",
+    "Last Date to Order",
+    "Primary Place of Performance",
+    "NAICS",
+    "PSC",
+    "def_codes",
+    "internal_id",
     "generated_internal_id",
 )
 
@@ -283,6 +297,59 @@ def recent_transaction_queries(
     ]
 
 
+# The API's words when a request names a filter the endpoint does not use (misspelt, or valid
+# on another endpoint): it then answers as if the filter were absent, i.e. with national results.
+UNUSED_FILTERS = re.compile(
+    r"The following filters from the request were not used:\s*(\{.*?\}|\[.*?\]|\S+)"
+)
+
+
+class UnusedFilterError(IngestError):
+    """The API said it ignored filters of the request: its results are not what was asked."""
+
+    def __init__(self, page: str, filters: list[str], message: str) -> None:
+        self.page = page
+        self.filters = filters
+        super().__init__(
+            SOURCE,
+            f"{page}: the API did not use the filter(s) {', '.join(filters)} and answered "
+            f"without them (its message: {message!r}); the results would not be the ones asked "
+            "for",
+        )
+
+
+def unused_filters(message: str) -> list[str] | None:
+    """The filter names an "unused filters" message lists (the API prints a Python set,
+    ``{'keyword_search'}``), or None when ``message`` is another notice (such as the
+    2007-10-01 earliest-date notice every search answer carries)."""
+    match = UNUSED_FILTERS.search(message)
+    if match is None:
+        return None
+    listed = match.group(1)
+    try:
+        names = ast.literal_eval(listed)
+    except (ValueError, SyntaxError):
+        names = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", listed)
+    if isinstance(names, str):
+        names = [names]
+    return sorted(str(name) for name in names) or [listed]
+
+
+def check_messages(data: Any, page: str) -> None:
+    """Raise ``UnusedFilterError`` when the answer's ``messages`` say a filter went unused;
+    other messages are notices and are logged at debug level."""
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, list):
+        return
+    for message in messages:
+        if not isinstance(message, str):
+            continue
+        filters = unused_filters(message)
+        if filters is not None:
+            raise UnusedFilterError(page, filters, message)
+        log.debug("[%s] %s: API notice: %s", SOURCE, page, message)
+
+
 def parse_awards_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]:
     """Validate one ``spending_by_award`` answer and return ``(has_next, results)``."""
 
@@ -308,6 +375,7 @@ def parse_awards_page(data: Any, page: str) -> tuple[bool, list[dict[str, Any]]]
             raise bad(f"results[{i}] has no generated_internal_id")
     if has_next and not results:
         raise bad("an empty page that says hasNext")
+    check_messages(data, page)
     return has_next, results
 
 

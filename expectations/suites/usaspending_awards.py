@@ -1,4 +1,10 @@
-"""raw.usaspending_awards: USAspending spending_by_award rows (contracts and IDVs)."""
+"""raw.usaspending_awards: USAspending spending_by_award rows (contracts and IDVs).
+
+Fields are read by the rules staging uses (``usaspending_common``). A field the API legitimately
+sends null on some records (the total obligation, the signed date, agency codes when the row
+states only names) is a warning: the award lands and staging flags it. A value that is present
+but unreadable is critical: staging could not build on it.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,32 @@ import datetime as dt
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
+from expectations.suites.usaspending_common import amount, day, text, timestamp, unparsable
 
-PROJECTION = """
+AWARD_AMOUNT = '$."Award Amount"'
+BASE_OBLIGATION_DATE = '$."Base Obligation Date"'
+LAST_MODIFIED_DATE = '$."Last Modified Date"'
+INTERNAL_ID = "$.internal_id"
+
+PROJECTION = f"""
 select
     record_key as generated_internal_id,
     record->>'$."Award ID"' as award_id,
     record->>'$."Recipient Name"' as recipient_name,
     record->>'$."Awarding Agency Code"' as awarding_agency_code,
     record->>'$."Awarding Sub Agency Code"' as awarding_sub_agency_code,
-    record->>'$."Award Amount"' as award_amount_text,
-    try_cast(record->>'$."Award Amount"' as double) as award_amount,
-    record->>'$."Base Obligation Date"' as base_obligation_date_text,
-    try_cast(record->>'$."Base Obligation Date"' as date) as base_obligation_date,
+    coalesce(
+        record->>'$."Awarding Agency"', record->>'$."Awarding Sub Agency"'
+    ) as awarding_agency_named,
+    {amount(AWARD_AMOUNT)} as award_amount,
+    {unparsable(AWARD_AMOUNT, amount(AWARD_AMOUNT))} as is_award_amount_unparsable,
+    {day(BASE_OBLIGATION_DATE)} as base_obligation_date,
+    {unparsable(BASE_OBLIGATION_DATE, day(BASE_OBLIGATION_DATE))}
+        as is_base_obligation_date_unparsable,
+    {unparsable(LAST_MODIFIED_DATE, timestamp(LAST_MODIFIED_DATE))}
+        as is_last_modified_date_unparsable,
+    {unparsable(INTERNAL_ID, f"try_cast({text(INTERNAL_ID)} as bigint)")}
+        as is_internal_id_unparsable,
     page
 from landing_batch
 """
@@ -34,7 +54,9 @@ def expectations() -> list[CheckedExpectation]:
                 column="generated_internal_id", regex=r"^CONT_(?:AWD|IDV)_\S+$"
             )
         ),
-        critical(e.ExpectColumnValuesToNotBeNull(column="awarding_agency_code")),
+        # the agency: a code when asked for, else at least a name staging can look up
+        critical(e.ExpectColumnValuesToNotBeNull(column="awarding_agency_named")),
+        warning(e.ExpectColumnValuesToNotBeNull(column="awarding_agency_code")),
         critical(
             e.ExpectColumnValuesToMatchRegex(column="awarding_agency_code", regex=r"^[0-9]{3,4}$")
         ),
@@ -43,17 +65,33 @@ def expectations() -> list[CheckedExpectation]:
                 column="awarding_sub_agency_code", regex=r"^[0-9A-Z]{4}$"
             )
         ),
-        # Money: the obligation must parse; de-obligations make a negative total possible but rare.
-        critical(e.ExpectColumnValuesToNotBeNull(column="award_amount_text")),
-        critical(e.ExpectColumnValuesToNotBeNull(column="award_amount")),
+        # Money: a present obligation must parse; the API sends some awards without one (the
+        # award lands, flagged in staging). De-obligations make a negative total possible.
+        critical(
+            e.ExpectColumnValuesToBeInSet(column="is_award_amount_unparsable", value_set=[False])
+        ),
+        warning(e.ExpectColumnValuesToNotBeNull(column="award_amount")),
         warning(e.ExpectColumnValuesToBeBetween(column="award_amount", min_value=0)),
-        critical(e.ExpectColumnValuesToNotBeNull(column="base_obligation_date")),
+        critical(
+            e.ExpectColumnValuesToBeInSet(
+                column="is_base_obligation_date_unparsable", value_set=[False]
+            )
+        ),
+        warning(e.ExpectColumnValuesToNotBeNull(column="base_obligation_date")),
         critical(
             e.ExpectColumnValuesToBeBetween(
                 column="base_obligation_date",
                 min_value=dt.datetime(1990, 1, 1),
                 max_value=dt.datetime(2100, 1, 1),
             )
+        ),
+        critical(
+            e.ExpectColumnValuesToBeInSet(
+                column="is_last_modified_date_unparsable", value_set=[False]
+            )
+        ),
+        critical(
+            e.ExpectColumnValuesToBeInSet(column="is_internal_id_unparsable", value_set=[False])
         ),
         warning(e.ExpectColumnValuesToNotBeNull(column="recipient_name")),
     ]

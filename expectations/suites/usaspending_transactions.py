@@ -1,4 +1,6 @@
-"""raw.usaspending_transactions: USAspending spending_by_transaction rows (award actions)."""
+"""raw.usaspending_transactions: USAspending spending_by_transaction rows (award actions).
+
+Fields are read by the rules staging uses (``usaspending_common``)."""
 
 from __future__ import annotations
 
@@ -7,16 +9,20 @@ import datetime as dt
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
+from expectations.suites.usaspending_common import amount, day, unparsable
 
-PROJECTION = """
+TRANSACTION_AMOUNT = '$."Transaction Amount"'
+ACTION_DATE = '$."Action Date"'
+LAST_DATE_TO_ORDER = '$."Last Date to Order"'
+
+PROJECTION = f"""
 select
     record_key as transaction_key,
     record->>'$.generated_internal_id' as generated_internal_id,
     record->>'$.Mod' as modification_number,
-    record->>'$."Transaction Amount"' as transaction_amount_text,
-    try_cast(record->>'$."Transaction Amount"' as double) as transaction_amount,
-    record->>'$."Action Date"' as action_date_text,
-    try_cast(record->>'$."Action Date"' as date) as action_date,
+    {amount(TRANSACTION_AMOUNT)} as transaction_amount,
+    {day(ACTION_DATE)} as action_date,
+    {unparsable(LAST_DATE_TO_ORDER, day(LAST_DATE_TO_ORDER))} as is_last_date_to_order_unparsable,
     record->>'$."Awarding Agency"' as awarding_agency,
     page
 from landing_batch
@@ -35,8 +41,7 @@ def expectations() -> list[CheckedExpectation]:
                 column="generated_internal_id", regex=r"^CONT_(?:AWD|IDV)_\S+$"
             )
         ),
-        # money: an action's obligation must parse; de-obligations are negative by nature
-        critical(e.ExpectColumnValuesToNotBeNull(column="transaction_amount_text")),
+        # money: an action's obligation must be there and parse; de-obligations are negative
         critical(e.ExpectColumnValuesToNotBeNull(column="transaction_amount")),
         critical(e.ExpectColumnValuesToNotBeNull(column="action_date")),
         critical(
@@ -44,6 +49,11 @@ def expectations() -> list[CheckedExpectation]:
                 column="action_date",
                 min_value=dt.datetime(1990, 1, 1),
                 max_value=dt.datetime(2100, 1, 1),
+            )
+        ),
+        critical(
+            e.ExpectColumnValuesToBeInSet(
+                column="is_last_date_to_order_unparsable", value_set=[False]
             )
         ),
         warning(e.ExpectColumnValuesToNotBeNull(column="awarding_agency")),

@@ -47,6 +47,55 @@ EARLIEST_START = dt.date(2007, 10, 1)
 MAX_LIMIT = 100
 MAX_RECORD_WINDOW = 50_000
 IMPLEMENTED_FILTERS = ("award_type_codes", "time_period", "agencies", "recipient_search_text")
+# Filters the API's advanced search takes, which this fake does not implement (a 400 here);
+# any other name is not a filter at all: the API ignores it, says so in ``messages`` and
+# answers without it.
+OTHER_API_FILTERS = (
+    "keywords",
+    "description",
+    "place_of_performance_scope",
+    "place_of_performance_locations",
+    "recipient_scope",
+    "recipient_locations",
+    "recipient_type_names",
+    "award_ids",
+    "award_amounts",
+    "program_numbers",
+    "naics_codes",
+    "tas_codes",
+    "psc_codes",
+    "contract_pricing_type_codes",
+    "set_aside_type_codes",
+    "extent_competed_type_codes",
+    "treasury_account_components",
+    "object_class",
+    "program_activity",
+    "program_activities",
+    "def_codes",
+)
+# Every search answer carries this notice (the API's words, trailing space included).
+EARLIEST_DATE_NOTICE = (
+    "For searches, time period start and end dates are currently limited to an earliest date "
+    "of 2007-10-01.  For data going back to 2000-10-01, use either the Custom Award Download "
+    "feature on the website or one of our download or bulk_download API endpoints as listed on "
+    "https://api.usaspending.gov/docs/endpoints. "
+)
+
+
+def search_messages(filters: Any) -> list[str]:
+    """The ``messages`` of a search answer: the earliest-date notice, and the API's note on
+    request filters it did not use (their names printed as a Python set)."""
+    messages = [EARLIEST_DATE_NOTICE]
+    if isinstance(filters, dict):
+        ignored = {
+            k for k in filters if k not in IMPLEMENTED_FILTERS and k not in OTHER_API_FILTERS
+        }
+        if ignored:
+            messages.append(
+                f"The following filters from the request were not used: {ignored}. See "
+                "https://api.usaspending.gov/docs/endpoints for a list of appropriate filters"
+            )
+    return messages
 
 
 class _Invalid(Exception):
@@ -161,9 +210,14 @@ def transaction_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, Any]:
         "Awarding Sub Agency": row.get("Awarding Sub Agency"),
         "Funding Agency": row.get("Funding Agency"),
         "Funding Sub Agency": row.get("Funding Sub Agency"),
+        "Last Date to Order": row.get("Last Date to Order"),
+        "Primary Place of Performance": row.get("Primary Place of Performance"),
         "NAICS": row.get("NAICS"),
         "PSC": row.get("PSC"),
-        "internal_id": str(row.get("internal_id")),
+        # the award's disaster emergency fund codes: a list, empty when none
+        "def_codes": list(row.get("def_codes") or []),
+        # an integer, as the API sent it in 2026 (its older contract example shows a string)
+        "internal_id": row.get("internal_id"),
         "generated_internal_id": row.get("generated_internal_id"),
     }
 
@@ -248,7 +302,7 @@ class FakeUsaspendingApi:
     def _parse_filters(self, filters: Any) -> _Search:
         if not isinstance(filters, dict):
             raise _Invalid(422, "Missing value: 'filters' is a required field")
-        unknown = [k for k in filters if k not in IMPLEMENTED_FILTERS]
+        unknown = [k for k in filters if k in OTHER_API_FILTERS]
         if unknown:
             raise _Invalid(400, f"the fake USAspending API does not implement filters {unknown}")
         codes = filters.get("award_type_codes")
@@ -494,12 +548,15 @@ class FakeUsaspendingApi:
             "page_metadata": {
                 "page": page,
                 "hasNext": has_next,
-                "last_record_unique_id": last.get("internal_id") if last else None,
+                # the API names no position after the last page: a null id and the text "None"
+                "last_record_unique_id": (
+                    last.get("internal_id") if last is not None and has_next else None
+                ),
                 "last_record_sort_value": (
-                    None if last is None or last.get(sort) is None else str(last.get(sort))
+                    str(last.get(sort)) if last is not None and has_next else "None"
                 ),
             },
-            "messages": [],
+            "messages": search_messages(payload.get("filters")),
         }
 
     # -- transactions ----------------------------------------------------------------------
@@ -555,5 +612,5 @@ class FakeUsaspendingApi:
                 "next": page + 1 if has_next else None,
                 "previous": page - 1 if page > 1 else None,
             },
-            "messages": [],
+            "messages": search_messages(payload.get("filters")),
         }

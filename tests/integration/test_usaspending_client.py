@@ -13,6 +13,7 @@ from ingest.transport import Request, Response
 from ingest.usaspending import (
     AWARD_FIELDS,
     AwardQuery,
+    UnusedFilterError,
     UsaspendingClient,
     award_queries,
     calendar_quarters,
@@ -176,6 +177,40 @@ def test_pages_while_has_next(awards_server: LocalApiServer) -> None:
         "order": "desc",
     }
     assert pages[2].label.endswith("(body page=3) [agency DHS (070) contracts 2018-Q3]")
+
+
+@pytest.mark.integration
+def test_a_filter_the_api_did_not_use_is_an_error_naming_it(awards_server: LocalApiServer) -> None:
+    """The API answers a misspelt filter with national results and a message; the 2007-10-01
+    notice every answer carries is not an error (the other tests page through it)."""
+    transport, _ = quick_transport()
+    client = UsaspendingClient(transport, awards_server.url + "/")
+    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) contracts 2018-Q3")
+    misspelt = AwardQuery("misspelt", {**query.filters, "recipient_serch_text": ["AMAZON"]})
+    with pytest.raises(UnusedFilterError) as raised:
+        list(client.iter_awards(misspelt))
+    assert raised.value.filters == ["recipient_serch_text"]
+    assert "recipient_serch_text" in str(raised.value)
+    sent = json.loads(awards_server.requests[-1].body)
+    assert sent["filters"]["recipient_serch_text"] == ["AMAZON"]
+
+
+@pytest.mark.integration
+def test_the_last_page_names_no_keyset(awards_server: LocalApiServer) -> None:
+    """As the API: after the last row, ``last_record_unique_id`` is null and the sort value the
+    text "None"; before it, the sort value is a string."""
+    transport, _ = quick_transport()
+    query = query_for(award_queries(WATCHLIST, (2018, 2018)), "agency DHS (070) contracts 2018-Q3")
+    client = UsaspendingClient(transport, awards_server.url + "/")
+    list(client.iter_awards(query))
+    metadata = [
+        transport.send(client.awards_request(query, page)).json()["page_metadata"]
+        for page in (1, 3)
+    ]
+    assert isinstance(metadata[0]["last_record_sort_value"], str)
+    assert isinstance(metadata[0]["last_record_unique_id"], int)
+    assert metadata[1]["last_record_sort_value"] == "None"
+    assert metadata[1]["last_record_unique_id"] is None
 
 
 @pytest.mark.integration

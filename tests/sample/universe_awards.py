@@ -400,7 +400,9 @@ class _Builder:
             "Base Obligation Date": str(day),
             "Last Modified Date": str(random_day(rng, day, min(end, dt.date(2020, 9, 30)))),
             "Start Date": str(day),
-            "End Date": str(end),
+            # as the API sends them: an IDV has no End Date but a last date to order
+            "End Date": None if type_code.startswith("IDV") else str(end),
+            "Last Date to Order": str(end) if type_code.startswith("IDV") else None,
             "Award Amount": round(amount, 2),
             "Total Outlays": round(amount * rng.choice((0.0, 0.25, 0.5, 0.8, 1.0, 1.0)), 2),
             "Contract Award Type": AWARD_TYPES[type_code],

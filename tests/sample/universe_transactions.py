@@ -119,7 +119,9 @@ def _idv_fact(child: AwardFact, piid: str, subtier: str, names: dict[str, str]) 
             "Base Obligation Date": str(day),
             "Last Modified Date": str(modified),
             "Start Date": str(day),
-            "End Date": str(end),
+            # an IDV: no End Date, a last date to order (as the API sends IDVs)
+            "End Date": None,
+            "Last Date to Order": str(end),
             "Award Amount": amount,
             "Total Outlays": amount,
             "Contract Award Type": kind,

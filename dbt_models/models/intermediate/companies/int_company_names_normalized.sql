@@ -1,5 +1,6 @@
 -- Every distinct company name the sources spell (LDA clients, LDA registrants that file for
--- themselves, USAspending recipients), normalised (normalize_company_name) with its d/b/a trade
+-- themselves, USAspending recipients of awards and of award actions, so that an action whose
+-- award is not loaded is resolved too), normalised (normalize_company_name) with its d/b/a trade
 -- name apart. int_company_name_matches resolves them to companies.
 
 with
@@ -13,6 +14,12 @@ filings as (
 awards as (
 
     select * from {{ ref('stg_usaspending__awards') }}
+
+),
+
+transactions as (
+
+    select * from {{ ref('stg_usaspending__transactions') }}
 
 ),
 
@@ -40,6 +47,14 @@ spellings as (
     from awards
     where recipient_name is not null
 
+    union all
+
+    select
+        recipient_name as company_name_raw,
+        'usaspending_action_recipient' as name_source
+    from transactions
+    where recipient_name is not null
+
 ),
 
 names as (
@@ -49,7 +64,8 @@ names as (
         count(*) as records_count,
         bool_or(name_source = 'lda_client') as is_lda_client,
         bool_or(name_source = 'lda_self_filing_registrant') as is_lda_self_filing_registrant,
-        bool_or(name_source = 'usaspending_recipient') as is_usaspending_recipient
+        bool_or(name_source in ('usaspending_recipient', 'usaspending_action_recipient'))
+            as is_usaspending_recipient
     from spellings
     group by company_name_raw
 

@@ -1,7 +1,9 @@
 -- One row per federal contract award or IDV, with the recipient resolved to a company, its parent
 -- (from the recipient profile), the watchlist product its description names, and the award dated
 -- to the calendar quarter of its base obligation date. Obligations by the quarter they were made
--- are in fct_contract_transactions.
+-- are in fct_contract_transactions. An award row without agency codes (the API sends the codes
+-- only when asked) gets them from its agency names (int_agency_codes_by_name); an agency the
+-- reference lacks leaves the codes null and the award flagged, not dropped.
 
 with
 
@@ -23,6 +25,18 @@ recipients as (
 
 ),
 
+agency_names as (
+
+    select * from {{ ref('int_agency_codes_by_name') }}
+
+),
+
+award_id_agencies as (
+
+    select * from {{ ref('usaspending_award_id_agency_ids') }}
+
+),
+
 products as (
 
     select
@@ -32,6 +46,48 @@ products as (
         arg_min(products, company_id) as products
     from {{ ref('int_contract_award_products') }}
     group by generated_internal_id
+
+),
+
+coded as (
+
+    select
+        awards.*,
+        coalesce(
+            awards.awarding_toptier_code,
+            toptier_names.agency_code,
+            subtier_alone_names.agency_toptier_code,
+            award_id_agencies.toptier_code
+        ) as resolved_toptier_code
+    from awards
+    left join agency_names as toptier_names
+        on
+            toptier_names.agency_level = 'toptier'
+            and lower(awards.awarding_toptier_name) = toptier_names.agency_name_key
+    left join agency_names as subtier_alone_names
+        on
+            subtier_alone_names.agency_level = 'subtier'
+            and subtier_alone_names.toptier_code is null
+            and lower(awards.awarding_subtier_name) = subtier_alone_names.agency_name_key
+    left join award_id_agencies
+        on
+            split_part(awards.generated_internal_id, '_', 4)
+            = award_id_agencies.award_id_agency_id
+
+),
+
+resolved as (
+
+    select
+        coded.*,
+        coalesce(coded.awarding_subtier_code, subtier_names.agency_code)
+            as resolved_subtier_code
+    from coded
+    left join agency_names as subtier_names
+        on
+            subtier_names.agency_level = 'subtier'
+            and coded.resolved_toptier_code = subtier_names.toptier_code
+            and lower(coded.awarding_subtier_name) = subtier_names.agency_name_key
 
 ),
 
@@ -52,10 +108,12 @@ final as (
         recipients.parent_name,
 
         -- agencies
-        awards.awarding_toptier_code,
+        awards.resolved_toptier_code as awarding_toptier_code,
         awards.awarding_toptier_name,
-        awards.awarding_subtier_code,
+        awards.resolved_subtier_code as awarding_subtier_code,
         awards.awarding_subtier_name,
+        awards.resolved_toptier_code is null as is_awarding_agency_unknown,
+        awards.resolved_subtier_code is null as is_awarding_subtier_unknown,
         awards.funding_toptier_code,
         awards.funding_subtier_code,
 
@@ -67,11 +125,14 @@ final as (
             as obligation_fiscal_year,
         awards.start_date,
         awards.end_date,
+        awards.last_date_to_order,
         awards.last_modified_at,
 
         -- money
         awards.award_amount,
         awards.total_outlays,
+        awards.is_award_amount_missing,
+        awards.is_base_obligation_date_missing,
 
         -- what was bought
         awards.is_idv,
@@ -86,7 +147,7 @@ final as (
         coalesce(
             products.product_company_id <> coalesce(company_names.company_id, ''), false
         ) as is_product_bought_through_other_recipient
-    from awards
+    from resolved as awards
     left join company_names
         on awards.recipient_name = company_names.company_name_raw
     left join recipients

@@ -1,7 +1,11 @@
 -- One row per award action (base award and modifications), dated by its action date: the dollars
 -- an agency obligated to a company in a quarter. Agency codes, the company and the product named
--- come from the award; an action whose award is not loaded keeps the subtier code written in its
--- generated_internal_id and is resolved to a company by its recipient name.
+-- come from the award when it is loaded. An action whose award is not loaded takes its agencies
+-- from the names the API states on the action (int_agency_codes_by_name), and its company from
+-- the recipient's UEI on loaded awards, else from its recipient name. The award id's fourth part
+-- is the FPDS contracting-agency id (9700 on every DoD award), not a subtier code: it is read only
+-- through the usaspending_award_id_agency_ids reference, for the toptier, when nothing else gives
+-- one. An agency the reference lacks leaves the code null and the action flagged, never dropped.
 
 with
 
@@ -23,9 +27,28 @@ company_names as (
 
 ),
 
-agencies as (
+agency_names as (
 
-    select * from {{ ref('dim_agency') }}
+    select * from {{ ref('int_agency_codes_by_name') }}
+
+),
+
+award_id_agencies as (
+
+    select * from {{ ref('usaspending_award_id_agency_ids') }}
+
+),
+
+-- a UEI the loaded awards resolve to one company only
+uei_companies as (
+
+    select
+        recipient_uei,
+        min(company_id) as company_id
+    from awards
+    where recipient_uei is not null and company_id is not null
+    group by recipient_uei
+    having count(distinct company_id) = 1
 
 ),
 
@@ -33,21 +56,52 @@ coded as (
 
     select
         transactions.*,
-        -- CONT_AWD_<PIID>_<subtier>_... and CONT_IDV_<PIID>_<subtier>: the fourth part
         coalesce(
-            awards.awarding_subtier_code,
-            nullif(split_part(transactions.generated_internal_id, '_', 4), '')
-        ) as awarding_subtier_code,
-        awards.awarding_toptier_code,
-        coalesce(awards.company_id, company_names.company_id) as company_id,
+            awards.awarding_toptier_code,
+            toptier_names.agency_code,
+            subtier_alone_names.agency_toptier_code,
+            award_id_agencies.toptier_code
+        ) as resolved_toptier_code,
+        awards.awarding_subtier_code as award_subtier_code,
+        coalesce(awards.company_id, uei_companies.company_id, company_names.company_id)
+            as company_id,
         awards.product_company_id,
         awards.is_product_bought_through_other_recipient,
         awards.generated_internal_id is not null as is_award_loaded
     from transactions
     left join awards
         on transactions.generated_internal_id = awards.generated_internal_id
+    left join uei_companies
+        on transactions.recipient_uei = uei_companies.recipient_uei
     left join company_names
         on transactions.recipient_name = company_names.company_name_raw
+    left join agency_names as toptier_names
+        on
+            toptier_names.agency_level = 'toptier'
+            and lower(transactions.awarding_toptier_name) = toptier_names.agency_name_key
+    left join agency_names as subtier_alone_names
+        on
+            subtier_alone_names.agency_level = 'subtier'
+            and subtier_alone_names.toptier_code is null
+            and lower(transactions.awarding_subtier_name) = subtier_alone_names.agency_name_key
+    left join award_id_agencies
+        on
+            split_part(transactions.generated_internal_id, '_', 4)
+            = award_id_agencies.award_id_agency_id
+
+),
+
+resolved as (
+
+    select
+        coded.*,
+        coalesce(coded.award_subtier_code, subtier_names.agency_code) as resolved_subtier_code
+    from coded
+    left join agency_names as subtier_names
+        on
+            subtier_names.agency_level = 'subtier'
+            and coded.resolved_toptier_code = subtier_names.toptier_code
+            and lower(coded.awarding_subtier_name) = subtier_names.agency_name_key
 
 ),
 
@@ -55,43 +109,57 @@ final as (
 
     select
         -- ids
-        coded.transaction_key,
-        coded.generated_internal_id,
-        coded.award_piid,
-        coded.modification_number,
-        coded.company_id,
+        resolved.transaction_key,
+        resolved.generated_internal_id,
+        resolved.award_piid,
+        resolved.modification_number,
+        resolved.company_id,
 
         -- recipient
-        coded.recipient_name,
-        coded.recipient_uei,
+        resolved.recipient_name,
+        resolved.recipient_uei,
 
         -- agencies
-        coalesce(coded.awarding_toptier_code, agencies.toptier_code) as awarding_toptier_code,
-        coded.awarding_toptier_name,
-        coded.awarding_subtier_code,
-        coded.awarding_subtier_name,
+        resolved.resolved_toptier_code as awarding_toptier_code,
+        resolved.awarding_toptier_name,
+        resolved.resolved_subtier_code as awarding_subtier_code,
+        resolved.awarding_subtier_name,
+        resolved.funding_toptier_name,
+        resolved.funding_subtier_name,
+        resolved.resolved_toptier_code is null as is_awarding_agency_unknown,
+        resolved.resolved_subtier_code is null as is_awarding_subtier_unknown,
 
         -- period
-        coded.action_date,
-        cast(year(coded.action_date) as integer) as action_year,
-        {{ calendar_quarter('coded.action_date') }} as action_quarter,
-        cast(year(coded.action_date + interval 3 month) as integer) as action_fiscal_year,
+        resolved.action_date,
+        cast(year(resolved.action_date) as integer) as action_year,
+        {{ calendar_quarter('resolved.action_date') }} as action_quarter,
+        cast(year(resolved.action_date + interval 3 month) as integer) as action_fiscal_year,
+        resolved.last_date_to_order,
 
         -- money
-        coded.transaction_amount,
+        resolved.transaction_amount,
 
         -- what
-        coded.is_idv,
-        coded.award_type,
-        coded.action_type,
-        coded.transaction_description,
-        coded.product_company_id,
-        coalesce(coded.is_product_bought_through_other_recipient, false)
+        resolved.is_idv,
+        resolved.award_type,
+        resolved.action_type,
+        resolved.transaction_description,
+        resolved.naics_code,
+        resolved.naics_description,
+        resolved.psc_code,
+        resolved.psc_description,
+        resolved.def_codes,
+        resolved.product_company_id,
+        coalesce(resolved.is_product_bought_through_other_recipient, false)
             as is_product_bought_through_other_recipient,
-        coded.is_award_loaded
-    from coded
-    left join agencies
-        on coded.awarding_subtier_code = agencies.agency_code
+
+        -- where
+        resolved.performance_country_code,
+        resolved.performance_state_code,
+        resolved.performance_city_name,
+
+        resolved.is_award_loaded
+    from resolved
 
 )
 

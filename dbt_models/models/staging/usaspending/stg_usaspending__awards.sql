@@ -17,7 +17,8 @@ renamed as (
         ----------  ids
         generated_internal_id,
         {{ json_text('$."Award ID"') }} as award_piid,
-        cast(record ->> '$.internal_id' as bigint) as internal_id,
+        -- an integer (recorded answers) or a string of digits (the API's contract examples)
+        cast({{ json_text('$.internal_id') }} as bigint) as internal_id,
         {{ json_text('$."Recipient UEI"') }} as recipient_uei,
         {{ json_text('$.recipient_id') }} as recipient_id,
 
@@ -49,16 +50,22 @@ renamed as (
         ----------  booleans
         -- IDVs (contract vehicles: IDCs, BPAs, GWACs) are searched as their own award type group
         generated_internal_id like 'CONT\_IDV\_%' escape '\' as is_idv,
+        -- the API sends these null on some real records: the award is kept and flagged
+        {{ json_text('$."Award Amount"') }} is null as is_award_amount_missing,
+        {{ json_text('$."Base Obligation Date"') }} is null as is_base_obligation_date_missing,
 
         ----------  numerics
-        cast(record ->> '$."Award Amount"' as decimal(18, 2)) as award_amount,
-        cast(record ->> '$."Total Outlays"' as decimal(18, 2)) as total_outlays,
+        -- a JSON number or a decimal string, as the API sends it
+        {{ usaspending_amount('$."Award Amount"') }} as award_amount,
+        {{ usaspending_amount('$."Total Outlays"') }} as total_outlays,
 
         ----------  dates
-        cast(record ->> '$."Base Obligation Date"' as date) as base_obligation_date,
-        cast(record ->> '$."Start Date"' as date) as start_date,
-        cast(record ->> '$."End Date"' as date) as end_date,
-        cast(record ->> '$."Last Modified Date"' as timestamp) as last_modified_at,
+        cast({{ json_text('$."Base Obligation Date"') }} as date) as base_obligation_date,
+        cast({{ json_text('$."Start Date"') }} as date) as start_date,
+        -- null on IDVs, whose ordering period ends on the last date to order
+        cast({{ json_text('$."End Date"') }} as date) as end_date,
+        cast({{ json_text('$."Last Date to Order"') }} as date) as last_date_to_order,
+        {{ usaspending_timestamp('$."Last Modified Date"') }} as last_modified_at,
 
         ----------  landing
         load_id,

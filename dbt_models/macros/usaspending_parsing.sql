@@ -1,0 +1,18 @@
+-- How staging reads USAspending's raw fields, one rule per field. The Great Expectations suites
+-- (expectations/suites/usaspending_*.py) project the same rules with try_ casts, so a value the
+-- suite lets through is one staging can read.
+
+{#- An amount: the API sends a JSON number (2026) or a decimal string (older answers). -#}
+{% macro usaspending_amount(path, record='record') -%}
+    cast({{ json_text(path, record) }} as decimal(18, 2))
+{%- endmacro %}
+
+{#- Last Modified Date: a date ("2020-08-31", search rows), "yyyy-MM-dd HH:mm:ss" (award
+    details) or epoch milliseconds (a JSON number of ten or more digits). -#}
+{% macro usaspending_timestamp(path, record='record') -%}
+    case
+        when regexp_full_match({{ json_text(path, record) }}, '-?[0-9]{10,}')
+            then epoch_ms(cast({{ json_text(path, record) }} as bigint))
+        else cast({{ json_text(path, record) }} as timestamp)
+    end
+{%- endmacro %}

@@ -1,0 +1,35 @@
+"""How the USAspending suites read raw fields: the same rules as staging's macros
+(``dbt_models/macros/usaspending_parsing.sql``), with ``try_`` casts so that a value staging
+could not read shows up as an unparsable value instead of breaking the projection."""
+
+from __future__ import annotations
+
+
+def text(path: str) -> str:
+    """A field as trimmed text, empty as null (staging's ``json_text``)."""
+    return f"nullif(trim(record->>'{path}'), '')"
+
+
+def amount(path: str) -> str:
+    """An amount: a JSON number or a decimal string (staging's ``usaspending_amount``)."""
+    return f"try_cast({text(path)} as decimal(18, 2))"
+
+
+def day(path: str) -> str:
+    """A date such as ``2018-08-15`` (staging casts to date)."""
+    return f"try_cast({text(path)} as date)"
+
+
+def timestamp(path: str) -> str:
+    """``Last Modified Date``: a date, ``yyyy-MM-dd HH:mm:ss``, or epoch milliseconds
+    (staging's ``usaspending_timestamp``)."""
+    value = text(path)
+    return (
+        f"case when regexp_full_match({value}, '-?[0-9]{{10,}}') "
+        f"then epoch_ms(try_cast({value} as bigint)) else try_cast({value} as timestamp) end"
+    )
+
+
+def unparsable(path: str, parsed: str) -> str:
+    """True when the field holds a value that its rule cannot read (null is not unparsable)."""
+    return f"({text(path)} is not null and {parsed} is null)"
