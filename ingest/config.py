@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"  # the dbt project (and its profiles.yml)
@@ -19,6 +20,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "data"
 DEFAULT_WATCHLIST = Path(__file__).resolve().parent / "watchlist.yaml"
 
 DEFAULT_LDA_API_URL = "https://lda.gov/api/v1/"
+# The LDA's two official hosts: the successor and the historic host (until its sunset). Each is
+# the other's fallback when a bot wall refuses scripts on one of them.
+LDA_OFFICIAL_HOSTS: dict[str, str] = {"lda.gov": "lda.senate.gov", "lda.senate.gov": "lda.gov"}
 DEFAULT_USASPENDING_API_URL = "https://api.usaspending.gov"
 DEFAULT_GDELT_API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
 
@@ -43,6 +47,9 @@ class Settings:
     # an analyst's own article lists (CSV or JSON Lines), read on live refreshes
     article_files: tuple[Path, ...] = ()
     lda_api_key: str | None = field(default=None, repr=False)
+    # the base URL tried once when a bot wall refuses LDA_API_URL: the other official host
+    # (derived from LDA_API_URL by load_settings; None for any other host)
+    lda_fallback_api_url: str | None = None
 
     @property
     def is_sample(self) -> bool:
@@ -78,6 +85,16 @@ def _paths(raw: str | None) -> tuple[Path, ...]:
     return tuple(Path(p.strip()).expanduser() for p in (raw or "").split(os.pathsep) if p.strip())
 
 
+def other_official_lda_url(url: str) -> str | None:
+    """The same URL on the other official LDA host (lda.gov <-> lda.senate.gov), or None when
+    ``url`` is on neither."""
+    parts = urlsplit(url)
+    other = LDA_OFFICIAL_HOSTS.get((parts.hostname or "").lower())
+    if other is None:
+        return None
+    return parts._replace(netloc=other).geturl()
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -89,10 +106,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if source not in SOURCES:
         raise ConfigError(f"INFLUENCE_SOURCE must be one of {SOURCES}, got {source!r}")
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
+    lda_api_url = _url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL)
     return Settings(
         warehouse=warehouse.expanduser().resolve(),
         source=source,
-        lda_api_url=_url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL),
+        lda_api_url=lda_api_url,
+        lda_fallback_api_url=other_official_lda_url(lda_api_url),
         usaspending_api_url=(env.get("USASPENDING_API_URL") or DEFAULT_USASPENDING_API_URL).rstrip(
             "/"
         ),

@@ -34,6 +34,11 @@ class SourceAuthError(SourceHTTPError):
     """401/403: the credentials were refused. The message never contains the key itself."""
 
 
+class SourceBlockedError(SourceHTTPError):
+    """401/403 answered by a bot wall in front of the API (an HTML "Access Denied" page), not by
+    the API: the request never reached the API, so no key would help."""
+
+
 class SourceUnreachableError(IngestError):
     """The API could not be reached at all (DNS, refused connection, timeouts after retries)."""
 

@@ -2,21 +2,29 @@
 
 The API has no paging: one call returns at most 250 articles. The client asks for calendar-month
 windows and, when a window comes back full, splits it in half and asks again, down to a minimum
-window. A rejected query comes back as HTTP 200 with a plain-text/HTML message instead of JSON:
-that is a ``MalformedPageError`` naming the query and the window, never an empty result.
+window.
+
+Answers are read as they come (``read_answer``): GDELT's known JSON defects (invalid ``\\``
+escapes, unescaped quotes inside a title) are repaired and every article that parses is kept. A
+body that cannot be read, and a rejected query (HTTP 200 with a plain-text/HTML message such as
+"One or more of your keywords were too short..."), is never an empty result: the window's page
+carries it as an ``UnreadablePart`` with the reason, which landing quarantines with the request,
+so one watched term GDELT refuses, or one broken answer, does not sink the other windows. (If no
+answer of a whole load could be read, the load fails: see ``ingest.load``.)
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ingest.errors import MalformedPageError
-from ingest.transport import FetchedPage, Request, Transport
+from ingest.transport import FetchedPage, Request, Transport, UnreadablePart
 from ingest.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
@@ -104,21 +112,66 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_articles(body: bytes, page: str) -> list[dict[str, Any]]:
-    """The articles of one ArtList JSON answer (``{}`` means none).
+# A backslash and what follows it: a valid JSON escape, or a lone backslash.
+_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})|\\')
+# What may follow the quote that closes a JSON string (after blanks): a key's colon, the end of
+# an object or array, or a comma before the next key, object or array.
+_CLOSES_STRING = re.compile(r'\s*(?:[:}\]]|,\s*["{\[]|$)')
+# Where one article object ends and the next begins, in an ArtList answer.
+_ARTICLE_BOUNDARY = re.compile(r'\}\s*,\s*(?=\{\s*"url"\s*:)')
 
-    Raises ``MalformedPageError`` when the body is not JSON (GDELT's plain-text/HTML error
-    messages come with HTTP 200) or not of the documented shape.
-    """
-    try:
-        data: Any = json.loads(body, strict=False)
-    except (UnicodeDecodeError, ValueError):
-        snippet = " ".join(body[:200].decode("utf-8", "replace").split())
-        raise MalformedPageError(
-            SOURCE,
-            page,
-            "GDELT answered with text instead of JSON (a rejected query?): " + repr(snippet),
-        ) from None
+
+def _double_lone_backslashes(text: str) -> str:
+    """A backslash that starts no JSON escape (``\\'``, ``\\ ``, ``\\x``) is doubled: the text
+    keeps the backslash and the parser no longer stops at "Invalid \\escape"."""
+    return _ESCAPE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else "\\\\", text)
+
+
+def _escape_stray_quotes(text: str) -> str:
+    """Escape a quote inside a string that does not close it: one not followed (after blanks) by
+    a colon, a closing brace or bracket, or a comma and the next key, object or array. GDELT
+    titles carry such quotes unescaped (``"... busca de " parceria estratégica " | ..."``)."""
+    out: list[str] = []
+    inside = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if inside and char == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if char == '"':
+            if not inside:
+                inside = True
+            elif _CLOSES_STRING.match(text, i + 1):
+                inside = False
+            else:
+                out.append('\\"')
+                i += 1
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def repair_json(text: str) -> str:
+    """GDELT's known JSON defects repaired: lone backslashes (invalid escapes) doubled, stray
+    quotes inside string values escaped. (Raw control characters inside strings are accepted by
+    the parser itself, ``strict=False``.) Text that is valid JSON is returned unchanged."""
+    return _escape_stray_quotes(_double_lone_backslashes(text))
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, strict=False)
+
+
+def _decode(body: bytes) -> str:
+    return body.decode("utf-8", "replace")
+
+
+def _check_articles(data: Any, page: str) -> list[dict[str, Any]]:
+    """The articles of a parsed answer, or ``MalformedPageError`` when it is not of the
+    documented shape (the API answered something else than an ArtList)."""
     if not isinstance(data, dict):
         raise MalformedPageError(SOURCE, page, f"expected a JSON object, got {type(data).__name__}")
     if not data:
@@ -137,6 +190,100 @@ def parse_articles(body: bytes, page: str) -> list[dict[str, Any]]:
             if not isinstance(article.get(key), str) or not article[key]:
                 raise MalformedPageError(SOURCE, page, f"articles[{i}] has no {key}")
     return articles
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    """What could be read of one ArtList answer: the articles, and the parts that could not be
+    read (a rejected query's message, a body or an article object beyond repair)."""
+
+    articles: list[dict[str, Any]]
+    unreadable: tuple[UnreadablePart, ...] = ()
+    repaired: bool = False  # the body was not valid JSON and was repaired
+
+
+def read_answer(body: bytes, page: str) -> ParsedAnswer:
+    """Read one ArtList answer, repairing what GDELT is known to get wrong.
+
+    - Valid JSON (``{}`` means none): its articles.
+    - JSON with invalid ``\\`` escapes, stray quotes inside a value or raw control characters:
+      repaired (``repair_json``), then its articles.
+    - Still broken: each article object is read on its own (repaired); those that parse are kept,
+      each one that does not is an unreadable part with the reason.
+    - Not JSON at all (GDELT's plain-text/HTML answer to a rejected query, with HTTP 200): one
+      unreadable part, the whole body, its reason saying so. A rejected query is reported, not
+      raised: one watched term GDELT finds too short or too common must not sink the others.
+
+    Raises ``MalformedPageError`` only for JSON of another shape (no articles list, an article
+    without url or seendate): that is not a broken answer but a different API.
+    """
+    text = _decode(body)
+    try:
+        data = _loads(text)
+    except ValueError as exc:
+        error = exc
+    else:
+        return ParsedAnswer(_check_articles(data, page))
+    if not text.lstrip().startswith("{"):
+        snippet = " ".join(text[:200].split())
+        return ParsedAnswer(
+            [],
+            (
+                UnreadablePart(
+                    text,
+                    "GDELT answered with text instead of JSON (a rejected query?): "
+                    + repr(snippet),
+                ),
+            ),
+        )
+    try:
+        repaired = _loads(repair_json(text))
+    except ValueError:
+        return _read_article_by_article(text, page, error)
+    return ParsedAnswer(_check_articles(repaired, page), repaired=True)
+
+
+def _read_article_by_article(text: str, page: str, error: ValueError) -> ParsedAnswer:
+    """The articles of a body that does not parse whole even repaired, read one by one."""
+    opening = re.match(r'\s*\{\s*"articles"\s*:\s*\[\s*', text)
+    if opening is None:
+        return ParsedAnswer([], (UnreadablePart(text, _beyond_repair(error)),), repaired=True)
+    inner = re.sub(r"\s*\]\s*\}\s*$", "", text[opening.end() :])
+    chunks = _ARTICLE_BOUNDARY.split(inner)
+    articles: list[dict[str, Any]] = []
+    unreadable: list[UnreadablePart] = []
+    for n, chunk in enumerate(chunks):
+        candidate = chunk if chunk.rstrip().endswith("}") else chunk + "}"
+        try:
+            article = _loads(repair_json(candidate))
+            (checked,) = _check_articles({"articles": [article]}, page)
+        except (ValueError, MalformedPageError) as exc:
+            reason = (
+                f"article object {n + 1} of {len(chunks)} of a broken GDELT answer could not be "
+                f"repaired ({exc}); the answer's error: {error}"
+            )
+            unreadable.append(UnreadablePart(chunk, reason))
+            continue
+        articles.append(checked)
+    if not articles:
+        return ParsedAnswer([], (UnreadablePart(text, _beyond_repair(error)),), repaired=True)
+    return ParsedAnswer(articles, tuple(unreadable), repaired=True)
+
+
+def _beyond_repair(error: ValueError) -> str:
+    return f"GDELT answered with broken JSON that could not be repaired ({error})"
+
+
+def parse_articles(body: bytes, page: str) -> list[dict[str, Any]]:
+    """The articles of one ArtList JSON answer (``{}`` means none), repaired where needed.
+
+    Raises ``MalformedPageError`` when any part of the body cannot be read (GDELT's
+    plain-text/HTML error messages come with HTTP 200) or is not of the documented shape. The
+    client itself uses ``read_answer``, which keeps what it can and reports the rest."""
+    answer = read_answer(body, page)
+    if answer.unreadable:
+        raise MalformedPageError(SOURCE, page, answer.unreadable[0].reason)
+    return answer.articles
 
 
 class GdeltClient:
@@ -183,7 +330,23 @@ class GdeltClient:
         request = self.articles_request(query.query, start, end)
         page = f"{query.label} window {_iso(start)}..{_iso(end)} ({request.label})"
         response = self.transport.send(request)
-        articles = parse_articles(response.body, page)
+        answer = read_answer(response.body, page)
+        label = f"{request.label} [{query.label}]"
+        if answer.repaired:
+            log.warning(
+                "[%s] %s: the answer was not valid JSON; repaired it, kept %d articles, "
+                "%d part(s) unreadable",
+                SOURCE,
+                page,
+                len(answer.articles),
+                len(answer.unreadable),
+            )
+        if answer.unreadable and not answer.articles:
+            # nothing read: the window's body goes to the quarantine with the reason
+            log.warning("[%s] %s: %s", SOURCE, page, answer.unreadable[0].reason)
+            yield FetchedPage(SOURCE, label, [], unreadable=answer.unreadable)
+            return
+        articles = answer.articles
         if len(articles) >= self.max_records:
             if end - start > self.min_window:
                 half = (end - start) / 2
@@ -199,4 +362,4 @@ class GdeltClient:
                 len(articles),
                 end - start,
             )
-        yield FetchedPage(SOURCE, f"{request.label} [{query.label}]", articles)
+        yield FetchedPage(SOURCE, label, articles, unreadable=answer.unreadable)

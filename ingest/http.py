@@ -11,7 +11,10 @@ What it adds on top of ``requests``:
   and timeouts; a 429 waits the larger of its ``Retry-After`` header and the delay its DRF-style
   body states ("Expected available in 4 seconds.");
 - a client-side rate limiter per source (minimum interval between requests);
-- errors that name the source and the page: 401/403 -> ``SourceAuthError``, other statuses ->
+- errors that name the source and the page: 401/403 -> ``SourceAuthError`` when the API refused
+  (a JSON ``detail``); a 403 from a bot wall (an HTML "Access Denied" page) ->
+  ``SourceBlockedError``, whose message names ``LDA_API_URL`` and the other official LDA host;
+  other statuses ->
   ``SourceHTTPError`` carrying the API's ``detail``, unreachable -> ``SourceUnreachableError``.
 
 The limiter, the sleep function, the jitter and the clock are injectable so tests never wait.
@@ -34,8 +37,13 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from ingest.config import Settings
-from ingest.errors import SourceAuthError, SourceHTTPError, SourceUnreachableError
+from ingest.config import Settings, other_official_lda_url
+from ingest.errors import (
+    SourceAuthError,
+    SourceBlockedError,
+    SourceHTTPError,
+    SourceUnreachableError,
+)
 from ingest.transport import Request, Response
 
 log = logging.getLogger(__name__)
@@ -148,6 +156,39 @@ def error_detail(body: bytes, limit: int = 300) -> str:
     if not text:
         return "(empty body)"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_bot_wall(content_type: str | None, body: bytes) -> bool:
+    """Whether a 403 came from a bot wall in front of the API rather than from the API.
+
+    The APIs refuse a token with JSON (DRF: ``{"detail": "Invalid token."}``). A bot wall (Akamai's
+    "Access Denied", a CDN's challenge page) answers with HTML, or with anything that is not a
+    JSON object stating a ``detail``.
+    """
+    if content_type and "html" in content_type.lower():
+        return True
+    text = body.decode("utf-8", "replace").strip()
+    if text.startswith("<"):
+        return True
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        return True
+    return not (isinstance(data, dict) and any(k in data for k in ("detail", "message", "error")))
+
+
+_HTML_TITLE = re.compile(r"<title>\s*([^<]*?)\s*</title>", re.IGNORECASE)
+
+
+def bot_wall_summary(body: bytes) -> str:
+    """What a bot wall's page says: its title and reference number if it has them."""
+    text = body.decode("utf-8", "replace")
+    title = _HTML_TITLE.search(text)
+    reference = re.search(r"Reference\s*#\s*([0-9a-f.]+)", text, re.IGNORECASE)
+    parts = [f'"{title.group(1)}"' if title else "an HTML page"]
+    if reference:
+        parts.append(f"reference #{reference.group(1)}")
+    return ", ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,7 +353,7 @@ class LiveTransport:
 
             status = answer.status_code
             if 200 <= status < 300:
-                return Response(request, status, body, dict(answer.headers))
+                return Response(request, status, body, dict(answer.headers), url=url)
 
             location = answer.headers.get("Location")
             if status in REDIRECT_STATUSES and location:
@@ -337,6 +378,11 @@ class LiveTransport:
 
             detail = self._scrub(error_detail(body))
             if status in (401, 403):
+                if status == 403 and is_bot_wall(answer.headers.get("Content-Type"), body):
+                    summary = self._scrub(bot_wall_summary(body))
+                    raise SourceBlockedError(
+                        source, label, status, self._bot_wall_message(source, url, summary)
+                    )
                 raise SourceAuthError(source, label, status, self._auth_message(source, detail))
 
             if status == 429 or status >= 500:
@@ -416,6 +462,24 @@ class LiveTransport:
         return (
             f"the LDA API refused anonymous access ({detail}); set LDA_API_KEY to an API key "
             "registered with the LDA API"
+        )
+
+    def _bot_wall_message(self, source: str, url: str, detail: str) -> str:
+        host = urlsplit(url).hostname or url
+        said = f"{host} answered with a bot wall's page ({detail}), not the API's JSON"
+        if source != "lda":
+            return f"{said}: the request was blocked before it reached the API"
+        other = other_official_lda_url(url)
+        instead = (
+            f"set LDA_API_URL to the other official host, {urlsplit(other).hostname} "
+            f"({_origin(other)}/api/v1/)"
+            if other
+            else "set LDA_API_URL to an official host (https://lda.gov/api/v1/ or "
+            "https://lda.senate.gov/api/v1/)"
+        )
+        return (
+            f"{said}: a bot wall refuses scripted clients, so LDA_API_KEY is not the problem; "
+            f"{instead}, or run from another network"
         )
 
     def _scrub(self, text: str) -> str:

@@ -4,7 +4,10 @@ A load goes through the same steps whatever the source:
 
 1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start).
 2. ``land_batch`` puts every fetched record into a temporary batch table with its natural key and
-   the page it came from. Records that cannot be keyed are quarantined one by one with the reason.
+   the page it came from. Records that cannot be keyed are quarantined one by one with the reason,
+   and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
+   body, kept as text with the reason and the request that fetched it), so one unreadable answer
+   does not sink the load.
 3. The caller validates the batch (``expectations``) and passes the outcome to ``finish_load``:
    - a critical failure quarantines the whole batch (kept in ``audit.quarantine`` with the failed
      expectations as the reason) and merges nothing;
@@ -25,6 +28,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import duckdb
 import pandas as pd
@@ -42,6 +46,10 @@ class RawTable:
     key_field: str  # the field of the API record that holds the natural key
     # for a composite key: the record's fields whose values, joined by "|", make the key
     key_fields: tuple[str, ...] = ()
+    # fields (dotted paths into nested objects) holding URLs on whatever host answered: the hash
+    # that decides "changed or not" sees only their path and query (less ``format``), so the same
+    # record fetched from another host of the API is not an update. The record is kept as fetched.
+    host_dependent_urls: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -57,6 +65,35 @@ class RawTable:
 
     def key_description(self) -> str:
         return " + ".join(self.key_fields) if self.key_fields else self.key_field
+
+    def content_hash(self, record: Mapping[str, Any], text: str) -> str:
+        """The hash that tells a changed record from an unchanged one: of ``text`` (the record
+        as serialised), or, when the table declares host-dependent URLs, of the record with those
+        URLs reduced to their path and query."""
+        if self.host_dependent_urls:
+            text = serialize_record(without_host(record, self.host_dependent_urls))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _host_free_url(value: str) -> str:
+    """``https://lda.gov/api/v1/filings/x/?format=json`` -> ``/api/v1/filings/x/``."""
+    parts = urlsplit(value)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "format"]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+def without_host(record: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """A copy of ``record`` whose URL fields at ``paths`` (dotted, into nested objects) keep
+    only their path and query; other fields, and the record itself, are left as they are."""
+    out = dict(record)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        value = out.get(head)
+        if rest and isinstance(value, Mapping):
+            out[head] = without_host(value, [rest])
+        elif not rest and isinstance(value, str):
+            out[head] = _host_free_url(value)
+    return out
 
 
 BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
@@ -80,9 +117,12 @@ _DDL = [
         records_updated integer,
         records_unchanged integer,
         records_quarantined integer,
-        error varchar
+        error varchar,
+        unreadable_quarantined integer
     )
     """,
+    # ledgers written before unreadable parts were counted
+    "alter table audit.load_ledger add column if not exists unreadable_quarantined integer",
     """
     create table if not exists audit.validation_results (
         load_id varchar not null,
@@ -152,14 +192,17 @@ class LoadCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    quarantined: int = 0
+    quarantined: int = 0  # every quarantined item: records, and unreadable parts of pages
+    unreadable: int = 0  # of which: parts of pages the client could not read into records
 
     @property
     def merged(self) -> int:
         return self.inserted + self.updated + self.unchanged
 
     def reconciles(self) -> bool:
-        """fetched = duplicates of the same record + quarantined + merged (new, changed, same)."""
+        """fetched = duplicates of the same record + quarantined + merged (new, changed, same).
+        An unreadable part of a page (a body the client could not read) counts as one item
+        fetched and one quarantined."""
         return self.fetched == self.duplicates_in_batch + self.quarantined + self.merged
 
 
@@ -167,6 +210,7 @@ class LoadCounts:
 class Load:
     load_id: str
     table: RawTable
+    # what was asked (written at the start) and what fetching learnt (written at the end)
     parameters: Mapping[str, Any]
     counts: LoadCounts = field(default_factory=LoadCounts)
     status: str = "running"
@@ -211,10 +255,12 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
     """Put the fetched pages into the temporary batch table ``landing_batch``.
 
     A record that is not a JSON object or has no usable natural key is quarantined at once with
-    that reason (it cannot be merged whatever the batch's fate). Records repeated verbatim across
-    pages or queries (an award found by agency and by company) are landed once and counted as
-    duplicates. The same key with different content stays twice, so the uniqueness
-    expectation fails and the batch is quarantined rather than one version chosen silently.
+    that reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of
+    a page: ``record`` holds ``{"body": <the text as received>}`` and ``page`` the request.
+    Records repeated verbatim across pages or queries (an award found by agency and by company)
+    are landed once and counted as duplicates. The same key with different content stays twice,
+    so the uniqueness expectation fails and the batch is quarantined rather than one version
+    chosen silently.
     """
     table = load.table
     con.execute(f"drop table if exists {BATCH_TABLE}")
@@ -236,6 +282,11 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
     position = 0
     for page in pages:
         counts.pages += 1
+        for part in page.unreadable:
+            counts.fetched += 1
+            counts.unreadable += 1
+            body = json.dumps({"body": part.body}, ensure_ascii=False)
+            bad.append((None, page.label, part.reason, body))
         for index, record in enumerate(page.records):
             counts.fetched += 1
             name = page.record_names[index] if index < len(page.record_names) else None
@@ -254,7 +305,7 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
                 reason = f"{where} has no usable {table.key_description()} (got {got!r})"
                 bad.append((None, page.label, reason, text))
                 continue
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = table.content_hash(record, text)
             if (key, digest) in seen:
                 counts.duplicates_in_batch += 1
                 continue
@@ -378,7 +429,8 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
         update audit.load_ledger set
             finished_at = ?, status = ?, pages = ?, records_fetched = ?,
             duplicates_in_batch = ?, records_inserted = ?, records_updated = ?,
-            records_unchanged = ?, records_quarantined = ?, error = ?
+            records_unchanged = ?, records_quarantined = ?, error = ?, parameters = ?,
+            unreadable_quarantined = ?
         where load_id = ?
         """,
         [
@@ -392,6 +444,8 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
             c.unchanged,
             c.quarantined,
             load.error,
+            json.dumps(load.parameters),
+            c.unreadable,
             load.load_id,
         ],
     )

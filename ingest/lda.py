@@ -12,13 +12,15 @@ against the filter and checks the reported ``count`` against what paging deliver
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from typing import Any
 
-from ingest.errors import MalformedPageError
-from ingest.transport import FetchedPage, Request, Transport
+from ingest.errors import MalformedPageError, SourceBlockedError
+from ingest.transport import FetchedPage, Request, Response, Transport
 
 SOURCE = "lda"
+log = logging.getLogger(__name__)
 
 PERIODS: tuple[str, ...] = ("first_quarter", "second_quarter", "third_quarter", "fourth_quarter")
 # Before the Honest Leadership and Open Government Act (reports from 2008 on are quarterly),
@@ -41,6 +43,10 @@ FIRST_CONTRIBUTION_YEAR = 2008
 # Tens of thousands of LD-203 reports are posted per half year; a count far above that means the
 # year/period filter was ignored and the whole database is being paged.
 MAX_PLAUSIBLE_CONTRIBUTION_COUNT = 200_000
+
+
+def _slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
 
 
 def filing_periods(years: tuple[int, int]) -> list[tuple[int, str]]:
@@ -171,12 +177,59 @@ class LdaClient:
     """Pages through ``/filings/`` one filing period at a time, and through ``/contributions/``
     one half year at a time."""
 
-    def __init__(self, transport: Transport, base_url: str, page_size: int = MAX_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        base_url: str,
+        page_size: int = MAX_PAGE_SIZE,
+        fallback_base_url: str | None = None,
+    ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be positive")
         self.transport = transport
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_url = _slash(base_url)
         self.page_size = page_size
+        # tried once, for the rest of the client's life, when a bot wall refuses base_url
+        self.fallback_base_url = _slash(fallback_base_url) if fallback_base_url else None
+        self.answered_by: str | None = None  # the origin of the last answer (after redirects)
+        self.fell_back_from: str | None = None  # the base URL a bot wall refused, if one did
+
+    def _send(self, request: Request) -> Response:
+        """Send ``request``; on a bot wall, switch to the fallback host once and send it there.
+
+        The switch holds for every later request of this client (the ``next`` links the other
+        host writes point at itself). A second bot wall, or one without a fallback, is raised.
+        """
+        try:
+            response = self.transport.send(request)
+        except SourceBlockedError as blocked:
+            fallback = self.fallback_base_url
+            if fallback is None or not request.url.startswith(self.base_url):
+                raise
+            self.fallback_base_url = None
+            moved = Request(
+                request.source,
+                request.method,
+                fallback + request.url.removeprefix(self.base_url),
+                request.params,
+                request.json_body,
+            )
+            log.warning(
+                "[lda] %s; trying the other official host once: %s", blocked.detail, fallback
+            )
+            self.fell_back_from, self.base_url = self.base_url, fallback
+            try:
+                response = self.transport.send(moved)
+            except SourceBlockedError as again:
+                raise SourceBlockedError(
+                    SOURCE,
+                    moved.label,
+                    again.status,
+                    f"both official hosts refused this client: {blocked.detail}; and then "
+                    f"{again.detail}",
+                ) from None
+        self.answered_by = response.answered_by
+        return response
 
     def filings_request(self, filing_year: int, filing_period: str) -> Request:
         """The first page's request for one filing period."""
@@ -201,7 +254,7 @@ class LdaClient:
         if name not in CONSTANT_LISTS:
             raise ValueError(f"unknown constants list {name!r}")
         request = self.constants_request(name)
-        items = parse_constants(self.transport.send(request).json(), request.label, name)
+        items = parse_constants(self._send(request).json(), request.label, name)
         yield FetchedPage(SOURCE, request.label, [{"constant_list": name, "items": items}])
 
     def iter_filings(self, filing_year: int, filing_period: str) -> Iterator[FetchedPage]:
@@ -290,9 +343,9 @@ class LdaClient:
         received = 0
         first_count: int | None = None
         while True:
-            label = request.label
             seen_urls.add(request.full_url())
-            response = self.transport.send(request)
+            response = self._send(request)
+            label = response.request.label  # on the fallback host after a bot wall
             count, next_url, results = parse_filings_page(
                 response.json(), label, filing_year, filing_period, posted_after
             )

@@ -12,6 +12,7 @@ from typing import Protocol
 import duckdb
 
 from ingest import landing
+from ingest.errors import MalformedPageError
 from ingest.landing import Load, RawTable
 from ingest.pulls import Pull
 
@@ -33,6 +34,11 @@ def run_load(
 
     - A fetch or parse error (HTTP failure, malformed page) is recorded in the ledger as
       ``failed`` and re-raised: nothing of the batch is merged.
+    - A page the client could not read (wholly or in part: ``FetchedPage.unreadable``) is
+      quarantined and the rest of the batch goes on. But when not one page could be read (every
+      page unreadable, none with a record), the API is answering something else than it
+      documents (an outage page, a changed format): the parts are kept in the quarantine and the
+      load fails with ``MalformedPageError``, merging nothing.
     - A failed critical expectation quarantines the batch: status ``quarantined``.
     - Otherwise the batch is merged: status ``succeeded``.
     """
@@ -40,9 +46,21 @@ def run_load(
     try:
         pages = list(pull.pages)  # all pages first: a batch is all or nothing
     except BaseException as exc:
+        load.parameters = dict(pull.parameters)
         landing.fail_load(con, load, exc)
         raise
+    # what fetching learnt (the LDA: which host answered) is recorded with the outcome
+    load.parameters = dict(pull.parameters)
     landing.land_batch(con, load, pages)
+    if pages and all(page.unreadable and not page.records for page in pages):
+        error = MalformedPageError(
+            table.source,
+            f"every page of the load ({len(pages)})",
+            "no answer could be read; the first: " + pages[0].unreadable[0].reason,
+        )
+        landing.fail_load(con, load, error)
+        con.execute(f"drop table if exists {landing.BATCH_TABLE}")
+        raise error
     outcome = validate(con, load.load_id)
     if outcome.critical_failures:
         landing.quarantine_batch(con, load, outcome.reason())

@@ -18,7 +18,7 @@ from ingest import articles, feeds, gdelt, lda, usaspending
 from ingest.config import Settings
 from ingest.landing import RawTable
 from ingest.transport import FetchedPage, Transport
-from ingest.watchlist import Watchlist
+from ingest.watchlist import Watchlist, section_records
 
 T = TypeVar("T")
 
@@ -70,6 +70,48 @@ class RunContext:
     options: PullOptions = field(default_factory=PullOptions)
 
 
+def _lda_client(transport: Transport, settings: Settings) -> lda.LdaClient:
+    return lda.LdaClient(
+        transport,
+        settings.lda_api_url,
+        # the bundled sample has no bot wall, and no other host to try
+        fallback_base_url=None if settings.is_sample else settings.lda_fallback_api_url,
+    )
+
+
+def _lda_parameters(settings: Settings, **parameters: Any) -> dict[str, Any]:
+    """A pull's ledger parameters with the base URL; in sample mode ``answered_by`` says the
+    bundled sample answered (its recordings replay whatever base URL is configured)."""
+    out: dict[str, Any] = {**parameters, "base_url": settings.lda_api_url}
+    if settings.is_sample:
+        out["answered_by"] = SAMPLE_ANSWERED_BY
+    return out
+
+
+SAMPLE_ANSWERED_BY = "the bundled sample"
+
+
+def _recording_host(
+    client: lda.LdaClient, parameters: dict[str, Any], pages: Iterator[FetchedPage]
+) -> Iterator[FetchedPage]:
+    """The pages, noting in the ledger's ``parameters`` which host answered (``answered_by``:
+    the origin after redirects and any fallback from a bot wall; the bundled sample in sample
+    mode) and whether the client fell back to the other official host (``refused_by_bot_wall``:
+    the base URL that refused it)."""
+    for page in pages:
+        if parameters.get("answered_by") != SAMPLE_ANSWERED_BY:
+            parameters["answered_by"] = client.answered_by
+        if client.fell_back_from is not None:
+            parameters["refused_by_bot_wall"] = client.fell_back_from
+        yield page
+
+
+def _lda_pull(
+    client: lda.LdaClient, parameters: dict[str, Any], pages: Iterator[FetchedPage]
+) -> Pull:
+    return Pull(parameters, _recording_host(client, parameters, pages))
+
+
 def pull_lda(
     transport: Transport,
     settings: Settings,
@@ -77,16 +119,17 @@ def pull_lda(
     periods: list[tuple[int, str]] | None = None,
 ) -> Pull:
     """Every filing of every filing period of ``years`` (or of the ``periods`` given)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
+    client = _lda_client(transport, settings)
     periods = lda.filing_periods(years) if periods is None else periods
-    return Pull(
-        {
-            "mode": "periods",
-            "years": list(years),
-            "periods": len(periods),
-            "filing_periods": [f"{year} {period}" for year, period in periods],
-            "base_url": settings.lda_api_url,
-        },
+    return _lda_pull(
+        client,
+        _lda_parameters(
+            settings,
+            mode="periods",
+            years=list(years),
+            periods=len(periods),
+            filing_periods=[f"{year} {period}" for year, period in periods],
+        ),
         each(periods, lambda period: client.iter_filings(*period)),
     )
 
@@ -95,24 +138,26 @@ def pull_lda_contributions(
     transport: Transport, settings: Settings, years: tuple[int, int]
 ) -> Pull:
     """Every LD-203 contribution report of the years' two periods (mid-year, year-end)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
+    client = _lda_client(transport, settings)
     periods = lda.contribution_periods(years)
-    return Pull(
-        {
-            "mode": "periods",
-            "years": list(years),
-            "filing_periods": [f"{year} {period}" for year, period in periods],
-            "base_url": settings.lda_api_url,
-        },
+    return _lda_pull(
+        client,
+        _lda_parameters(
+            settings,
+            mode="periods",
+            years=list(years),
+            filing_periods=[f"{year} {period}" for year, period in periods],
+        ),
         each(periods, lambda period: client.iter_contributions(*period)),
     )
 
 
 def pull_lda_constants(transport: Transport, settings: Settings) -> Pull:
     """The LDA's reference lists (filing types, issue codes, government entities)."""
-    client = lda.LdaClient(transport, settings.lda_api_url)
-    return Pull(
-        {"lists": list(lda.CONSTANT_LISTS), "base_url": settings.lda_api_url},
+    client = _lda_client(transport, settings)
+    return _lda_pull(
+        client,
+        _lda_parameters(settings, lists=list(lda.CONSTANT_LISTS)),
         each(lda.CONSTANT_LISTS, client.iter_constants),
     )
 
@@ -151,14 +196,15 @@ def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 def pull_lda_posted_after(
     transport: Transport, settings: Settings, posted_after: dt.date, watermark: dt.datetime
 ) -> Pull:
-    client = lda.LdaClient(transport, settings.lda_api_url)
-    return Pull(
-        {
-            "mode": "incremental",
-            "watermark": watermark.isoformat(),
-            "posted_after": posted_after.isoformat(),
-            "base_url": settings.lda_api_url,
-        },
+    client = _lda_client(transport, settings)
+    return _lda_pull(
+        client,
+        _lda_parameters(
+            settings,
+            mode="incremental",
+            watermark=watermark.isoformat(),
+            posted_after=posted_after.isoformat(),
+        ),
         client.iter_posted_after(posted_after),
     )
 
@@ -426,4 +472,18 @@ def pull_feeds(transport: Transport, watchlist: Watchlist) -> Pull:
     return Pull(
         {"feeds": [feed.url for feed in watchlist.feeds]},
         client.iter_feeds(watchlist.feeds),
+    )
+
+
+def pull_watchlist(settings: Settings, watchlist: Watchlist) -> Pull:
+    """The run's watchlist (companies, agencies, topics), one record per section: no request."""
+    return Pull(
+        {"watchlist": str(settings.watchlist)},
+        iter(
+            [
+                FetchedPage(
+                    "watchlist", f"watchlist {settings.watchlist}", section_records(watchlist)
+                )
+            ]
+        ),
     )

@@ -110,14 +110,28 @@ def _feed_entries(run: RunContext) -> Pull:
     return pulls.pull_feeds(run.transport, run.watchlist)
 
 
+def _watchlist_sections(run: RunContext) -> Pull:
+    return pulls.pull_watchlist(run.settings, run.watchlist)
+
+
 # --------------------------------------------------------------------------------------------
 # The sources, in the order a refresh loads them
 
 LDA_API_DOCS = "https://lda.gov/api/redoc/v1/"
 USASPENDING_API_DOCS = "https://api.usaspending.gov/docs/endpoints"
 
+# The URLs an LDA record carries name the host that answered (lda.gov or lda.senate.gov, with
+# ``?format=json`` on some): a host change must not make every record an update.
+LDA_HOST_DEPENDENT_URLS = ("url", "filing_document_url", "registrant.url", "client.url")
+
 LDA_FILINGS = SourceSpec(
-    table=RawTable("lda", "lda_filings", "filing_uuid", "filing_uuid"),
+    table=RawTable(
+        "lda",
+        "lda_filings",
+        "filing_uuid",
+        "filing_uuid",
+        host_dependent_urls=LDA_HOST_DEPENDENT_URLS,
+    ),
     pull=_lda_filings,
     suite="expectations.suites.lda_filings",
     description="Senate Lobbying Disclosure Act filings (LD-1 registrations, LD-2 quarterly "
@@ -129,7 +143,13 @@ LDA_FILINGS = SourceSpec(
 )
 
 LDA_CONTRIBUTIONS = SourceSpec(
-    table=RawTable("lda", "lda_contributions", "filing_uuid", "filing_uuid"),
+    table=RawTable(
+        "lda",
+        "lda_contributions",
+        "filing_uuid",
+        "filing_uuid",
+        host_dependent_urls=LDA_HOST_DEPENDENT_URLS,
+    ),
     pull=_lda_contributions,
     suite="expectations.suites.lda_contributions",
     description="Senate LDA LD-203 reports of political contributions (FECA, honorary, meeting, "
@@ -236,6 +256,17 @@ FEED_ENTRIES = SourceSpec(
     sample_endpoint="/rss",
 )
 
+WATCHLIST_SECTIONS = SourceSpec(
+    table=RawTable("watchlist", "watchlist_sections", "section", "section"),
+    pull=_watchlist_sections,
+    suite="expectations.suites.watchlist_sections",
+    description="The watchlist's companies, agencies and topics (ingest/watchlist.yaml, or the "
+    "file INFLUENCE_WATCHLIST names), as the run read it: one row per section with its entries "
+    "as written (names, news_terms, recipient searches, toptier codes). dbt tags the news with "
+    "the watched entities' own terms from it, beside the news_entity_patterns seed.",
+    sample_endpoint=None,
+)
+
 SOURCES: tuple[SourceSpec, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
@@ -247,6 +278,7 @@ SOURCES: tuple[SourceSpec, ...] = (
     GDELT_ARTICLES,
     FEED_ENTRIES,
     ANALYST_ARTICLES,
+    WATCHLIST_SECTIONS,
 )
 
 

@@ -59,6 +59,14 @@ class Response:
     status: int
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
+    # the URL that answered, after any redirects (None: the request's own URL)
+    url: str | None = None
+
+    @property
+    def answered_by(self) -> str:
+        """The origin (scheme and host) that sent this response."""
+        parts = urlsplit(self.url or self.request.url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def json(self) -> Any:
         """Parse the body as JSON or raise ``MalformedPageError`` naming the source and page."""
@@ -84,11 +92,25 @@ class Transport(Protocol):
 
 
 @dataclass(frozen=True)
+class UnreadablePart:
+    """A body (or a part of one) the client could not read into records: kept as received, with
+    the reason, so that landing quarantines it and the load's counts still reconcile."""
+
+    body: str  # the text as received (bytes decoded as UTF-8, undecodable bytes replaced)
+    reason: str
+
+
+@dataclass(frozen=True)
 class FetchedPage:
-    """One page of one API response, parsed into the API's own record dicts."""
+    """One page of one API response, parsed into the API's own record dicts.
+
+    A page the client could only partly read (or not at all) carries what it could not read in
+    ``unreadable``: landing quarantines each part with its reason and the page's label (the
+    request), and the records that were read are landed as usual."""
 
     source: str
     label: str  # the request label of the page, for errors and the load ledger
     records: list[dict[str, Any]]
     # how errors name each record ("line 7" of a file); empty: "record <index>"
     record_names: tuple[str, ...] = ()
+    unreadable: tuple[UnreadablePart, ...] = ()

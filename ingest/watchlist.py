@@ -3,8 +3,9 @@ and which RSS/Atom feeds are read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -130,3 +131,19 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
             raise WatchlistError(f"watchlist: {where} url {url!r} is not an http(s) URL")
         feeds.append(WatchedFeed(url, str(entry.get("name") or "")))
     return Watchlist(tuple(companies), tuple(agencies), topics, tuple(feeds))
+
+
+# The watchlist's sections that say what to look for, in this order; each is one record of
+# raw.watchlist_sections, so that dbt can tag the news with the watched entities' own terms.
+WATCHLIST_SECTIONS = ("companies", "agencies", "topics")
+
+
+def section_records(watchlist: Watchlist) -> list[dict[str, Any]]:
+    """The watchlist's companies, agencies and topics as records, one per section, each with its
+    entries as written (lists for tuples). A section with no entry is still a record (with an
+    empty list), so an entity removed from the watchlist leaves the table at the next load."""
+    return [
+        {"section": "companies", "entries": [asdict(c) for c in watchlist.companies]},
+        {"section": "agencies", "entries": [asdict(a) for a in watchlist.agencies]},
+        {"section": "topics", "entries": [{"name": topic} for topic in watchlist.topics]},
+    ]

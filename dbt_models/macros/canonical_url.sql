@@ -4,6 +4,8 @@
     article:
 
       1. surrounding blanks trimmed; scheme and host in lower case; any user:password@ dropped;
+         http is written https: the scheme is not part of an article's identity (GDELT often
+         gives the http link of a story whose publisher's feed has the https one);
       2. the port dropped when it is the scheme's default (:80 for http, :443 for https);
       3. the fragment (#...) dropped;
       4. tracking query parameters dropped (utm_* and the click ids and mailing-list ids in
@@ -11,8 +13,9 @@
          their order and exactly as written; empty parameters ("&&", a bare "?") dropped;
       5. a trailing slash dropped from the path ("/a/b/" is "/a/b"); an empty path is "/".
 
-    http and https stay distinct, and "www." is kept: both can be different sites. A value that
-    is not an absolute URL (no "scheme://host") is only trimmed. Null stays null.
+    "www." is kept: a host with and without it can be different sites. Other schemes are kept as
+    they are (in lower case). A value that is not an absolute URL (no "scheme://host") is only
+    trimmed. Null stays null.
 #}
 
 {% macro tracking_parameters() -%}
@@ -31,7 +34,11 @@
         lambda url_part: case
             when url_part.scheme = '' then trim({{ column }})
             else
-                lower(url_part.scheme) || '://' || lower(url_part.host)
+                case
+                    when lower(url_part.scheme) in ('http', 'https') then 'https'
+                    else lower(url_part.scheme)
+                end
+                || '://' || lower(url_part.host)
                 || case
                     when
                         url_part.port in ('', ':')

@@ -16,3 +16,37 @@
 {% macro json_text(path, record='record') -%}
     nullif(trim({{ record }} ->> '{{ path }}'), '')
 {%- endmacro %}
+
+{#
+    An LDA timestamp (dt_posted, ISO 8601 with an offset) as timestamptz: the one parsing rule for
+    the field. The expectations suites (expectations/suites/lda_filings.py, lda_contributions.py)
+    parse it with the same cast (as try_cast) and block a batch holding a value this cast would
+    refuse, so a value that passes validation cannot break dbt build.
+#}
+{% macro lda_timestamp(path, record='record') -%}
+    cast({{ record }} ->> '{{ path }}' as timestamp with time zone)
+{%- endmacro %}
+
+{#
+    The LDA's reporting threshold for a filing year, in dollars: under it a filer ticks a box and
+    reports no amount. $5,000 per quarter from 2008 (the Honest Leadership and Open Government Act),
+    $10,000 per half year before.
+#}
+{% macro lda_reporting_threshold(filing_year) -%}
+    case when {{ filing_year }} >= 2008 then 5000 else 10000 end
+{%- endmacro %}
+
+{#
+    Whether an LDA report's money was never transcribed: a legacy paper filing, whose document is
+    a scanned PDF, carries income, expenses and expenses method all null. Such a null says nothing
+    about the amount, unlike the null of a report under the threshold (seen on the API's oldest
+    filing, a 1999 mid-year report; tests/fixtures/real/README.md).
+#}
+{% macro lda_is_not_transcribed(record='record') -%}
+    (
+        {{ record }} ->> '$.income' is null
+        and {{ record }} ->> '$.expenses' is null
+        and {{ record }} ->> '$.expenses_method' is null
+        and coalesce({{ record }} ->> '$.filing_document_content_type', '') = 'application/pdf'
+    )
+{%- endmacro %}

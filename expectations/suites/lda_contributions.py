@@ -21,6 +21,8 @@ select
     record->>'$.filer_type' as filer_type,
     record->>'$.registrant.id' as registrant_id,
     record->>'$.dt_posted' as dt_posted_text,
+    -- the rule of the dbt macro lda_timestamp (null where that cast would fail)
+    try_cast(record->>'$.dt_posted' as timestamp with time zone) as dt_posted,
     (
         select count(*)
         from (select unnest(from_json(record->'$.contribution_items', '["json"]')) as item)
@@ -49,6 +51,8 @@ def expectations() -> list[CheckedExpectation]:
         ),
         critical(e.ExpectColumnValuesToNotBeNull(column="registrant_id")),
         critical(e.ExpectColumnValuesToNotBeNull(column="dt_posted_text")),
+        # parsed as staging parses it (macro lda_timestamp): what fails here would break dbt build
+        critical(e.ExpectColumnValuesToNotBeNull(column="dt_posted")),
         critical(e.ExpectColumnValuesToBeBetween(column="unparsable_amount_items", max_value=0)),
         critical(e.ExpectColumnValuesToBeBetween(column="negative_amount_items", max_value=0)),
         # The API documents lobbyist and organization filers; another value is worth a look.

@@ -158,6 +158,7 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ("raw.usaspending_recipients", 0, 0, "succeeded"),
         ("raw.usaspending_toptier_agencies", 0, 0, "succeeded"),
         ("raw.usaspending_transactions", 0, 0, "succeeded"),
+        ("raw.watchlist_sections", 0, 0, "succeeded"),
     ]
 
 

@@ -11,25 +11,36 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+import yaml
 
+from expectations.runner import validate_batch
+from expectations.suites import load_suite
 from ingest import landing
 from ingest.articles import read_article_file
+from ingest.config import DEFAULT_WATCHLIST, load_settings
 from ingest.dbt_cli import run_dbt
 from ingest.feeds import FeedClient
+from ingest.load import run_load
+from ingest.pulls import pull_gdelt, pull_watchlist
 from ingest.sample.replay import SampleTransport
-from ingest.sources import SOURCES, raw_tables
-from ingest.watchlist import load_watchlist
+from ingest.sources import GDELT_ARTICLES, SOURCES, WATCHLIST_SECTIONS, raw_tables
+from ingest.watchlist import load_watchlist, section_records
+from tests.fakes.gdelt import FakeGdeltApi
 from tests.fakes.usaspending import recipient_profiles, toptier_agency_rows, transaction_row
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.generate import write_analyst_list
 from tests.sample.universe import build_universe
+from tests.support import quick_transport
+from tests.support.http_server import LocalApiServer
 from tests.support.readme_queries import readme_blocks
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -64,6 +75,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         "gdelt_articles": universe.articles,
         "feed_entries": sample_feed_entries(),
         "analyst_articles": read_article_file(analyst_file).records,
+        "watchlist_sections": section_records(load_watchlist()),
     }
     loaded_at = dt.datetime.now(dt.UTC)
     con = duckdb.connect(str(path))
@@ -177,6 +189,7 @@ def test_source_freshness_runs_on_freshly_landed_tables(built: tuple[Path, Path]
         "lda_constants",
         "usaspending_recipients",
         "analyst_articles",
+        "watchlist_sections",
     }
     assert set(statuses.values()) == {"pass"}, statuses
 
@@ -683,3 +696,89 @@ def test_company_profile_summarises_amazon(con: duckdb.DuckDBPyConnection) -> No
     assert awards_direct is not None and awards == awards_direct[0]
     assert news > 0
     assert profiles == companies
+
+
+# A company added to the watchlist tags the articles its own terms find (issue 10, item 7b): a
+# temporary watchlist (the bundled one plus Raytheon) is landed as a refresh lands it, GDELT
+# articles are pulled for it from the fake API, and the news models are rebuilt.
+OTHER_MENTIONS = (
+    "select count(*) from marts.fct_news_mentions where company_id is distinct from 'raytheon'"
+)
+RAYTHEON_WATCHLIST = """
+companies:
+  - name: Raytheon
+    recipient_search: ["RAYTHEON COMPANY"]
+    news_terms: [Raytheon]
+"""
+
+
+def test_a_company_added_to_the_watchlist_tags_its_articles(
+    built: tuple[Path, Path], tmp_path: Path, api_server: LocalApiServer
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built[0], warehouse)
+    bundled = yaml.safe_load(DEFAULT_WATCHLIST.read_text(encoding="utf-8"))
+    bundled["companies"] += yaml.safe_load(RAYTHEON_WATCHLIST)["companies"]
+    watchlist_file = tmp_path / "watchlist.yaml"
+    watchlist_file.write_text(yaml.safe_dump(bundled), encoding="utf-8")
+    watchlist = load_watchlist(watchlist_file)
+    seen = "20181023T120000Z"
+    articles = [
+        {
+            "url": f"https://www.defensenews.com/2018/10/23/raytheon-{n}/",
+            "url_mobile": "",
+            "title": title,
+            "seendate": seen,
+            "socialimage": "",
+            "domain": "www.defensenews.com",
+            "language": "English",
+            "sourcecountry": "United States",
+        }
+        for n, title in enumerate(
+            [
+                "Raytheon wins Army contract for Patriot upgrades",
+                "Pentagon picks RAYTHEON for missile work",
+                "Weather report for the weekend",
+            ]
+        )
+    ]
+    api_server.app = FakeGdeltApi(articles)
+    settings = replace(
+        load_settings({"GDELT_API_URL": api_server.url + "/api/v2/doc/doc"}),
+        watchlist=watchlist_file,
+    )
+    only_raytheon = replace(watchlist, companies=watchlist.companies[-1:], agencies=(), topics=())
+    transport, _ = quick_transport()
+    with duckdb.connect(str(warehouse)) as con:
+        before = con.execute(OTHER_MENTIONS).fetchone()
+        for spec, pull in (
+            (WATCHLIST_SECTIONS, pull_watchlist(settings, watchlist)),
+            (GDELT_ARTICLES, pull_gdelt(transport, settings, only_raytheon, (2018, 2018))),
+        ):
+            suite = load_suite(spec.suite)
+            load, _ = run_load(
+                con, spec.table, pull, lambda c, load_id, s=suite: validate_batch(c, s, load_id)
+            )
+            assert load.status == "succeeded", load.error
+    result = run_dbt(
+        ["build", "--select", "stg_watchlist__entities+", "stg_gdelt__articles+"],
+        warehouse,
+        tmp_path,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tagged = con.execute(
+            """
+            select url, matched_pattern_ids from marts.fct_news_mentions
+            where company_id = 'raytheon' order by url
+            """
+        ).fetchall()
+        after = con.execute(OTHER_MENTIONS).fetchone()
+    assert [url for url, _ in tagged] == [
+        "https://www.defensenews.com/2018/10/23/raytheon-0",
+        "https://www.defensenews.com/2018/10/23/raytheon-1",
+    ]
+    assert all(ids == ["watchlist-company-raytheon-raytheon"] for _, ids in tagged)
+    # the other mentions are the sample's, plus the Pentagon's in the new article
+    assert after is not None and before is not None and after[0] == before[0] + 1

@@ -60,7 +60,8 @@ def test_news_marts_descend_from_all_three_news_inputs(defs: dg.Definitions) -> 
         parents = graph.get(frontier.pop()).parent_keys
         frontier.extend(parents - seen)
         seen |= parents
-    for table in ("gdelt_articles", "feed_entries", "analyst_articles"):
+    # and from the watchlist, whose watched entities' terms tag the articles
+    for table in ("gdelt_articles", "feed_entries", "analyst_articles", "watchlist_sections"):
         assert dg.AssetKey(["raw", table]) in seen
 
 

@@ -205,27 +205,38 @@ def test_splitting_stops_at_the_minimum_window(
 
 
 @pytest.mark.integration
-def test_a_text_answer_to_a_rejected_query_is_detected(api_server: LocalApiServer) -> None:
+def test_a_text_answer_to_a_rejected_query_is_an_unreadable_window(
+    api_server: LocalApiServer,
+) -> None:
+    # a rejected query (one watched term GDELT refuses) is reported with the window, not raised:
+    # the other terms' windows still load (landing quarantines this one with its reason)
     api_server.app = FakeGdeltApi(spread(5, "Amazon"))
     transport, _ = quick_transport()
     bad = ArticleQuery("company Amazon 2018-10", "(Amazon)", *OCTOBER)
-    with pytest.raises(MalformedPageError) as caught:
-        list(GdeltClient(transport, base_url(api_server)).iter_articles(bad))
-    error = caught.value
-    assert error.source == "gdelt"
-    assert "company Amazon 2018-10" in error.page
-    assert "2018-10-01T00:00:00Z..2018-10-31T23:59:59Z" in error.page
-    assert "Parentheses may only be used around OR'd statements." in error.reason
+    (page,) = list(GdeltClient(transport, base_url(api_server)).iter_articles(bad))
+    assert page.source == "gdelt" and page.records == []
+    assert page.label.endswith("[company Amazon 2018-10]")
+    assert "startdatetime=20181001000000" in page.label
+    (part,) = page.unreadable
+    assert "a rejected query" in part.reason
+    assert "Parentheses may only be used around OR'd statements." in part.reason
+    assert part.body == "Parentheses may only be used around OR'd statements."
 
 
 @pytest.mark.integration
-def test_html_on_200_is_detected(api_server: LocalApiServer) -> None:
+def test_html_on_200_is_an_unreadable_window(api_server: LocalApiServer) -> None:
     api_server.app = FakeGdeltApi([])
     api_server.malformed_next(b"<!DOCTYPE html><html><body>Query too short</body></html>")
     transport, _ = quick_transport()
-    with pytest.raises(MalformedPageError, match="text instead of JSON") as caught:
-        list(GdeltClient(transport, base_url(api_server)).iter_articles(amazon_october()))
-    assert "Query too short" in caught.value.reason
+    (page,) = list(GdeltClient(transport, base_url(api_server)).iter_articles(amazon_october()))
+    (part,) = page.unreadable
+    assert "text instead of JSON" in part.reason and "Query too short" in part.reason
+
+
+@pytest.mark.unit
+def test_parse_articles_still_raises_on_an_unreadable_body() -> None:
+    with pytest.raises(MalformedPageError, match="text instead of JSON"):
+        parse_articles(b"One or more of your keywords were too short", "p")
 
 
 @pytest.mark.integration

@@ -14,7 +14,7 @@ from ingest.errors import MalformedPageError
 from ingest.load import run_load
 from ingest.pulls import Pull
 from ingest.sources import GDELT_ARTICLES
-from ingest.transport import FetchedPage
+from ingest.transport import FetchedPage, UnreadablePart
 
 pytestmark = pytest.mark.integration
 
@@ -141,6 +141,55 @@ def test_unkeyed_record_is_quarantined_with_its_reason(con: duckdb.DuckDBPyConne
     assert reasons[0].startswith("record 1 of GET https://api.example/doc?page=1 has no usable url")
     assert reasons[1] == "record 2 of GET https://api.example/doc?page=1 is not a JSON object"
     assert load.counts.reconciles()
+
+
+def test_unreadable_parts_of_pages_are_quarantined_and_counted(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    def pages() -> Iterator[FetchedPage]:
+        yield FetchedPage("gdelt", "GET window-1", [article(1)])
+        yield FetchedPage(
+            "gdelt", "GET window-2", [], unreadable=(UnreadablePart('{"articles": [', "cut"),)
+        )
+        yield FetchedPage(
+            "gdelt", "GET window-3", [article(2)], unreadable=(UnreadablePart("{...}", "bad"),)
+        )
+
+    load, _ = run_load(con, TABLE, Pull({}, pages()), validator)
+
+    assert load.status == "succeeded"
+    assert [url for url, _, _ in raw_rows(con)] == [article(1)["url"], article(2)["url"]]
+    c = load.counts
+    assert (c.pages, c.fetched, c.inserted, c.quarantined, c.unreadable) == (3, 4, 2, 2, 2)
+    assert c.reconciles()
+    rows = con.execute(
+        "select page, reason, record->>'$.body' from audit.quarantine order by page"
+    ).fetchall()
+    assert rows == [("GET window-2", "cut", '{"articles": ['), ("GET window-3", "bad", "{...}")]
+    ledger = con.execute(
+        "select records_fetched, records_quarantined, unreadable_quarantined from audit.load_ledger"
+    ).fetchone()
+    assert ledger == (4, 2, 2)
+
+
+def test_a_load_whose_every_page_is_unreadable_fails(con: duckdb.DuckDBPyConnection) -> None:
+    run_load(con, TABLE, pull_of([article(1)]), validator)
+    before = raw_rows(con)
+
+    def pages() -> Iterator[FetchedPage]:
+        for n in (1, 2):
+            part = UnreadablePart("<html>Service unavailable</html>", f"not JSON {n}")
+            yield FetchedPage("gdelt", f"GET window-{n}", [], unreadable=(part,))
+
+    with pytest.raises(MalformedPageError, match="no answer could be read; the first: not JSON 1"):
+        run_load(con, TABLE, Pull({}, pages()), validator)
+
+    assert raw_rows(con) == before
+    status, quarantined = con.execute(
+        "select status, records_quarantined from audit.load_ledger order by started_at desc limit 1"
+    ).fetchone()  # type: ignore[misc]
+    assert (status, quarantined) == ("failed", 2)
+    assert con.execute("select count(*) from audit.quarantine").fetchone() == (2,)
 
 
 def test_malformed_page_fails_the_load_and_merges_nothing(con: duckdb.DuckDBPyConnection) -> None:

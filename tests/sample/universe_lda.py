@@ -40,11 +40,10 @@ KINDS = {  # kind -> (filing_type pattern, display suffix)
     "T": ("{q}T", "Termination"),
     "TY": ("{q}TY", "Termination (No Activity)"),
 }
-METHODS = {
-    "a": "Method A. Reportable amounts using LDA definitions only",
-    "b": "Method B. Reportable amounts under section 6033(b)(8) of the Internal Revenue Code",
-    "c": "Method C. Reportable amounts under section 162(e) of the Internal Revenue Code",
-}
+# The expenses method as real filings send it: the letter in upper case, and the letter again as
+# its display (a live Q1 2025 self-filer's report: "expenses_method": "A", see
+# tests/fixtures/real/README.md), though the API's schema shows lower case.
+METHODS = {"a": "A", "b": "B", "c": "C"}
 COUNTRY = "United States of America"
 
 
@@ -182,7 +181,7 @@ def filing(
         "filing_document_content_type": "text/html",
         "income": None if self_filer else dollars(amount),
         "expenses": dollars(amount) if self_filer else None,
-        "expenses_method": method,
+        "expenses_method": METHODS[method] if method else None,
         "expenses_method_display": METHODS[method] if method else None,
         "posted_by_name": reg["contact_name"],
         "dt_posted": eastern_iso(posted),
@@ -737,14 +736,14 @@ def _amazon(rng: random.Random) -> list[dict[str, Any]]:
         posted = _posted(rng, year, q)
         if (year, q) == (2017, 4):  # an amended report: the later one carries the amount
             first = filing(rng, reg, cli, year, q, "Q", amount - 20000, acts, posted)
-            first.update(expenses_method="a", expenses_method_display=METHODS["a"])
+            first.update(expenses_method=METHODS["a"], expenses_method_display=METHODS["a"])
             out.append(first)
             posted += dt.timedelta(days=41, hours=2)
             kind = "A"
         else:
             kind = "Q"
         report = filing(rng, reg, cli, year, q, kind, amount, acts, posted)
-        report.update(expenses_method="a", expenses_method_display=METHODS["a"])
+        report.update(expenses_method=METHODS["a"], expenses_method_display=METHODS["a"])
         out.append(report)
     return out
 

@@ -128,7 +128,7 @@ def test_amazon_2018_self_filed_expenses_by_quarter(universe: Universe) -> None:
     assert expenses == {1: "3400000.00", 2: "3470000.00", 3: "3630000.00", 4: "3700000.00"}
     assert {f["registrant"]["id"] for f in latest.values()} == {401103}
     assert {f["client"]["id"] for f in latest.values()} == {77523}
-    assert all(f["income"] is None and f["expenses_method"] == "a" for f in latest.values())
+    assert all(f["income"] is None and f["expenses_method"] == "A" for f in latest.values())
 
 
 def test_amazon_q3_2018_issues_name_facial_recognition_and_dhs(universe: Universe) -> None:

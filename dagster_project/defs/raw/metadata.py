@@ -26,6 +26,8 @@ def load_metadata(load: Load, source: str) -> dict[str, dg.RawMetadataValue]:
         "rows_unchanged": counts.unchanged,
         "duplicates_in_batch": counts.duplicates_in_batch,
         "rows_quarantined": counts.quarantined,
+        # of which: answers (or parts) the client could not read, kept in audit.quarantine
+        "unreadable_quarantined": counts.unreadable,
         "counts_reconcile": counts.reconciles(),
     }
 

@@ -44,7 +44,8 @@ rates as (
 final as (
 
     select
-        {{ surrogate_key(['evaluation_set', 'half', 'evaluation_mode', 'category']) }} as metrics_id,
+        {{ surrogate_key(['evaluation_set', 'half', 'evaluation_mode', 'category']) }}
+            as metrics_id,
         *,
         2 * precision * recall / nullif(precision + recall, 0) as f1
     from rates

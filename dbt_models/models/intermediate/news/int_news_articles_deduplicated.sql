@@ -1,10 +1,13 @@
 -- One row per article across the three news inputs (GDELT, the watched feeds, the analyst's
--- list), by canonical url (the canonical_url macro: tracking parameters, fragment, default port
--- and trailing slash dropped). The same story reached through several links or inputs is one
--- article; which inputs saw it and through which links is kept. Where the inputs disagree, the
--- publisher's own feed is preferred, then GDELT, then the analyst's list: for the title, the
--- description and the date (the feed's published time, GDELT's seen time, the analyst's
--- published date), each the first non-null in that order.
+-- list), by canonical url (the canonical_url macro: http as https; tracking parameters, fragment,
+-- default port and trailing slash dropped). GDELT's url_mobile (often the AMP page) is a second
+-- key: a row whose canonical link is the canonical mobile link of a GDELT article joins that
+-- article (one step: the mobile link of a mobile link is not followed; a mobile link GDELT gives
+-- for two articles joins the first by url). The same story reached through several links or
+-- inputs is one article; which inputs saw it and through which links is kept. Where the inputs
+-- disagree, the publisher's own feed is preferred, then GDELT, then the analyst's list: for the
+-- title, the description and the date (the feed's published time, GDELT's seen time, the
+-- analyst's published date), each the first non-null in that order.
 with
 
 gdelt as (
@@ -19,6 +22,7 @@ gdelt as (
         domain as publisher,
         language,
         source_country,
+        url_mobile,
         cast(null as varchar[]) as feed_urls
     from {{ ref('stg_gdelt__articles') }}
 
@@ -36,6 +40,7 @@ feeds as (
         feed_title as publisher,
         cast(null as varchar) as language,
         cast(null as varchar) as source_country,
+        cast(null as varchar) as url_mobile,
         feed_urls
     from {{ ref('stg_feeds__entries') }}
 
@@ -53,6 +58,7 @@ analyst as (
         publisher,
         cast(null as varchar) as language,
         cast(null as varchar) as source_country,
+        cast(null as varchar) as url_mobile,
         cast(null as varchar[]) as feed_urls
     from {{ ref('stg_analyst__articles') }}
 
@@ -72,8 +78,32 @@ canonical as (
 
     select
         *,
-        {{ canonical_url('source_url') }} as url
+        {{ canonical_url('source_url') }} as link_url,
+        {{ canonical_url("nullif(trim(url_mobile), '')") }} as mobile_url
     from unioned
+
+),
+
+-- a GDELT article's mobile link, canonical, and the canonical main link it stands for
+mobile_links as (
+
+    select
+        mobile_url,
+        min(link_url) as main_url
+    from canonical
+    where mobile_url is not null and mobile_url != link_url
+    group by mobile_url
+
+),
+
+keyed as (
+
+    select
+        canonical.* exclude (canonical.link_url, canonical.mobile_url),
+        coalesce(mobile_links.main_url, canonical.link_url) as url
+    from canonical
+    left join mobile_links
+        on canonical.link_url = mobile_links.mobile_url
 
 ),
 
@@ -103,7 +133,7 @@ final as (
         list(distinct source_url order by source_url) as source_urls,
         list_sort(list_distinct(flatten(list(feed_urls) filter (where feed_urls is not null))))
             as feed_urls
-    from canonical
+    from keyed
     group by url
 
 )

@@ -1,11 +1,14 @@
 -- Which companies, agencies and watchlist topics each news article mentions in its title or its
--- description, by the regular expressions of the news_entity_patterns seed: one row per article
--- x entity. Articles are one per canonical url (int_news_articles_deduplicated); GDELT gives
--- titles only, the feeds and the analyst's list may give a description too. A pattern is tried on
--- each text after the matches of its exclusion pattern have been cut out ("Amazon rainforest"
--- does not mention Amazon, but "Amazon fights fires in the Amazon rainforest" still does), and on
--- the title and the description separately, so no match spans the two. Case-insensitive patterns
--- get RE2's (?i) flag; case-sensitive ones (ICE, CBP, DHS) are matched as written.
+-- description, by the regular expressions of the news_entity_patterns seed and those the
+-- watchlist adds (int_news_watchlist_patterns: the watched entities' own terms and the
+-- resolver's names for a watched company, with the seed's exclusions for the same entity): one
+-- row per article x entity. Articles are one per canonical url (int_news_articles_deduplicated);
+-- GDELT gives titles only, the feeds and the analyst's list may give a description too. A
+-- pattern is tried on each text after the matches of its exclusion pattern have been cut out
+-- ("Amazon rainforest" does not mention Amazon, but "Amazon fights fires in the Amazon
+-- rainforest" still does), and on the title and the description separately, so no match spans
+-- the two. Case-insensitive patterns get RE2's (?i) flag; case-sensitive ones (ICE, CBP, DHS) are
+-- matched as written.
 with
 
 articles as (
@@ -34,9 +37,39 @@ texts as (
 
 ),
 
-patterns as (
+seed_patterns as (
 
     select * from {{ ref('news_entity_patterns') }}
+
+),
+
+watchlist_patterns as (
+
+    select * from {{ ref('int_news_watchlist_patterns') }}
+
+),
+
+patterns as (
+
+    select
+        pattern_id,
+        entity_type,
+        entity_id,
+        pattern,
+        exclusion_pattern,
+        is_case_sensitive
+    from seed_patterns
+
+    union all
+
+    select
+        pattern_id,
+        entity_type,
+        entity_id,
+        pattern,
+        exclusion_pattern,
+        is_case_sensitive
+    from watchlist_patterns
 
 ),
 

@@ -57,7 +57,9 @@ final as (
         reports.first_posted_at,
         reports.posted_at,
         reports.filing_document_url,
-        counted_reports.is_amount_undisclosed
+        counted_reports.is_amount_undisclosed,
+        counted_reports.amount_status,
+        counted_reports.reporting_threshold
     from reports
     inner join counted_reports
         on reports.filing_uuid = counted_reports.filing_uuid

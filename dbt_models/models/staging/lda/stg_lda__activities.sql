@@ -31,7 +31,10 @@ renamed as (
         ----------  strings
         {{ json_text('$.general_issue_code', 'activity') }} as issue_code,
         {{ json_text('$.general_issue_code_display', 'activity') }} as issue_code_display,
-        {{ json_text('$.description', 'activity') }} as description,
+        -- the text cleaned of HTML references and mojibake for reading, and as filed; sqlfluff's
+        -- duckdb dialect cannot parse the lambda (lambda x, y: ...) the macro needs in DuckDB 2.0
+        {{ text_as_filed("activity ->> '$.description'") }} as description,  -- noqa: PRS
+        {{ json_text('$.description', 'activity') }} as description_as_filed,
         {{ json_text('$.foreign_entity_issues', 'activity') }} as foreign_entity_issues,
 
         ----------  numerics

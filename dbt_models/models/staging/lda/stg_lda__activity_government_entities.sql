@@ -16,7 +16,7 @@ activities as (
 
     select
         source.filing_uuid,
-        cast(source.record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
         cast(activity.key as integer) as activity_index,
         activity.value as activity
     from source,

@@ -18,7 +18,7 @@ copies as (
         source.filing_uuid,
         cast(source.record ->> '$.client.id' as bigint) as client_id,
         cast(source.record ->> '$.registrant.id' as bigint) as registrant_id,
-        cast(source.record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
         source.record -> '$.client' as client
     from source
     where source.record ->> '$.client.id' is not null

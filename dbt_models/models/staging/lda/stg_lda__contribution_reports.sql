@@ -70,7 +70,7 @@ renamed as (
         cast(record ->> '$.no_contributions' as boolean) as is_no_contributions,
 
         ----------  dates
-        cast(record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted') }} as posted_at,
 
         ----------  landing
         load_id,

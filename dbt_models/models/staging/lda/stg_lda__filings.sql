@@ -30,7 +30,8 @@ renamed as (
         {{ json_text('$.filing_type_display') }} as filing_type_display,
         {{ json_text('$.filing_period') }} as filing_period,
         {{ json_text('$.filing_period_display') }} as filing_period_display,
-        {{ json_text('$.expenses_method') }} as expenses_method,
+        -- the API's schema says a/b/c; real filings send A/B/C (display "A"): one case here
+        lower({{ json_text('$.expenses_method') }}) as expenses_method,
         {{ json_text('$.expenses_method_display') }} as expenses_method_display,
         {{ json_text('$.posted_by_name') }} as posted_by_name,
         {{ json_text('$.filing_document_url') }} as filing_document_url,
@@ -53,9 +54,15 @@ renamed as (
             when 'third_quarter' then 3
             when 'fourth_quarter' then 4
         end as filing_quarter,
-        -- money is a decimal string or null (null: "less than $5,000"); null stays null
+        case record ->> '$.filing_period'
+            when 'mid_year' then 1
+            when 'year_end' then 2
+        end as filing_half_year,
+        -- money is a decimal string or null; null stays null (see is_amount_not_transcribed)
         cast(record ->> '$.income' as decimal(14, 2)) as income,
         cast(record ->> '$.expenses' as decimal(14, 2)) as expenses,
+        {{ lda_reporting_threshold("cast(record ->> '$.filing_year' as integer)") }}
+            as reporting_threshold,
 
         ----------  booleans
         coalesce(cast(record ->> '$.client.client_self_select' as boolean), false)
@@ -73,9 +80,10 @@ renamed as (
             and right(record ->> '$.filing_type', 1) = 'Y'
         ) as is_no_activity,
         (record ->> '$.filing_type') in ('RR', 'RA') as is_registration,
+        {{ lda_is_not_transcribed('record') }} as is_amount_not_transcribed,
 
         ----------  dates
-        cast(record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted') }} as posted_at,
         cast(record ->> '$.termination_date' as date) as termination_date,
         cast({{ json_text('$.client.effective_date') }} as date) as client_effective_date,
 

@@ -16,7 +16,7 @@ copies as (
     select
         source.filing_uuid,
         cast(source.record ->> '$.registrant.id' as bigint) as registrant_id,
-        cast(source.record ->> '$.dt_posted' as timestamp with time zone) as posted_at,
+        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
         source.record -> '$.registrant' as registrant
     from source
     where source.record ->> '$.registrant.id' is not null
