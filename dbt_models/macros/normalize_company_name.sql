@@ -67,12 +67,10 @@
                 ),
                 lambda word: word <> ''
             ),
-            lambda word: case word
-                {%- for short, long in company_word_expansions().items() %}
-                when '{{ short }}' then '{{ long }}'
-                {%- endfor %}
-                else word
-            end
+            lambda word: coalesce(
+                map {{ company_word_expansions() | tojson | replace('"', "'") }} [word],
+                word
+            )
         ), ' '),
         '^THE\s|\sTHE$', '', 'g'),
         '(\s(INCORPORATED|LLC|LLP|LP|CORPORATION|(AND\s)?COMPANY|(PUBLIC\s)?LIMITED|PLC|SA|AG|NV|BV|GMBH|SPA|SRL))+$',
