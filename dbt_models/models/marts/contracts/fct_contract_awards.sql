@@ -53,26 +53,10 @@ coded as (
 
     select
         awards.*,
-        coalesce(
-            awards.awarding_toptier_code,
-            toptier_names.agency_code,
-            subtier_alone_names.agency_toptier_code,
-            award_id_agencies.toptier_code
-        ) as resolved_toptier_code
+        {{ awarding_toptier_code_from_names('awards.awarding_toptier_code') }}
+            as resolved_toptier_code
     from awards
-    left join agency_names as toptier_names
-        on
-            toptier_names.agency_level = 'toptier'
-            and lower(awards.awarding_toptier_name) = toptier_names.agency_name_key
-    left join agency_names as subtier_alone_names
-        on
-            subtier_alone_names.agency_level = 'subtier'
-            and subtier_alone_names.toptier_code is null
-            and lower(awards.awarding_subtier_name) = subtier_alone_names.agency_name_key
-    left join award_id_agencies
-        on
-            split_part(awards.generated_internal_id, '_', 4)
-            = award_id_agencies.award_id_agency_id
+    {{ awarding_toptier_name_joins('awards') }}
 
 ),
 
@@ -80,14 +64,10 @@ resolved as (
 
     select
         coded.*,
-        coalesce(coded.awarding_subtier_code, subtier_names.agency_code)
+        {{ awarding_subtier_code_from_names('coded.awarding_subtier_code') }}
             as resolved_subtier_code
     from coded
-    left join agency_names as subtier_names
-        on
-            subtier_names.agency_level = 'subtier'
-            and coded.resolved_toptier_code = subtier_names.toptier_code
-            and lower(coded.awarding_subtier_name) = subtier_names.agency_name_key
+    {{ awarding_subtier_name_join('coded', 'coded.resolved_toptier_code') }}
 
 ),
 

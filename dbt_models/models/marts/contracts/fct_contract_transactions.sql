@@ -56,12 +56,8 @@ coded as (
 
     select
         transactions.*,
-        coalesce(
-            awards.awarding_toptier_code,
-            toptier_names.agency_code,
-            subtier_alone_names.agency_toptier_code,
-            award_id_agencies.toptier_code
-        ) as resolved_toptier_code,
+        {{ awarding_toptier_code_from_names('awards.awarding_toptier_code') }}
+            as resolved_toptier_code,
         awards.awarding_subtier_code as award_subtier_code,
         coalesce(awards.company_id, uei_companies.company_id, company_names.company_id)
             as company_id,
@@ -75,19 +71,7 @@ coded as (
         on transactions.recipient_uei = uei_companies.recipient_uei
     left join company_names
         on transactions.recipient_name = company_names.company_name_raw
-    left join agency_names as toptier_names
-        on
-            toptier_names.agency_level = 'toptier'
-            and lower(transactions.awarding_toptier_name) = toptier_names.agency_name_key
-    left join agency_names as subtier_alone_names
-        on
-            subtier_alone_names.agency_level = 'subtier'
-            and subtier_alone_names.toptier_code is null
-            and lower(transactions.awarding_subtier_name) = subtier_alone_names.agency_name_key
-    left join award_id_agencies
-        on
-            split_part(transactions.generated_internal_id, '_', 4)
-            = award_id_agencies.award_id_agency_id
+    {{ awarding_toptier_name_joins('transactions') }}
 
 ),
 
@@ -95,13 +79,10 @@ resolved as (
 
     select
         coded.*,
-        coalesce(coded.award_subtier_code, subtier_names.agency_code) as resolved_subtier_code
+        {{ awarding_subtier_code_from_names('coded.award_subtier_code') }}
+            as resolved_subtier_code
     from coded
-    left join agency_names as subtier_names
-        on
-            subtier_names.agency_level = 'subtier'
-            and coded.resolved_toptier_code = subtier_names.toptier_code
-            and lower(coded.awarding_subtier_name) = subtier_names.agency_name_key
+    {{ awarding_subtier_name_join('coded', 'coded.resolved_toptier_code') }}
 
 ),
 
