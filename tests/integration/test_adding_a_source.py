@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from dagster_dbt import DbtCliResource, DbtProject
 
-from dagster_project.defs.dbt.assets import build_dbt_assets
+from dagster_project.defs.dbt.factory import build_dbt_assets
 from dagster_project.defs.raw.assets import raw_assets
 from dagster_project.defs.raw.factory import CHECK_NAME
 from dagster_project.defs.resources import SourceMode, SourcesResource, WarehouseResource
