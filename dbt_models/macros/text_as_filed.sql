@@ -33,6 +33,13 @@
         ("'Â' || chr(160)", "' '"),
         ("'Ã©'", "'é'"),
     ] -%}
+    {#- the code point a numeric reference (&#8217; or &#x2019;) names; null if not a number -#}
+    {%- set code_point -%}
+        try_cast(
+            case when lower(token[3]) = 'x' then '0x' || token[4:-2] else token[3:-2] end
+            as integer
+        )
+    {%- endset -%}
     nullif(
         trim(
             regexp_replace(
@@ -61,25 +68,9 @@
                                 ),
                                 chr(
                                     case
-                                        when
-                                            try_cast(
-                                                case
-                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
-                                                    else token[3:-2]
-                                                end as integer
-                                            ) between 1 and 1114111
-                                            and try_cast(
-                                                case
-                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
-                                                    else token[3:-2]
-                                                end as integer
-                                            ) not between 55296 and 57343
-                                            then try_cast(
-                                                case
-                                                    when lower(token[3]) = 'x' then '0x' || token[4:-2]
-                                                    else token[3:-2]
-                                                end as integer
-                                            )
+                                        when {{ code_point }} between 1 and 1114111
+                                            and {{ code_point }} not between 55296 and 57343
+                                            then {{ code_point }}
                                     end
                                 ),
                                 token
