@@ -8,6 +8,8 @@
       company_match_accept_score  0.92  a fuzzy_typo candidate at or above it is accepted
       company_match_review_score  0.85  a candidate not accepted but at or above it goes to review
       company_match_similarity_review_score  0.95  the same for fuzzy_similarity candidates
+      company_match_known_word_zipf  2.5  how common in English (seeds/reference/english_words) a
+                                          word must be to count as a real word for fuzzy_typo
 #}
 
 {# Words that make a longer name another kind of organisation than the company it starts with
@@ -75,7 +77,10 @@
       fuzzy_typo         the same number of words, each within the edit budget of its counterpart
                          (company_words_within_budget, on the words or on their stems); score the
                          Jaro-Winkler similarity of the stemmed names, accepted from the accept
-                         threshold
+                         threshold unless the words that differ are different real words (each an
+                         English word of the english_words seed at company_match_known_word_zipf or
+                         a word of a curated company name: SUMNER / SUMTER, BAKERS / BANKERS), which
+                         go to review with the two words in the reason
       fuzzy_similarity   any other pair: the Jaro-Winkler similarity, never accepted, and kept for
                          review only from company_match_similarity_review_score (0.95): names that
                          share their first words score high however different the rest
@@ -86,7 +91,21 @@
     {%- set accept_score = var('company_match_accept_score', 0.92) -%}
     {%- set review_score = var('company_match_review_score', 0.85) -%}
     {%- set similarity_review_score = var('company_match_similarity_review_score', 0.95) -%}
+    {%- set known_word_zipf = var('company_match_known_word_zipf', 2.5) -%}
     with
+
+    -- words that are words: common English ones and those of the curated company names
+    known_words as (
+
+        select english_words.word from {{ ref('english_words') }} as english_words
+        where english_words.zipf_frequency >= {{ known_word_zipf }}
+
+        union
+
+        select unnest(string_split(aliases.normalized_name, ' ')) as word
+        from {{ ref('company_aliases') }} as aliases
+
+    ),
 
     curated_names as (
 
@@ -121,7 +140,18 @@
 
         select
             subjects.*,
-            left(replace(subjects.normalized_name, ' ', ''), 3) as block_key
+            -- its first three letters; and a first word of one or two letters ("BP AMERICA",
+            -- "BP") is a block of its own too, as its first three letters mix in the next word
+            unnest(list_filter(
+                [
+                    left(replace(subjects.normalized_name, ' ', ''), 3),
+                    case
+                        when len(split_part(subjects.normalized_name, ' ', 1)) < 3
+                            then split_part(subjects.normalized_name, ' ', 1)
+                    end
+                ],
+                lambda block_key: block_key is not null
+            )) as block_key
         from subjects
 
     ),
@@ -134,12 +164,12 @@
             curated_names.company_id,
             curated_names.is_curated,
             curated_names.is_distinctive_word
-        from blocked_subjects
+        from subjects as blocked_subjects
         cross join curated_names
 
         union all
 
-        select
+        select distinct
             blocked_subjects.normalized_name,
             source_names.normalized_name as reference_name,
             {{ slugify('source_names.normalized_name') }} as company_id,
@@ -197,10 +227,76 @@
 
     ),
 
+    -- the fuzzy rule's word pairs that differ (names of as many words, the words and their
+    -- stems both different, neither the other's start), and those where both words are real
+    -- words (or their stems are)
+    differing_words as (
+
+        select
+            compared.normalized_name,
+            compared.reference_name,
+            compared.subject_words[word_index] as subject_word,
+            compared.reference_words[word_index] as reference_word,
+            compared.subject_stem_words[word_index] as subject_stem_word,
+            compared.reference_stem_words[word_index] as reference_stem_word
+        from (
+            select
+                compared.*,
+                unnest(range(1, len(compared.subject_words) + 1)) as word_index
+            from compared
+            where
+                len(compared.subject_words) = len(compared.reference_words)
+                and len(compared.subject_stem_words) = len(compared.subject_words)
+                and len(compared.reference_stem_words) = len(compared.reference_words)
+                and not compared.is_spelling_variant
+        ) as compared
+        where
+            compared.subject_words[word_index] <> compared.reference_words[word_index]
+            and compared.subject_stem_words[word_index]
+            <> compared.reference_stem_words[word_index]
+            -- one word the other with letters added at its end is a form of the same word
+            -- (AMERICA / AMERICAN), not another word
+            and not starts_with(
+                compared.subject_words[word_index], compared.reference_words[word_index]
+            )
+            and not starts_with(
+                compared.reference_words[word_index], compared.subject_words[word_index]
+            )
+
+    ),
+
+    real_word_differences as (
+
+        select
+            differing_words.normalized_name,
+            differing_words.reference_name,
+            string_agg(
+                differing_words.subject_word || ' / ' || differing_words.reference_word, ', '
+                order by differing_words.subject_word
+            ) as real_word_pairs
+        from differing_words
+        where
+            exists (
+                select 1 from known_words
+                where known_words.word in (
+                    differing_words.subject_word, differing_words.subject_stem_word
+                )
+            )
+            and exists (
+                select 1 from known_words
+                where known_words.word in (
+                    differing_words.reference_word, differing_words.reference_stem_word
+                )
+            )
+        group by differing_words.normalized_name, differing_words.reference_name
+
+    ),
+
     tested as (
 
         select
             compared.*,
+            real_word_differences.real_word_pairs,
             len(compared.subject_words) = len(compared.reference_words)
             and (
                 {{ company_words_within_budget('compared.subject_words', 'compared.reference_words') }}
@@ -212,10 +308,34 @@
                 as adds_structure_words_only,
             list_has_any({{ company_other_organisation_words() }}, compared.added_words)
                 as adds_other_organisation,
-            compared.is_curated
-            and (len(compared.reference_words) >= 2 or compared.is_distinctive_word)
-                as is_distinctive_reference
+            (
+                compared.is_curated
+                and (len(compared.reference_words) >= 2 or compared.is_distinctive_word)
+            )
+            -- a coined one-word name of six letters or more that is no English word
+            -- (FIRSTENERGY, OLDCASTLE) names one company wherever a name starts with it
+            or (
+                len(compared.reference_words) = 1
+                and len(compared.reference_name) >= 6
+                and not regexp_matches(compared.reference_name, '[0-9]')
+                and compared.reference_name not in (select known_words.word from known_words)
+            )
+                as is_distinctive_reference,
+            -- a one-word name that is a real word (GRAHAM, FREEDOM) and not curated as
+            -- distinctive may be anyone's; a coined one (UBS, ICF) is not
+            len(compared.reference_words) = 1
+            and not (compared.is_curated and compared.is_distinctive_word)
+            and compared.reference_name in (select known_words.word from known_words)
+                as is_bare_word_reference,
+            -- "S I T" and "SIT": letters that stand for some name, not necessarily the same one
+            compared.is_spelling_variant
+            and len(regexp_replace(compared.reference_stem, '\s', '', 'g')) <= 4
+                as is_short_acronym_variant
         from compared
+        left join real_word_differences
+            on
+                compared.normalized_name = real_word_differences.normalized_name
+                and compared.reference_name = real_word_differences.reference_name
 
     ),
 
@@ -234,7 +354,10 @@
                 else 'fuzzy_similarity'
             end as match_rule,
             case
+                when is_short_acronym_variant then {{ review_score }}
                 when is_spelling_variant then 0.98
+                when extends_reference and adds_structure_words_only and is_bare_word_reference
+                    then {{ review_score }}
                 when extends_reference and adds_structure_words_only then 0.95
                 when
                     extends_reference and is_distinctive_reference and not adds_other_organisation
@@ -243,16 +366,22 @@
                 else round(similarity, 4)
             end as match_score,
             case
-                when is_spelling_variant then true
+                when is_spelling_variant then not is_short_acronym_variant
                 when extends_reference
                     then
-                        adds_structure_words_only
+                        (adds_structure_words_only and not is_bare_word_reference)
                         or (is_distinctive_reference and not adds_other_organisation)
-                when is_within_edit_budget then similarity >= {{ accept_score }}
+                when is_within_edit_budget
+                    then similarity >= {{ accept_score }} and real_word_pairs is null
                 else false
             end as is_accepted,
             case
+                when is_short_acronym_variant
+                    then 'a short acronym with and without spaces: letters that may stand for '
+                    || 'other names'
                 when is_spelling_variant then 'the same without spaces, AND and plural endings'
+                when extends_reference and adds_structure_words_only and is_bare_word_reference
+                    then 'adds structure words to a one-word name that is a real word'
                 when extends_reference and adds_structure_words_only
                     then 'adds structure words only'
                 when
@@ -263,6 +392,8 @@
                 when extends_reference
                     then 'starts with a one-word name that is not distinctive (a common word)'
                 when is_truncated_reference then 'the first words of a longer name'
+                when is_within_edit_budget and real_word_pairs is not null
+                    then 'the words that differ are different real words: ' || real_word_pairs
                 when is_within_edit_budget and similarity >= {{ accept_score }}
                     then 'every word within its edit budget'
                 when is_within_edit_budget then 'similarity below the accept threshold'

@@ -12,6 +12,9 @@
          removed;
       4. a trailing "D/B/A Z" (or "DBA Z", "DOING BUSINESS AS Z") removed: the legal name stays, the
          trade name is company_dba_text's;
+      4b. a parenthesis naming who files or for whom ("(THROUGH FIRM)", "(FOR CLIENT)", "(VIA
+         X)") removed, and a trailing one-word parenthesis: the acronym a filer adds ("BIOTECHNOLOGY INDUSTRY
+         ORGANIZATION (BIO)", company_acronym_text) or a country tag ("(USA)");
       5. EDGAR's Delaware and "new" tags at the end removed ("CORP /DE/", "CO /NEW/", a trailing
          "/"), not a slash inside a short suffix ("A/S"); other state tags ("/PR/", "/MI/") stay,
          as words: EDGAR adds them to tell apart different companies of one name (First Bancorp
@@ -24,7 +27,8 @@
          AMERICA" meet;
       8. a leading "THE " and a trailing ", THE" removed; trailing legal suffixes removed, repeatedly
          (INCORPORATED, LLC, LLP, LP, CORPORATION, COMPANY, LIMITED, PLC; "AND COMPANY" and
-         "PUBLIC LIMITED COMPANY" too; the foreign SA, AG, NV, BV, GMBH, SPA, SRL);
+         "PUBLIC LIMITED COMPANY" too; the foreign PTY, SA, AG, NV, BV, GMBH, SPA, SRL, SE, OYJ,
+         AB, ASA, LTDA, KGAA);
       9. whitespace collapsed (words joined by one space); an empty result is null.
 #}
 {#
@@ -49,8 +53,8 @@
             list_filter(
                 string_split(
                     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-                        regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-                        regexp_replace(regexp_replace(regexp_replace(
+                        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                        regexp_replace(
                             upper(trim(strip_accents(cast({{ expression }} as varchar)))),
                             '&(AMP|#38);', '&', 'g'),
                             '&#?[A-Z0-9]+;', ' ', 'g'),
@@ -59,6 +63,8 @@
                             '\(\s*({{ former_name_markers() }})\b[^)]*\)?', ' ', 'g'),
                             '[,;]?\s*\b({{ former_name_markers() }})\b.*$', ''),
                             '[,;]?\s*\b(D\s*/\s*B\s*/\s*A|DBA|DOING BUSINESS AS)\b.*$', ''),
+                            '\(\s*(FOR|THROUGH|THRU|VIA)\s[^)]*\)?|\(\s*[A-Z0-9&.''-]{2,10}\s*\)\s*$',
+                            ' ', 'g'),
                             '([A-Z]{2,}|[.,)])\s*/\s*(DE|NEW)?\s*/?\s*$', '\1'),
                             '&', ' AND ', 'g'),
                             '[.''’]', '', 'g'),
@@ -73,7 +79,7 @@
             )
         ), ' '),
         '^THE\s|\sTHE$', '', 'g'),
-        '(\s(INCORPORATED|LLC|LLP|LP|CORPORATION|(AND\s)?COMPANY|(PUBLIC\s)?LIMITED|PLC|SA|AG|NV|BV|GMBH|SPA|SRL))+$',
+        '(\s(INCORPORATED|LLC|LLP|LP|CORPORATION|(AND\s)?COMPANY|(PUBLIC\s)?LIMITED|PLC|PTY|SA|AG|NV|BV|GMBH|SPA|SRL|SE|OYJ|AB|ASA|LTDA|KGAA))+$',
         '', 'g'
     )), '')
 {%- endmacro %}
@@ -82,6 +88,19 @@
     The trade name of "LEGAL NAME D/B/A TRADE NAME" (also "DBA", "DOING BUSINESS AS"), as written
     (normalise it with normalize_company_name, in a later CTE); null when the name has none.
 #}
+{#
+    The one-word parenthesis at the end of a name, as written ("BIO" of "BIOTECHNOLOGY INDUSTRY
+    ORGANIZATION (BIO)"); company_name_forms keeps it as the name's acronym only when its letters
+    spell the start and then, in order, letters of the name.
+#}
+{% macro company_acronym_text(expression) -%}
+    nullif(regexp_extract(
+        upper(trim(cast({{ expression }} as varchar))),
+        '\(\s*([A-Z0-9&.''-]{2,10})\s*\)\s*$',
+        1
+    ), '')
+{%- endmacro %}
+
 {% macro company_dba_text(expression) -%}
     nullif(regexp_extract(
         upper(cast({{ expression }} as varchar)),
@@ -113,10 +132,39 @@
 {%- endmacro %}
 
 {#
+    The state (or other) tag EDGAR puts at the end of a registrant's conformed name to tell it from
+    another registrant of the same name ("GOODYEAR TIRE & RUBBER CO /OH/", "WELLS FARGO &
+    COMPANY/MN", "APPLE COMPUTER INC/ FA"): one to three letters after a slash that follows a word
+    or a period, with or without a closing slash. Null for none, and for /DE/ and /NEW/, which
+    normalize_company_name drops itself. company_edgar_untagged_text is the name without it.
+#}
+{% macro company_edgar_tag_pattern() -%}
+    ([A-Z]{2,}|[.,)])\s*/\s*([A-Z]{1,3})\s*/?\s*$
+{%- endmacro %}
+
+{% macro company_edgar_tag(expression) -%}
+    nullif(list_filter(
+        [regexp_extract(
+            upper(trim(cast({{ expression }} as varchar))), '{{ company_edgar_tag_pattern() }}', 2
+        )],
+        lambda tag: tag not in ('', 'DE', 'NEW')
+    )[1], '')
+{%- endmacro %}
+
+{% macro company_edgar_untagged_text(expression) -%}
+    regexp_replace(
+        upper(trim(cast({{ expression }} as varchar))), '{{ company_edgar_tag_pattern() }}', '\1'
+    )
+{%- endmacro %}
+
+{#
     A select of every column of `relation` (which has company_name_raw) plus the name's forms: the
     d/b/a and former texts as written, then normalized_name (the upper-cased name when nothing is
-    left), dba_name and former_name normalised. In two steps, so that no expression nests one
-    normalisation inside another.
+    left), dba_name and former_name normalised, an EDGAR tag with the name normalised without it
+    (untagged_name; null when the name has no tag), and the acronym the name states
+    (acronym_name: "AICPA" of "AMERICAN INSTITUTE OF CERTIFIED PUBLIC ACCOUNTANTS (AICPA)", kept
+    when its first letter is the name's and its other letters follow in the name in order). In
+    steps, so that no expression nests one normalisation inside another.
 #}
 {% macro company_name_forms(relation) -%}
     with
@@ -126,10 +174,17 @@
         select
             named.*,
             {{ company_dba_text('named.company_name_raw') }} as dba_text,
-            {{ company_former_text('named.company_name_raw') }} as former_text
+            {{ company_former_text('named.company_name_raw') }} as former_text,
+            {{ company_edgar_tag('named.company_name_raw') }} as edgar_tag,
+            {{ company_edgar_untagged_text('named.company_name_raw') }} as untagged_text,
+            regexp_replace(
+                {{ company_acronym_text('named.company_name_raw') }}, '[^A-Z0-9]', '', 'g'
+            ) as acronym_text
         from {{ relation }} as named
 
-    )
+    ),
+
+    normalized as (
 
     select
         stated.*,
@@ -138,6 +193,23 @@
             upper(trim(stated.company_name_raw))
         ) as normalized_name,
         {{ normalize_company_name('stated.dba_text') }} as dba_name,
-        {{ normalize_company_name('stated.former_text') }} as former_name
+        {{ normalize_company_name('stated.former_text') }} as former_name,
+        {{ normalize_company_name('stated.untagged_text') }} as untagged_normalized_name
     from stated
+
+    )
+
+    select
+        normalized.* exclude (untagged_text, untagged_normalized_name),
+        case
+            when normalized.edgar_tag is not null then normalized.untagged_normalized_name
+        end as untagged_name,
+        case
+            when regexp_full_match(
+                replace(normalized.normalized_name, ' ', ''),
+                array_to_string(string_split(normalized.acronym_text, ''), '.*') || '.*'
+            )
+                then normalized.acronym_text
+        end as acronym_name
+    from normalized
 {%- endmacro %}

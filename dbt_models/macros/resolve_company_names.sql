@@ -10,9 +10,14 @@
       alias_exact         the normalised name is in company_aliases (1.0)
       alias_dba           the d/b/a trade name is in company_aliases (1.0)
       alias_former_name   the former name ("(FORMERLY Y)", "F/K/A Y") is in company_aliases (1.0)
-      stated_alias        another spelling states this name as its d/b/a or former name ("X D/B/A
-                          Y" makes Y resolve to X's company: X's alias, else Y's, else X's own)
-                          (0.97)
+      stated_alias        another spelling states this name as its d/b/a, former name or acronym
+                          ("X D/B/A Y", "X (FORMERLY Y)", "X (Y)" make Y resolve to X's company:
+                          X's alias, else Y's, else X's own), when the names that state it give one
+                          company only (0.97)
+      edgar_tag_dropped   an EDGAR title with a state tag ("GOODYEAR TIRE & RUBBER CO /OH/") is
+                          the company of its name without the tag (an alias's, else its own slug),
+                          unless the names hold that name with two different tags (FIRST BANCORP
+                          /PR/ and /ME/ are two banks) (0.96)
       the accepted candidates of `candidates` (company_match_candidates), best score first
       normalized_name     none of these: a company of its own, a slug of the normalised name (1.0)
     A `reject` decision removes the company it names from every algorithmic rule of that name
@@ -53,28 +58,54 @@
 
         select
             stating_names.normalized_name,
-            unnest([stating_names.dba_name, stating_names.former_name]) as other_name
+            unnest([
+                stating_names.dba_name, stating_names.former_name, stating_names.acronym_name
+            ]) as other_name
         from {{ names }} as stating_names
 
     ),
 
-    stated_aliases as (
+    stated_companies as (
 
         select
             stated.other_name,
-            min(stated.normalized_name) as stating_name,
-            min(coalesce(
+            stated.normalized_name as stating_name,
+            coalesce(
                 own_alias.company_id,
                 other_alias.company_id,
                 {{ slugify('stated.normalized_name') }}
-            )) as company_id
+            ) as company_id
         from stated_names as stated
         left join aliases as own_alias
             on stated.normalized_name = own_alias.normalized_name
         left join aliases as other_alias
             on stated.other_name = other_alias.normalized_name
         where stated.other_name is not null and stated.other_name <> stated.normalized_name
-        group by stated.other_name
+
+    ),
+
+    -- only a name that every stating name gives to one company: two associations that both
+    -- call themselves "(PSI)" leave PSI alone
+    stated_aliases as (
+
+        select
+            other_name,
+            min(stating_name) as stating_name,
+            min(company_id) as company_id
+        from stated_companies
+        group by other_name
+        having count(distinct company_id) = 1
+
+    ),
+
+    -- the untagged names that one EDGAR tag only qualifies: with two, the tag tells companies apart
+    single_tag_names as (
+
+        select tagged.untagged_name
+        from {{ names }} as tagged
+        where tagged.edgar_tag is not null and tagged.untagged_name is not null
+        group by tagged.untagged_name
+        having count(distinct tagged.edgar_tag) = 1
 
     ),
 
@@ -121,6 +152,24 @@
         union all
 
         {% endfor %}
+        select
+            subject_names.company_name_raw,
+            4 as priority,
+            'edgar_tag_dropped' as match_rule,
+            coalesce(
+                untagged_alias.company_id, {{ slugify('subject_names.untagged_name') }}
+            ) as company_id,
+            null as parent_company_id,
+            0.96 as match_score,
+            subject_names.untagged_name as matched_name
+        from {{ names }} as subject_names
+        inner join single_tag_names
+            on subject_names.untagged_name = single_tag_names.untagged_name
+        left join aliases as untagged_alias
+            on subject_names.untagged_name = untagged_alias.normalized_name
+
+        union all
+
         select
             subject_names.company_name_raw,
             3 as priority,

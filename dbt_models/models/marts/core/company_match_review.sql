@@ -38,8 +38,8 @@ names as (
         sum(records_count) as records_count,
         bool_or(is_lda_client or is_lda_self_filing_registrant) as is_lda_name,
         bool_or(is_usaspending_recipient) as is_usaspending_name,
-        arg_max(company_id, records_count) as current_company_id,
-        arg_max(match_rule, records_count) as current_match_rule
+        first(company_id order by records_count desc, company_id asc) as current_company_id,
+        first(match_rule order by records_count desc, company_id asc) as current_match_rule
     from matches
     group by normalized_name
 

@@ -35,7 +35,8 @@ name_companies as (
         company_id,
         min(parent_company_id) as parent_company_id,
         min(top_company_id) as top_company_id,
-        arg_max(company_name_raw, records_count) as most_used_name,
+        -- ties go to the alphabetically first spelling, so that builds agree
+        first(company_name_raw order by records_count desc, company_name_raw asc) as most_used_name,
         count(*) as name_variants_count,
         list(company_name_raw order by records_count desc, company_name_raw asc) as name_variants,
         list(distinct match_rule order by match_rule) as match_rules,
