@@ -55,12 +55,14 @@ recipient_parents as (
 
     select
         labelled_pairs.left_name as company_name_raw,
+        cast(null as varchar) as parent_uei,
         {{ normalize_company_name('labelled_pairs.left_parent_name') }} as parent_normalized_name
     from labelled_pairs
     where labelled_pairs.left_parent_name is not null
     union
     select
         labelled_pairs.right_name as company_name_raw,
+        cast(null as varchar) as parent_uei,
         {{ normalize_company_name('labelled_pairs.right_parent_name') }} as parent_normalized_name
     from labelled_pairs
     where labelled_pairs.right_parent_name is not null
@@ -71,6 +73,7 @@ no_recipient_parents as (
 
     select
         cast(null as varchar) as company_name_raw,
+        cast(null as varchar) as parent_uei,
         cast(null as varchar) as parent_normalized_name
     where false
 

@@ -21,11 +21,15 @@
       the accepted candidates of `candidates` (company_match_candidates), best score first
       normalized_name     none of these: a company of its own, a slug of the normalised name (1.0)
     A `reject` decision removes the company it names from every algorithmic rule of that name
-    (then analyst_reject, a slug of the normalised name, 1.0).
+    (then analyst_reject, a slug of the normalised name, 1.0). match_evidence says what each rule
+    rested on: the decision and its note, the alias, the stating name, the EDGAR tag, the
+    candidate's reason.
     The parent is the company's, not the name's (parent_rule): an analyst's set_parent decision,
     else company_aliases', else the USAspending parent of any of the company's recipient names
-    (`parents`: company_name_raw, parent_normalized_name), resolved through company_aliases, else a
-    slug of the parent's name. top_company_id follows the parent and its alias-seed parent.
+    (`parents`: company_name_raw, parent_uei, parent_normalized_name; recipients that give one
+    parent UEI share the name most of them spell for it), resolved through company_aliases, else
+    the company a name so normalised resolved to, else a slug of the parent's name. top_company_id
+    follows the parent and its alias-seed parent.
 #}
 {% macro resolve_company_names(names, candidates, parents) -%}
     with
@@ -123,7 +127,10 @@
             ) as company_id,
             decisions.parent_company_id,
             1.0 as match_score,
-            decisions.normalized_name as matched_name
+            decisions.normalized_name as matched_name,
+            'company_match_decisions: ' || decisions.decision || ' by ' || decisions.analyst
+            || ' on ' || cast(decisions.decided_on as varchar)
+            || coalesce(': ' || decisions.note, '') as match_evidence
         from {{ names }} as subject_names
         inner join decisions
             on subject_names.normalized_name = decisions.normalized_name
@@ -144,7 +151,8 @@
             aliases.company_id,
             null as parent_company_id,
             1.0 as match_score,
-            aliases.normalized_name as matched_name
+            aliases.normalized_name as matched_name,
+            'company_aliases: ' || aliases.normalized_name as match_evidence
         from {{ names }} as subject_names
         inner join aliases
             on subject_names.{{ name_column }} = aliases.normalized_name
@@ -161,7 +169,8 @@
             ) as company_id,
             null as parent_company_id,
             0.96 as match_score,
-            subject_names.untagged_name as matched_name
+            subject_names.untagged_name as matched_name,
+            'EDGAR tag /' || subject_names.edgar_tag || '/ dropped' as match_evidence
         from {{ names }} as subject_names
         inner join single_tag_names
             on subject_names.untagged_name = single_tag_names.untagged_name
@@ -177,7 +186,8 @@
             stated_aliases.company_id,
             null as parent_company_id,
             0.97 as match_score,
-            stated_aliases.stating_name as matched_name
+            stated_aliases.stating_name as matched_name,
+            'stated by the name ' || stated_aliases.stating_name as match_evidence
         from {{ names }} as subject_names
         inner join stated_aliases
             on subject_names.normalized_name = stated_aliases.other_name
@@ -191,7 +201,8 @@
             match_candidates.company_id,
             null as parent_company_id,
             match_candidates.match_score,
-            match_candidates.reference_name as matched_name
+            match_candidates.reference_name as matched_name,
+            match_candidates.match_reason as match_evidence
         from {{ names }} as subject_names
         inner join {{ candidates }} as match_candidates
             on subject_names.normalized_name = match_candidates.normalized_name
@@ -206,7 +217,8 @@
             {{ slugify('subject_names.normalized_name') }} as company_id,
             null as parent_company_id,
             1.0 as match_score,
-            subject_names.normalized_name as matched_name
+            subject_names.normalized_name as matched_name,
+            null as match_evidence
         from {{ names }} as subject_names
 
     ),
@@ -262,19 +274,79 @@
 
     ),
 
+    -- a parent is its UEI where the records give one: every recipient naming that UEI gets the
+    -- one name most of them spell (one parent spelled two ways is still one family); the name
+    -- only where no UEI is given
+    parent_spellings as (
+
+        select
+            upper(trim(recipient_parents.parent_uei)) as parent_uei,
+            recipient_parents.parent_normalized_name,
+            count(*) as recipients_count
+        from {{ parents }} as recipient_parents
+        where
+            recipient_parents.parent_uei is not null
+            and recipient_parents.parent_normalized_name is not null
+        group by all
+
+    ),
+
+    parent_uei_names as (
+
+        select
+            parent_uei,
+            first(
+                parent_normalized_name
+                order by recipients_count desc, parent_normalized_name asc
+            ) as parent_normalized_name
+        from parent_spellings
+        group by parent_uei
+
+    ),
+
+    recipient_parent_names as (
+
+        select
+            recipient_parents.company_name_raw,
+            coalesce(
+                parent_uei_names.parent_normalized_name,
+                recipient_parents.parent_normalized_name
+            ) as parent_normalized_name
+        from {{ parents }} as recipient_parents
+        left join parent_uei_names
+            on upper(trim(recipient_parents.parent_uei)) = parent_uei_names.parent_uei
+
+    ),
+
+    -- the company each normalised name resolved to, for parents named like a resolved name
+    normalized_name_companies as (
+
+        select
+            subject_names.normalized_name,
+            min(chosen.company_id) as company_id
+        from chosen
+        inner join {{ names }} as subject_names
+            on chosen.company_name_raw = subject_names.company_name_raw
+        group by subject_names.normalized_name
+
+    ),
+
     usaspending_parents as (
 
         select
             chosen.company_id,
             min(coalesce(
                 parent_aliases.company_id,
+                parent_named_companies.company_id,
                 {{ slugify('recipient_parents.parent_normalized_name') }}
             )) as parent_company_id
         from chosen
-        inner join {{ parents }} as recipient_parents
+        inner join recipient_parent_names as recipient_parents
             on chosen.company_name_raw = recipient_parents.company_name_raw
         left join aliases as parent_aliases
             on recipient_parents.parent_normalized_name = parent_aliases.normalized_name
+        left join normalized_name_companies as parent_named_companies
+            on recipient_parents.parent_normalized_name = parent_named_companies.normalized_name
         where recipient_parents.parent_normalized_name is not null
         group by chosen.company_id
 
@@ -322,7 +394,12 @@
                 else with_parents.match_rule
             end as match_rule,
             cast(with_parents.match_score as decimal(5, 4)) as match_score,
-            with_parents.matched_name
+            with_parents.matched_name,
+            case
+                when with_parents.priority = 9 and with_parents.has_rejection
+                    then 'company_match_decisions: reject'
+                else with_parents.match_evidence
+            end as match_evidence
         from with_parents
         left join alias_companies as grandparents
             on with_parents.resolved_parent_company_id = grandparents.company_id

@@ -42,6 +42,7 @@ final as (
         resolved.match_rule,
         resolved.match_score,
         resolved.matched_name,
+        resolved.match_evidence,
         company_names.records_count,
         company_names.is_lda_client,
         company_names.is_lda_self_filing_registrant,

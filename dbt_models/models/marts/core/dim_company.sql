@@ -40,6 +40,29 @@ name_companies as (
         count(*) as name_variants_count,
         list(company_name_raw order by records_count desc, company_name_raw asc) as name_variants,
         list(distinct match_rule order by match_rule) as match_rules,
+        -- every name, with the rule that resolved it, what that rule rested on and where the
+        -- name is spelled so
+        list(
+            {
+                'company_name_raw': company_name_raw,
+                'match_rule': match_rule,
+                'match_score': match_score,
+                'match_evidence': match_evidence,
+                'sources': list_filter(
+                    [
+                        case when is_lda_client then 'lda_client' end,
+                        case
+                            when is_lda_self_filing_registrant then 'lda_self_filing_registrant'
+                        end,
+                        case when is_usaspending_recipient then 'usaspending_recipient' end
+                    ],
+                    lambda name_source: name_source is not null
+                ),
+                'records_count': records_count
+            }
+            order by records_count desc, company_name_raw asc
+        ) as names,
+        min(parent_rule) as parent_rule,
         min(match_score) as min_match_score,
         bool_or(is_lda_client or is_lda_self_filing_registrant) as has_lda_filings,
         bool_or(is_lda_self_filing_registrant) as is_lda_self_filer,
@@ -89,6 +112,10 @@ final as (
         coalesce(companies.alias_company_name, companies.most_used_name) as company_name,
         coalesce(companies.alias_parent_company_id, companies.parent_company_id)
             as parent_company_id,
+        case
+            when companies.alias_parent_company_id is not null then 'alias_seed'
+            else companies.parent_rule
+        end as parent_rule,
         coalesce(
             companies.top_company_id,
             companies.alias_parent_company_id,
@@ -99,6 +126,7 @@ final as (
         coalesce(companies.name_variants_count, 0) as name_variants_count,
         coalesce(companies.name_variants, []) as name_variants,
         coalesce(companies.match_rules, []) as match_rules,
+        coalesce(companies.names, []) as names,
         companies.min_match_score,
         coalesce(companies.has_lda_filings, false) as has_lda_filings,
         coalesce(companies.is_lda_self_filer, false) as is_lda_self_filer,
