@@ -61,7 +61,7 @@ name_companies as (
                 'records_count': records_count
             }
             order by records_count desc, company_name_raw asc
-        ) as names,
+        ) as name_matches,
         min(parent_rule) as parent_rule,
         min(match_score) as min_match_score,
         bool_or(is_lda_client or is_lda_self_filing_registrant) as has_lda_filings,
@@ -126,7 +126,7 @@ final as (
         coalesce(companies.name_variants_count, 0) as name_variants_count,
         coalesce(companies.name_variants, []) as name_variants,
         coalesce(companies.match_rules, []) as match_rules,
-        coalesce(companies.names, []) as names,
+        coalesce(companies.name_matches, []) as name_matches,
         companies.min_match_score,
         coalesce(companies.has_lda_filings, false) as has_lda_filings,
         coalesce(companies.is_lda_self_filer, false) as is_lda_self_filer,
