@@ -50,7 +50,7 @@ TICKERS = {
     "0": {"cik_str": 789019, "ticker": "MSFT", "title": "MICROSOFT CORP"},
     "1": {"cik_str": 320193, "ticker": "AAPL", "title": "Apple Inc."},
     "4": {"cik_str": 1018724, "ticker": "AMZN", "title": "AMAZON COM INC"},
-    "9": {"cik_str": 1318605, "ticker": "TSLA", "title": "Tesla, Inc."},
+    "13": {"cik_str": 1318605, "ticker": "TSLA", "title": "Tesla, Inc."},
 }
 USER_AGENT = "Influence Warehouse tests tests@example.org"
 
