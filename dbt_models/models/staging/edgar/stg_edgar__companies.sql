@@ -39,8 +39,8 @@ renamed as (
         {{ json_text('$.addresses.business.city') }} as business_address_city,
         {{ json_text('$.addresses.business.stateOrCountry') }} as business_address_state,
         {{ json_text('$.fiscalYearEnd') }} as fiscal_year_end,
-        cast(coalesce(record -> '$.tickers', '[]') as varchar []) as tickers,
-        cast(coalesce(record -> '$.exchanges', '[]') as varchar []) as exchanges,
+        cast(coalesce(record -> '$.tickers', '[]') as varchar[]) as tickers,
+        cast(coalesce(record -> '$.exchanges', '[]') as varchar[]) as exchanges,
 
         ----------  json
         coalesce(record -> '$.formerNames', '[]') as former_names,

@@ -19,7 +19,7 @@ former_entries as (
 
     select
         cik,
-        unnest(cast(former_names as json [])) as entry
+        unnest(cast(former_names as json[])) as entry
     from companies
 
 ),
