@@ -211,3 +211,22 @@ def test_companies_one_row_per_cik_with_what_edgar_says(real_warehouse: dict) ->
         # the 2026 body (padded cik) wins over the 2022 one (unpadded): Texas, not Delaware
         ("0001318605", "Tesla, Inc.", ["TSLA"], "TX", "TX", "operating", "3711"),
     ]
+
+
+def test_a_former_name_whose_date_does_not_parse_quarantines_the_batch(tmp_path: Path) -> None:
+    body = json.loads((REAL / BODIES[1318605]).read_bytes())
+    body["formerNames"][0]["to"] = "27/01/2017"  # a date staging could not read
+    suite = load_suite(EDGAR_SUBMISSIONS.suite)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        landing.ensure_schema(con, raw_tables())
+        load, outcome = run_load(
+            con,
+            EDGAR_SUBMISSIONS.table,
+            Pull({}, iter([FetchedPage("edgar", "tesla", [body])])),
+            lambda c, load_id: validate_batch(c, suite, load_id),
+        )
+        (merged,) = con.execute("select count(*) from raw.edgar_submissions").fetchone() or (0,)
+    assert load.status == "quarantined"
+    assert outcome is not None and "unreadable_former_name" in outcome.reason()
+    assert '"to":"27/01/2017"' in outcome.reason()  # the entry is shown, with its record
+    assert merged == 0
