@@ -25,6 +25,9 @@ DEFAULT_LDA_API_URL = "https://lda.gov/api/v1/"
 LDA_OFFICIAL_HOSTS: dict[str, str] = {"lda.gov": "lda.senate.gov", "lda.senate.gov": "lda.gov"}
 DEFAULT_USASPENDING_API_URL = "https://api.usaspending.gov"
 DEFAULT_GDELT_API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
+# SEC EDGAR: the company ticker list is a file on www.sec.gov, the submissions are on data.sec.gov
+DEFAULT_EDGAR_FILES_URL = "https://www.sec.gov/files/"
+DEFAULT_EDGAR_DATA_URL = "https://data.sec.gov/"
 
 SOURCES = ("live", "sample")
 
@@ -50,6 +53,11 @@ class Settings:
     # the base URL tried once when a bot wall refuses LDA_API_URL: the other official host
     # (derived from LDA_API_URL by load_settings; None for any other host)
     lda_fallback_api_url: str | None = None
+    # SEC EDGAR (company names and former names): the two base URLs and the User-Agent the SEC's
+    # fair-access rules require on every request (who is asking, with a contact address)
+    edgar_files_url: str = DEFAULT_EDGAR_FILES_URL
+    edgar_data_url: str = DEFAULT_EDGAR_DATA_URL
+    edgar_user_agent: str | None = None
 
     @property
     def is_sample(self) -> bool:
@@ -95,6 +103,20 @@ def other_official_lda_url(url: str) -> str | None:
     return parts._replace(netloc=other).geturl()
 
 
+def _edgar_user_agent(raw: str | None) -> str | None:
+    """``EDGAR_USER_AGENT``: the SEC asks for a name and a contact e-mail address, e.g.
+    ``"Influence Warehouse admin@example.org"``; unset, EDGAR is not pulled live."""
+    value = " ".join((raw or "").split())
+    if not value:
+        return None
+    if "@" not in value:
+        raise ConfigError(
+            "EDGAR_USER_AGENT must name you and give a contact e-mail address, as the SEC's "
+            f"fair-access rules require (e.g. 'Jane Doe jane@example.org'), got {value!r}"
+        )
+    return value
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -122,4 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
         lda_api_key=env.get("LDA_API_KEY") or None,
+        edgar_files_url=_url(env.get("EDGAR_FILES_URL") or DEFAULT_EDGAR_FILES_URL),
+        edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
+        edgar_user_agent=_edgar_user_agent(env.get("EDGAR_USER_AGENT")),
     )

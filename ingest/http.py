@@ -3,7 +3,8 @@
 What it adds on top of ``requests``:
 
 - a User-Agent on every request, and per-source headers (the LDA token when ``LDA_API_KEY`` is
-  set; the key never appears in logs, errors or ``repr``);
+  set; the key never appears in logs, errors or ``repr``; SEC EDGAR's own User-Agent naming who
+  asks, from ``EDGAR_USER_AGENT``);
 - redirects followed by hand, so a POST is re-sent as a POST (301/302/307/308) and the LDA token
   survives the move from the historic host to its successor (it is kept only when the new host
   has the same name or both hosts are known LDA hosts);
@@ -67,6 +68,9 @@ LDA_INTERVAL_ANONYMOUS = 60.0 / LDA_REQUESTS_PER_MINUTE_ANONYMOUS * LDA_RATE_MAR
 LDA_INTERVAL_WITH_KEY = 60.0 / LDA_REQUESTS_PER_MINUTE_WITH_KEY * LDA_RATE_MARGIN
 GDELT_INTERVAL = 5.0  # "about one request every 5 seconds"
 USASPENDING_INTERVAL = 0.25  # no published limit: 4 requests/second is polite
+# SEC fair access: at most 10 requests per second (https://www.sec.gov/os/accessing-edgar-data),
+# kept with a 10% margin
+EDGAR_INTERVAL = 0.1 * 1.1
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 
 
@@ -85,6 +89,7 @@ def default_intervals(
         "lda": lda,
         "gdelt": GDELT_INTERVAL,
         "usaspending": USASPENDING_INTERVAL,
+        "edgar": EDGAR_INTERVAL,
     }
 
 
@@ -258,6 +263,7 @@ class LiveTransport:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         session: requests.Session | None = None,
         user_agent: str = USER_AGENT,
+        edgar_user_agent: str | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -277,6 +283,8 @@ class LiveTransport:
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept"] = "application/json"
         self._moved_warned: set[str] = set()
+        # the SEC requires a User-Agent naming who asks, with a contact address (EDGAR_USER_AGENT)
+        self.edgar_user_agent = edgar_user_agent
 
     def __repr__(self) -> str:
         key = "set" if self._lda_api_key else "unset"
@@ -426,6 +434,8 @@ class LiveTransport:
             headers["Content-Type"] = "application/json"
         if source == "feeds":  # publishers' servers, not JSON APIs
             headers["Accept"] = FEED_ACCEPT
+        if source == "edgar" and self.edgar_user_agent:
+            headers["User-Agent"] = self.edgar_user_agent
         if source == "lda" and self._lda_api_key and _token_may_go_to(original_url, url):
             headers["Authorization"] = f"Token {self._lda_api_key}"
         return headers
@@ -534,6 +544,7 @@ def build_transport(
         )
     return LiveTransport(
         lda_api_key=settings.lda_api_key,
+        edgar_user_agent=settings.edgar_user_agent,
         rate_limiter=rate_limiter,
         sleep=sleep,
         **options,

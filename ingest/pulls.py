@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from ingest import articles, feeds, gdelt, lda, usaspending
-from ingest.config import Settings
+from ingest import articles, edgar, feeds, gdelt, lda, usaspending
+from ingest.config import ConfigError, Settings
 from ingest.landing import RawTable
 from ingest.transport import FetchedPage, Transport
 from ingest.watchlist import Watchlist, section_records
@@ -443,6 +443,31 @@ def pull_gdelt(
         },
         each(queries, client.iter_articles),
     )
+
+
+def pull_edgar_submissions(transport: Transport, settings: Settings, watchlist: Watchlist) -> Pull:
+    """The EDGAR submissions of the watched companies: company_tickers.json first (to find the
+    companies whose title matches a watched name), then one submissions body per CIK in scope.
+    The ledger's parameters record the CIKs pulled."""
+    parameters: dict[str, Any] = {
+        "files_url": settings.edgar_files_url,
+        "data_url": settings.edgar_data_url,
+    }
+    if settings.is_sample:
+        parameters["answered_by"] = SAMPLE_ANSWERED_BY
+
+    def pages() -> Iterator[FetchedPage]:
+        if not settings.is_sample and not settings.edgar_user_agent:
+            raise ConfigError(
+                "EDGAR_USER_AGENT is not set: the SEC answers only requests whose User-Agent "
+                "names who asks with a contact e-mail address (e.g. 'Jane Doe jane@example.org')"
+            )
+        client = edgar.EdgarClient(transport, settings.edgar_files_url, settings.edgar_data_url)
+        ciks = edgar.companies_in_scope(watchlist, client.company_tickers())
+        parameters["ciks"] = ciks
+        yield from client.iter_submissions(ciks)
+
+    return Pull(parameters, pages())
 
 
 # The analyst article list bundled with the sample (written by ``tests.sample.generate``).

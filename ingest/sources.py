@@ -102,6 +102,10 @@ def _gdelt_articles(run: RunContext) -> Pull:
     return pulls.pull_gdelt(run.transport, run.settings, run.watchlist, run.years)
 
 
+def _edgar_submissions(run: RunContext) -> Pull:
+    return pulls.pull_edgar_submissions(run.transport, run.settings, run.watchlist)
+
+
 def _analyst_articles(run: RunContext) -> Pull:
     return pulls.pull_analyst_articles(run.settings)
 
@@ -235,6 +239,21 @@ GDELT_ARTICLES = SourceSpec(
     sample_endpoint="/doc/doc",
 )
 
+EDGAR_SUBMISSIONS = SourceSpec(
+    table=RawTable("edgar", "edgar_submissions", "cik", "cik"),
+    pull=_edgar_submissions,
+    suite="expectations.suites.edgar_submissions",
+    description="SEC EDGAR company submissions from GET https://data.sec.gov/submissions/"
+    "CIK##########.json, one row per CIK (as the API wrote it), the body kept as fetched: the "
+    "company's current name, its former names with their dates, tickers, exchanges, state of "
+    "incorporation, addresses, SIC code and its recent filings. The companies are the watchlist's "
+    "ciks and those whose title in https://www.sec.gov/files/company_tickers.json matches a "
+    "watched company's name or recipient search (ingest/edgar.py). Requests carry "
+    "EDGAR_USER_AGENT, at most 10 per second. API: "
+    "https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
+    sample_endpoint="/submissions/",
+)
+
 ANALYST_ARTICLES = SourceSpec(
     table=RawTable("analyst", "analyst_articles", "url", "url"),
     pull=_analyst_articles,
@@ -279,6 +298,7 @@ SOURCES: tuple[SourceSpec, ...] = (
     FEED_ENTRIES,
     ANALYST_ARTICLES,
     WATCHLIST_SECTIONS,
+    EDGAR_SUBMISSIONS,
 )
 
 

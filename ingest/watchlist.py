@@ -26,6 +26,9 @@ class WatchedCompany:
     news_terms: tuple[str, ...]
     # USAspending UEIs of the company's recipients (searched as well: the API matches UEIs)
     ueis: tuple[str, ...] = ()
+    # SEC EDGAR Central Index Keys of the company's registrants (their submissions are pulled,
+    # beside those whose EDGAR title matches the company's names: ingest/edgar.py)
+    ciks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,16 @@ def _ueis(values: list[object], where: str) -> tuple[str, ...]:
     return ueis
 
 
+def _ciks(values: list[object], where: str) -> tuple[int, ...]:
+    ciks = []
+    for value in values:
+        text = str(value).strip()
+        if not text.isdigit() or not 0 < int(text) < 10**10:
+            raise WatchlistError(f"watchlist: {where} CIK {text!r} is not a number of 1-10 digits")
+        ciks.append(int(text))
+    return tuple(ciks)
+
+
 def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -85,6 +98,7 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
                 recipient_search=tuple(str(s) for s in c.get("recipient_search") or []),
                 news_terms=tuple(str(s) for s in c.get("news_terms") or [c["name"]]),
                 ueis=_ueis(c.get("ueis") or [], where),
+                ciks=_ciks(c.get("ciks") or [], where),
             )
         )
     agencies = []

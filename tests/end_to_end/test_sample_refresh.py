@@ -149,6 +149,7 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ).fetchall()
     assert sorted(second) == [
         ("raw.analyst_articles", 0, 0, "succeeded"),
+        ("raw.edgar_submissions", 0, 0, "succeeded"),
         ("raw.feed_entries", 0, 0, "succeeded"),
         ("raw.gdelt_articles", 0, 0, "succeeded"),
         ("raw.lda_constants", 0, 0, "succeeded"),

@@ -36,6 +36,7 @@ from ingest.sources import GDELT_ARTICLES, SOURCES, WATCHLIST_SECTIONS, raw_tabl
 from ingest.watchlist import load_watchlist, section_records
 from tests.fakes.gdelt import FakeGdeltApi
 from tests.fakes.usaspending import recipient_profiles, toptier_agency_rows, transaction_row
+from tests.sample import universe_edgar
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.generate import write_analyst_list
 from tests.sample.universe import build_universe
@@ -76,6 +77,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         "feed_entries": sample_feed_entries(),
         "analyst_articles": read_article_file(analyst_file).records,
         "watchlist_sections": section_records(load_watchlist()),
+        "edgar_submissions": list(universe_edgar.SUBMISSIONS.values()),
     }
     loaded_at = dt.datetime.now(dt.UTC)
     con = duckdb.connect(str(path))

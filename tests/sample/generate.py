@@ -36,10 +36,12 @@ from ingest.sources import SOURCES
 from ingest.transport import Request, Response
 from ingest.watchlist import load_watchlist
 from tests.fakes.app import App
+from tests.fakes.edgar import FakeEdgarApi
 from tests.fakes.feeds import FakeFeedsApi, feeds_from_tuples
 from tests.fakes.gdelt import FakeGdeltApi
 from tests.fakes.lda import FakeLdaApi
 from tests.fakes.usaspending import FakeUsaspendingApi
+from tests.sample import universe_edgar
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.universe import build_universe
 from tests.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
@@ -112,6 +114,7 @@ def generate(out_dir: Path) -> dict[str, object]:
             ),
             "gdelt": FakeGdeltApi(universe.articles),
             "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
+            "edgar": FakeEdgarApi(universe_edgar.TICKERS, universe_edgar.SUBMISSIONS),
         }
     )
     counts: dict[str, dict[str, int]] = {}
@@ -149,10 +152,11 @@ def generate(out_dir: Path) -> dict[str, object]:
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs and of "
-        "two publishers' feeds over the deterministic sample universe (tests/sample/universe.py), "
-        "and an analyst's article list (analyst/articles.csv). Case facts are public; the "
-        "background companies' amounts, awards and articles are synthetic.",
+        "description": "Recorded responses of the fake LDA, USAspending, GDELT and SEC EDGAR APIs "
+        "and of two publishers' feeds over the deterministic sample universe "
+        "(tests/sample/universe.py, universe_edgar.py), and an analyst's article list "
+        "(analyst/articles.csv). Case facts are public; the background companies' amounts, awards "
+        "and articles are synthetic.",
         "years": list(SAMPLE_YEARS),
         "watchlist": "ingest/watchlist.yaml",
         "universe": {
@@ -163,6 +167,8 @@ def generate(out_dir: Path) -> dict[str, object]:
             "articles": len(universe.articles),
             "feed_entries": sum(len(feed[4]) for feed in FEEDS),
             "analyst_articles": len(ANALYST_ARTICLES),
+            "edgar_tickers": len(universe_edgar.TICKERS),
+            "edgar_submissions": len(universe_edgar.SUBMISSIONS),
         },
         "recorded": counts,
     }
