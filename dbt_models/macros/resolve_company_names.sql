@@ -10,6 +10,10 @@
       alias_exact         the normalised name is in company_aliases (1.0)
       alias_dba           the d/b/a trade name is in company_aliases (1.0)
       alias_former_name   the former name ("(FORMERLY Y)", "F/K/A Y") is in company_aliases (1.0)
+      reference_former_name  the name is a former name of one reference company
+                          (`reference_names`: EDGAR's names per CIK, int_company_reference_names)
+                          and no reference company's current name: the company of the current
+                          name (its alias's, else its slug) (0.99)
       stated_alias        another spelling states this name as its d/b/a, former name or acronym
                           ("X D/B/A Y", "X (FORMERLY Y)", "X (Y)" make Y resolve to X's company:
                           X's alias, else Y's, else X's own), when the names that state it give one
@@ -31,8 +35,41 @@
     the company a name so normalised resolved to, else a slug of the parent's name. top_company_id
     follows the parent and its alias-seed parent.
 #}
-{% macro resolve_company_names(names, candidates, parents) -%}
+{% macro resolve_company_names(names, candidates, parents, reference_names=none) -%}
     with
+
+    -- the former names of reference companies (EDGAR: one CIK, one company) that name one
+    -- reference company only and are no reference company's current name
+    reference_former_names as (
+        {% if reference_names %}
+        select
+            former.normalized_name,
+            min(former.current_normalized_name) as current_normalized_name,
+            min(
+                upper(former.reference_source) || ' ' || former.reference_id || ': former name '
+                || former.company_name || ' ('
+                || coalesce(cast(former.valid_from as varchar), '?') || ' to '
+                || coalesce(cast(former.valid_to as varchar), '?') || ')'
+            ) as evidence
+        from {{ reference_names }} as former
+        where
+            former.name_kind <> 'current'
+            and former.normalized_name <> former.current_normalized_name
+            and former.normalized_name not in (
+                select current_names.normalized_name
+                from {{ reference_names }} as current_names
+                where current_names.name_kind = 'current'
+            )
+        group by former.normalized_name
+        having count(distinct former.current_normalized_name) = 1
+        {% else %}
+        select
+            cast(null as varchar) as normalized_name,
+            cast(null as varchar) as current_normalized_name,
+            cast(null as varchar) as evidence
+        where false
+        {% endif %}
+    ),
 
     aliases as (
 
@@ -160,6 +197,26 @@
         union all
 
         {% endfor %}
+        select
+            subject_names.company_name_raw,
+            2 as priority,
+            'reference_former_name' as match_rule,
+            coalesce(
+                current_alias.company_id,
+                {{ slugify('reference_former_names.current_normalized_name') }}
+            ) as company_id,
+            null as parent_company_id,
+            0.99 as match_score,
+            reference_former_names.current_normalized_name as matched_name,
+            reference_former_names.evidence as match_evidence
+        from {{ names }} as subject_names
+        inner join reference_former_names
+            on subject_names.normalized_name = reference_former_names.normalized_name
+        left join aliases as current_alias
+            on reference_former_names.current_normalized_name = current_alias.normalized_name
+
+        union all
+
         select
             subject_names.company_name_raw,
             4 as priority,

@@ -22,9 +22,17 @@ recipient_parents as (
 
 ),
 
+reference_names as (
+
+    select * from {{ ref('int_company_reference_names') }}
+
+),
+
 resolved as (
 
-    {{ resolve_company_names('company_names', 'candidates', 'recipient_parents') }}
+    {{ resolve_company_names(
+        'company_names', 'candidates', 'recipient_parents', 'reference_names'
+    ) }}
 
 ),
 
