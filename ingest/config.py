@@ -25,6 +25,7 @@ DEFAULT_LDA_API_URL = "https://lda.gov/api/v1/"
 LDA_OFFICIAL_HOSTS: dict[str, str] = {"lda.gov": "lda.senate.gov", "lda.senate.gov": "lda.gov"}
 DEFAULT_USASPENDING_API_URL = "https://api.usaspending.gov"
 DEFAULT_GDELT_API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
+DEFAULT_GLEIF_API_URL = "https://api.gleif.org/api/v1"
 
 SOURCES = ("live", "sample")
 
@@ -50,6 +51,8 @@ class Settings:
     # the base URL tried once when a bot wall refuses LDA_API_URL: the other official host
     # (derived from LDA_API_URL by load_settings; None for any other host)
     lda_fallback_api_url: str | None = None
+    # the GLEIF API (LEI records and their Level 2 relationships), without a trailing slash
+    gleif_api_url: str = DEFAULT_GLEIF_API_URL
 
     @property
     def is_sample(self) -> bool:
@@ -122,4 +125,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
         lda_api_key=env.get("LDA_API_KEY") or None,
+        gleif_api_url=(env.get("GLEIF_API_URL") or DEFAULT_GLEIF_API_URL).rstrip("/"),
     )

@@ -67,6 +67,12 @@ LDA_INTERVAL_ANONYMOUS = 60.0 / LDA_REQUESTS_PER_MINUTE_ANONYMOUS * LDA_RATE_MAR
 LDA_INTERVAL_WITH_KEY = 60.0 / LDA_REQUESTS_PER_MINUTE_WITH_KEY * LDA_RATE_MARGIN
 GDELT_INTERVAL = 5.0  # "about one request every 5 seconds"
 USASPENDING_INTERVAL = 0.25  # no published limit: 4 requests/second is polite
+# GLEIF: "Rate limiting is currently set at 60 requests, per minute, per user" (the API's
+# quick-start guide); the same 1% margin as the LDA's
+GLEIF_REQUESTS_PER_MINUTE = 60
+GLEIF_INTERVAL = 60.0 / GLEIF_REQUESTS_PER_MINUTE * LDA_RATE_MARGIN
+# GLEIF answers JSON:API documents
+GLEIF_ACCEPT = "application/vnd.api+json"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 
 
@@ -85,6 +91,7 @@ def default_intervals(
         "lda": lda,
         "gdelt": GDELT_INTERVAL,
         "usaspending": USASPENDING_INTERVAL,
+        "gleif": GLEIF_INTERVAL,
     }
 
 
@@ -426,6 +433,8 @@ class LiveTransport:
             headers["Content-Type"] = "application/json"
         if source == "feeds":  # publishers' servers, not JSON APIs
             headers["Accept"] = FEED_ACCEPT
+        if source == "gleif":
+            headers["Accept"] = GLEIF_ACCEPT
         if source == "lda" and self._lda_api_key and _token_may_go_to(original_url, url):
             headers["Authorization"] = f"Token {self._lda_api_key}"
         return headers

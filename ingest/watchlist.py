@@ -26,6 +26,11 @@ class WatchedCompany:
     news_terms: tuple[str, ...]
     # USAspending UEIs of the company's recipients (searched as well: the API matches UEIs)
     ueis: tuple[str, ...] = ()
+    # GLEIF Legal Entity Identifiers of the company (its top entity, usually the ultimate parent);
+    # without them GLEIF is searched by legal_names
+    leis: tuple[str, ...] = ()
+    # the company's registered legal names, searched in GLEIF when no LEI is given (default: name)
+    legal_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,14 @@ def _ueis(values: list[object], where: str) -> tuple[str, ...]:
     return ueis
 
 
+def _leis(values: list[object], where: str) -> tuple[str, ...]:
+    leis = tuple(str(v).strip().upper() for v in values)
+    for lei in leis:
+        if len(lei) != 20 or not lei.isalnum() or not lei.isascii():
+            raise WatchlistError(f"watchlist: {where} LEI {lei!r} is not 20 letters and digits")
+    return leis
+
+
 def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -85,6 +98,8 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
                 recipient_search=tuple(str(s) for s in c.get("recipient_search") or []),
                 news_terms=tuple(str(s) for s in c.get("news_terms") or [c["name"]]),
                 ueis=_ueis(c.get("ueis") or [], where),
+                leis=_leis(c.get("leis") or [], where),
+                legal_names=tuple(str(s) for s in c.get("legal_names") or []),
             )
         )
     agencies = []
