@@ -38,10 +38,12 @@ from ingest.watchlist import load_watchlist
 from tests.fakes.app import App
 from tests.fakes.feeds import FakeFeedsApi, feeds_from_tuples
 from tests.fakes.gdelt import FakeGdeltApi
+from tests.fakes.gleif import FakeGleifApi
 from tests.fakes.lda import FakeLdaApi
 from tests.fakes.usaspending import FakeUsaspendingApi
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.universe import build_universe
+from tests.sample.universe_gleif import GLEIF_RECORDS, GLEIF_RELATIONSHIPS
 from tests.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 
 SAMPLE_YEARS = (2017, 2019)
@@ -112,6 +114,7 @@ def generate(out_dir: Path) -> dict[str, object]:
             ),
             "gdelt": FakeGdeltApi(universe.articles),
             "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
+            "gleif": FakeGleifApi(GLEIF_RECORDS, GLEIF_RELATIONSHIPS),
         }
     )
     counts: dict[str, dict[str, int]] = {}
@@ -149,10 +152,11 @@ def generate(out_dir: Path) -> dict[str, object]:
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending and GDELT APIs and of "
-        "two publishers' feeds over the deterministic sample universe (tests/sample/universe.py), "
-        "and an analyst's article list (analyst/articles.csv). Case facts are public; the "
-        "background companies' amounts, awards and articles are synthetic.",
+        "description": "Recorded responses of the fake LDA, USAspending, GDELT and GLEIF APIs "
+        "and of two publishers' feeds over the deterministic sample universe "
+        "(tests/sample/universe.py, universe_gleif.py), and an analyst's article list "
+        "(analyst/articles.csv). Case facts are public; the background companies' amounts, "
+        "awards and articles are synthetic, and so are the GLEIF records marked SAMPLE.",
         "years": list(SAMPLE_YEARS),
         "watchlist": "ingest/watchlist.yaml",
         "universe": {
@@ -163,6 +167,8 @@ def generate(out_dir: Path) -> dict[str, object]:
             "articles": len(universe.articles),
             "feed_entries": sum(len(feed[4]) for feed in FEEDS),
             "analyst_articles": len(ANALYST_ARTICLES),
+            "gleif_lei_records": len(GLEIF_RECORDS),
+            "gleif_relationships": len(GLEIF_RELATIONSHIPS),
         },
         "recorded": counts,
     }
