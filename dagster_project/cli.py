@@ -141,6 +141,7 @@ def refresh(args: argparse.Namespace) -> int:
             ("LDA_API_URL", settings.lda_api_url),
             ("USASPENDING_API_URL", settings.usaspending_api_url),
             ("GDELT_API_URL", settings.gdelt_api_url),
+            ("GLEIF_API_URL", settings.gleif_api_url),
         ):
             problem = _reachable(url)
             if problem is not None:

@@ -91,6 +91,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
         LDA_API_URL="http://127.0.0.1:9/api/v1/",
         USASPENDING_API_URL="http://127.0.0.1:9",
         GDELT_API_URL="http://127.0.0.1:9/api/v2/doc/doc",
+        GLEIF_API_URL="http://127.0.0.1:9/api/v1",
     )
     env.pop("INFLUENCE_SOURCE", None)
     runs, counts = [], []
