@@ -78,7 +78,8 @@ class WatchedEntity:
 
     company: str
     leis: tuple[str, ...]
-    # the records that the legal-name search matched (empty when the watchlist gives the LEIs)
+    # the records that the legal-name search matched (empty when the watchlist gives the LEIs);
+    # not landed from here: each is fetched again by its LEI
     found: tuple[FetchedPage, ...] = ()
 
 
@@ -223,7 +224,8 @@ class GleifClient:
         """For each watched LEI: its record, its parents' records and its direct and ultimate
         children's records (paged), as far as its record links them."""
         for entity in entities:
-            yield from entity.found
+            # the search's matches are fetched again by LEI: a record lands as that endpoint
+            # answers it, once
             for lei in entity.leis:
                 page = self.lei_record(lei)
                 yield page

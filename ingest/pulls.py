@@ -452,25 +452,25 @@ def _gleif_pull(
     ``leis``, else the records that its ``legal_names`` (or the company's name) name exactly."""
     client = gleif.GleifClient(transport, settings.gleif_api_url)
     companies = watchlist.companies
+    parameters: dict[str, Any] = {
+        "companies": [c.name for c in companies],
+        "leis": {c.name: list(c.leis) for c in companies if c.leis},
+        "legal_names_searched": [
+            name for c in companies if not c.leis for name in (c.legal_names or (c.name,))
+        ],
+        "base_url": settings.gleif_api_url,
+    }
 
     def pages() -> Iterator[FetchedPage]:
         entities = [client.watched(company) for company in companies]
+        # what the searches found, for the load ledger (recorded once the pages are fetched)
+        parameters["leis_found"] = {e.company: list(e.leis) for e in entities if e.found}
         if relationships:
             yield from client.iter_relationships(entities)
         else:
             yield from client.iter_lei_records(entities)
 
-    return Pull(
-        {
-            "companies": [c.name for c in companies],
-            "leis": {c.name: list(c.leis) for c in companies if c.leis},
-            "legal_names_searched": [
-                name for c in companies if not c.leis for name in (c.legal_names or (c.name,))
-            ],
-            "base_url": settings.gleif_api_url,
-        },
-        pages(),
-    )
+    return Pull(parameters, pages())
 
 
 def pull_gleif_lei_records(transport: Transport, settings: Settings, watchlist: Watchlist) -> Pull:

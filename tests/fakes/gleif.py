@@ -152,6 +152,14 @@ class FakeGleifApi:
             },
         }
 
+    def lei_record_objects(self) -> list[dict[str, Any]]:
+        """Every LEI record as the API answers it (the resource object of ``data``)."""
+        return [self._record_object(r) for r in self.records.values()]
+
+    def relationship_objects(self) -> list[dict[str, Any]]:
+        """Every relationship record as the API answers it."""
+        return [self._relationship_object(r) for r in self.relationships]
+
     # -- HTTP --------------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:

@@ -92,11 +92,18 @@ def watchlist(**company: Any) -> Watchlist:
 
 
 def pull(server: LocalApiServer, relationships: bool, **company: Any) -> list[FetchedPage]:
+    return pull_with_parameters(server, relationships, **company)[0]
+
+
+def pull_with_parameters(
+    server: LocalApiServer, relationships: bool, **company: Any
+) -> tuple[list[FetchedPage], dict[str, Any]]:
     settings = dataclasses.replace(load_settings({}), gleif_api_url=server.url + "/api/v1")
     transport, _ = quick_transport()
     how = pulls.pull_gleif_relationships if relationships else pulls.pull_gleif_lei_records
     try:
-        return list(how(transport, settings, watchlist(**company)).pages)
+        done = how(transport, settings, watchlist(**company))
+        return list(done.pages), done.parameters
     finally:
         transport.close()
 
@@ -110,10 +117,16 @@ def test_names_are_compared_case_and_punctuation_aside() -> None:
 def test_a_name_search_keeps_the_exact_name_and_pages_the_children(
     server: LocalApiServer,
 ) -> None:
-    pages = pull(server, False, legal_names=("SAMPLE PARENT HOLDINGS INC",))
+    pages, parameters = pull_with_parameters(
+        server, False, legal_names=("SAMPLE PARENT HOLDINGS INC",)
+    )
+    assert parameters["legal_names_searched"] == ["SAMPLE PARENT HOLDINGS INC"]
+    assert parameters["leis_found"] == {"Sample Parent": [PARENT]}  # for the load ledger
     found, *rest = pages
-    # 451 candidates over three pages of 200; only the exactly named record is the company
+    # 451 candidates over three pages of 200; only the exactly named record is the company, and
+    # it is fetched by its LEI
     assert [r["id"] for r in found.records] == [PARENT]
+    assert found.label.endswith(f"/lei-records/{PARENT}")
     searches = [r for r in server.requests if r.path == "/api/v1/lei-records"]
     assert [r.query["page[number]"] for r in searches] == ["1", "2", "3"]
     assert {r.query["filter[entity.legalName]"] for r in searches} == {"SAMPLE PARENT HOLDINGS INC"}
