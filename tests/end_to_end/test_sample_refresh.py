@@ -152,6 +152,8 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ("raw.analyst_articles", 0, 0, "succeeded"),
         ("raw.feed_entries", 0, 0, "succeeded"),
         ("raw.gdelt_articles", 0, 0, "succeeded"),
+        ("raw.gleif_lei_records", 0, 0, "succeeded"),
+        ("raw.gleif_relationships", 0, 0, "succeeded"),
         ("raw.lda_constants", 0, 0, "succeeded"),
         ("raw.lda_contributions", 0, 0, "succeeded"),
         ("raw.lda_filings", 0, 0, "succeeded"),
