@@ -141,6 +141,7 @@ def refresh(args: argparse.Namespace) -> int:
             ("LDA_API_URL", settings.lda_api_url),
             ("USASPENDING_API_URL", settings.usaspending_api_url),
             ("GDELT_API_URL", settings.gdelt_api_url),
+            ("GLEIF_API_URL", settings.gleif_api_url),
         ):
             problem = _reachable(url)
             if problem is not None:
@@ -151,6 +152,14 @@ def refresh(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
+        if not settings.edgar_user_agent:
+            print(
+                "influence: EDGAR_USER_AGENT is not set. The SEC answers only requests whose "
+                "User-Agent names who asks with a contact e-mail address; set it, e.g.\n"
+                "  export EDGAR_USER_AGENT='Jane Doe jane@example.org'",
+                file=sys.stderr,
+            )
+            return 2
 
     dagster_home()
     os.environ.setdefault("DAGSTER_CLI_NO_ANALYTICS", "1")

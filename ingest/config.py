@@ -28,6 +28,7 @@ DEFAULT_GDELT_API_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
 # SEC EDGAR: the company ticker list is a file on www.sec.gov, the submissions are on data.sec.gov
 DEFAULT_EDGAR_FILES_URL = "https://www.sec.gov/files/"
 DEFAULT_EDGAR_DATA_URL = "https://data.sec.gov/"
+DEFAULT_GLEIF_API_URL = "https://api.gleif.org/api/v1"
 
 SOURCES = ("live", "sample")
 
@@ -58,6 +59,8 @@ class Settings:
     edgar_files_url: str = DEFAULT_EDGAR_FILES_URL
     edgar_data_url: str = DEFAULT_EDGAR_DATA_URL
     edgar_user_agent: str | None = None
+    # the GLEIF API (LEI records and their Level 2 relationships), without a trailing slash
+    gleif_api_url: str = DEFAULT_GLEIF_API_URL
 
     @property
     def is_sample(self) -> bool:
@@ -147,4 +150,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         edgar_files_url=_url(env.get("EDGAR_FILES_URL") or DEFAULT_EDGAR_FILES_URL),
         edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
         edgar_user_agent=_edgar_user_agent(env.get("EDGAR_USER_AGENT")),
+        gleif_api_url=(env.get("GLEIF_API_URL") or DEFAULT_GLEIF_API_URL).rstrip("/"),
     )

@@ -71,6 +71,12 @@ USASPENDING_INTERVAL = 0.25  # no published limit: 4 requests/second is polite
 # SEC fair access: at most 10 requests per second (https://www.sec.gov/os/accessing-edgar-data),
 # kept with a 10% margin
 EDGAR_INTERVAL = 0.1 * 1.1
+# GLEIF: "Rate limiting is currently set at 60 requests, per minute, per user" (the API's
+# quick-start guide); the same 1% margin as the LDA's
+GLEIF_REQUESTS_PER_MINUTE = 60
+GLEIF_INTERVAL = 60.0 / GLEIF_REQUESTS_PER_MINUTE * LDA_RATE_MARGIN
+# GLEIF answers JSON:API documents
+GLEIF_ACCEPT = "application/vnd.api+json"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 
 
@@ -90,6 +96,7 @@ def default_intervals(
         "gdelt": GDELT_INTERVAL,
         "usaspending": USASPENDING_INTERVAL,
         "edgar": EDGAR_INTERVAL,
+        "gleif": GLEIF_INTERVAL,
     }
 
 
@@ -436,6 +443,8 @@ class LiveTransport:
             headers["Accept"] = FEED_ACCEPT
         if source == "edgar" and self.edgar_user_agent:
             headers["User-Agent"] = self.edgar_user_agent
+        if source == "gleif":
+            headers["Accept"] = GLEIF_ACCEPT
         if source == "lda" and self._lda_api_key and _token_may_go_to(original_url, url):
             headers["Authorization"] = f"Token {self._lda_api_key}"
         return headers

@@ -58,7 +58,7 @@ class RawTable:
     def key_of(self, record: Mapping[str, Any]) -> str | None:
         """The record's natural key, or None when a key field is missing or blank."""
         fields = self.key_fields or (self.key_field,)
-        values = [record.get(name) for name in fields]
+        values = [field_value(record, name) for name in fields]
         if not all(isinstance(v, str) and v.strip() for v in values):
             return None
         return "|".join(str(v) for v in values)
@@ -73,6 +73,20 @@ class RawTable:
         if self.host_dependent_urls:
             text = serialize_record(without_host(record, self.host_dependent_urls))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def field_value(record: Mapping[str, Any], name: str) -> Any:
+    """A key field of ``record``: the top-level field ``name``, or, when there is none and the
+    name is a dotted path (``attributes.relationship.type``), the value at that path in nested
+    objects (None where the path breaks off)."""
+    if name in record or "." not in name:
+        return record.get(name)
+    value: Any = record
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
 
 
 def _host_free_url(value: str) -> str:
@@ -298,9 +312,9 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
             key = table.key_of(record)
             if key is None:
                 got = (
-                    {name: record.get(name) for name in table.key_fields}
+                    {name: field_value(record, name) for name in table.key_fields}
                     if table.key_fields
-                    else record.get(table.key_field)
+                    else field_value(record, table.key_field)
                 )
                 reason = f"{where} has no usable {table.key_description()} (got {got!r})"
                 bad.append((None, page.label, reason, text))

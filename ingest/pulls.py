@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from ingest import articles, edgar, feeds, gdelt, lda, usaspending
+from ingest import articles, edgar, feeds, gdelt, gleif, lda, usaspending
 from ingest.config import ConfigError, Settings
 from ingest.landing import RawTable
 from ingest.transport import FetchedPage, Transport
@@ -468,6 +468,47 @@ def pull_edgar_submissions(transport: Transport, settings: Settings, watchlist: 
         yield from client.iter_submissions(ciks)
 
     return Pull(parameters, pages())
+
+
+def _gleif_pull(
+    transport: Transport, settings: Settings, watchlist: Watchlist, relationships: bool
+) -> Pull:
+    """GLEIF's records (or relationship records) of the watched companies' LEIs: the watchlist's
+    ``leis``, else the records that its ``legal_names`` (or the company's name) name exactly."""
+    client = gleif.GleifClient(transport, settings.gleif_api_url)
+    companies = watchlist.companies
+    parameters: dict[str, Any] = {
+        "companies": [c.name for c in companies],
+        "leis": {c.name: list(c.leis) for c in companies if c.leis},
+        "legal_names_searched": [
+            name for c in companies if not c.leis for name in (c.legal_names or (c.name,))
+        ],
+        "base_url": settings.gleif_api_url,
+    }
+
+    def pages() -> Iterator[FetchedPage]:
+        entities = [client.watched(company) for company in companies]
+        # what the searches found, for the load ledger (recorded once the pages are fetched)
+        parameters["leis_found"] = {e.company: list(e.leis) for e in entities if e.found}
+        if relationships:
+            yield from client.iter_relationships(entities)
+        else:
+            yield from client.iter_lei_records(entities)
+
+    return Pull(parameters, pages())
+
+
+def pull_gleif_lei_records(transport: Transport, settings: Settings, watchlist: Watchlist) -> Pull:
+    """The LEI records of the watched companies, their parents and their subsidiaries."""
+    return _gleif_pull(transport, settings, watchlist, relationships=False)
+
+
+def pull_gleif_relationships(
+    transport: Transport, settings: Settings, watchlist: Watchlist
+) -> Pull:
+    """The accounting-consolidation relationship records (with their periods) between the watched
+    companies and their parents and subsidiaries."""
+    return _gleif_pull(transport, settings, watchlist, relationships=True)
 
 
 # The analyst article list bundled with the sample (written by ``tests.sample.generate``).

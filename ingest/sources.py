@@ -114,6 +114,14 @@ def _feed_entries(run: RunContext) -> Pull:
     return pulls.pull_feeds(run.transport, run.watchlist)
 
 
+def _gleif_lei_records(run: RunContext) -> Pull:
+    return pulls.pull_gleif_lei_records(run.transport, run.settings, run.watchlist)
+
+
+def _gleif_relationships(run: RunContext) -> Pull:
+    return pulls.pull_gleif_relationships(run.transport, run.settings, run.watchlist)
+
+
 def _watchlist_sections(run: RunContext) -> Pull:
     return pulls.pull_watchlist(run.settings, run.watchlist)
 
@@ -286,6 +294,50 @@ WATCHLIST_SECTIONS = SourceSpec(
     sample_endpoint=None,
 )
 
+GLEIF_API_DOCS = "https://www.gleif.org/en/lei-data/gleif-api"
+
+GLEIF_LEI_RECORDS = SourceSpec(
+    table=RawTable("gleif", "gleif_lei_records", "lei", "id"),
+    pull=_gleif_lei_records,
+    suite="expectations.suites.gleif_lei_records",
+    description="GLEIF LEI records (Level 1 reference data: legal name, previous and other names, "
+    "jurisdiction, addresses, entity and registration status) of the watched companies (the "
+    "watchlist's leis, or an exact legal-name search), their direct and ultimate parents and "
+    "their direct and ultimate children, from GET /lei-records/<lei>, /direct-parent, "
+    "/ultimate-parent, /direct-children and /ultimate-children (paged). One row per LEI, the "
+    f"API's JSON:API resource object kept as fetched. API: {GLEIF_API_DOCS}",
+    sample_endpoint="children",  # its children pages (the relationships pull asks none)
+)
+
+# A relationship record's natural key: its child (start node), parent (end node) and type, joined
+# by "|". GLEIF's own record id also carries a version number and a hash that change with the
+# record, so it does not key the relationship.
+GLEIF_RELATIONSHIP_KEY = (
+    "attributes.relationship.startNode.id",
+    "attributes.relationship.endNode.id",
+    "attributes.relationship.type",
+)
+
+GLEIF_RELATIONSHIPS = SourceSpec(
+    table=RawTable(
+        "gleif",
+        "gleif_relationships",
+        "relationship_key",
+        "id",
+        key_fields=GLEIF_RELATIONSHIP_KEY,
+    ),
+    pull=_gleif_relationships,
+    suite="expectations.suites.gleif_relationships",
+    description="GLEIF Level 2 relationship records (IS_DIRECTLY_CONSOLIDATED_BY, "
+    "IS_ULTIMATELY_CONSOLIDATED_BY) between the watched companies and their parents and "
+    "children, with their status and periods (RELATIONSHIP_PERIOD, ACCOUNTING_PERIOD, "
+    "DOCUMENT_FILING_PERIOD), from GET /lei-records/<lei>/direct-parent-relationship, "
+    "/ultimate-parent-relationship, /direct-child-relationships and "
+    "/ultimate-child-relationships (paged). One row per child LEI + parent LEI + relationship "
+    f"type, the API's resource object kept as fetched. API: {GLEIF_API_DOCS}",
+    sample_endpoint="relationship",
+)
+
 SOURCES: tuple[SourceSpec, ...] = (
     LDA_FILINGS,
     LDA_CONTRIBUTIONS,
@@ -299,6 +351,8 @@ SOURCES: tuple[SourceSpec, ...] = (
     ANALYST_ARTICLES,
     WATCHLIST_SECTIONS,
     EDGAR_SUBMISSIONS,
+    GLEIF_LEI_RECORDS,
+    GLEIF_RELATIONSHIPS,
 )
 
 

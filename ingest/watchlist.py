@@ -29,6 +29,11 @@ class WatchedCompany:
     # SEC EDGAR Central Index Keys of the company's registrants (their submissions are pulled,
     # beside those whose EDGAR title matches the company's names: ingest/edgar.py)
     ciks: tuple[int, ...] = ()
+    # GLEIF Legal Entity Identifiers of the company (its top entity, usually the ultimate parent);
+    # without them GLEIF is searched by legal_names
+    leis: tuple[str, ...] = ()
+    # the company's registered legal names, searched in GLEIF when no LEI is given (default: name)
+    legal_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,14 @@ def _ciks(values: list[object], where: str) -> tuple[int, ...]:
     return tuple(ciks)
 
 
+def _leis(values: list[object], where: str) -> tuple[str, ...]:
+    leis = tuple(str(v).strip().upper() for v in values)
+    for lei in leis:
+        if len(lei) != 20 or not lei.isalnum() or not lei.isascii():
+            raise WatchlistError(f"watchlist: {where} LEI {lei!r} is not 20 letters and digits")
+    return leis
+
+
 def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -99,6 +112,8 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
                 news_terms=tuple(str(s) for s in c.get("news_terms") or [c["name"]]),
                 ueis=_ueis(c.get("ueis") or [], where),
                 ciks=_ciks(c.get("ciks") or [], where),
+                leis=_leis(c.get("leis") or [], where),
+                legal_names=tuple(str(s) for s in c.get("legal_names") or []),
             )
         )
     agencies = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -91,6 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
         LDA_API_URL="http://127.0.0.1:9/api/v1/",
         USASPENDING_API_URL="http://127.0.0.1:9",
         GDELT_API_URL="http://127.0.0.1:9/api/v2/doc/doc",
+        GLEIF_API_URL="http://127.0.0.1:9/api/v1",
     )
     env.pop("INFLUENCE_SOURCE", None)
     runs, counts = [], []
@@ -152,6 +154,8 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ("raw.edgar_submissions", 0, 0, "succeeded"),
         ("raw.feed_entries", 0, 0, "succeeded"),
         ("raw.gdelt_articles", 0, 0, "succeeded"),
+        ("raw.gleif_lei_records", 0, 0, "succeeded"),
+        ("raw.gleif_relationships", 0, 0, "succeeded"),
         ("raw.lda_constants", 0, 0, "succeeded"),
         ("raw.lda_contributions", 0, 0, "succeeded"),
         ("raw.lda_filings", 0, 0, "succeeded"),
@@ -292,6 +296,7 @@ def test_live_refresh_without_network_fails_fast_suggesting_the_sample(tmp_path:
         INFLUENCE_WAREHOUSE=str(tmp_path / "warehouse.duckdb"),
         DAGSTER_HOME=str(tmp_path / "dagster_home"),
         LDA_API_URL="http://127.0.0.1:9/api/v1/",  # nothing listens on the discard port
+        EDGAR_USER_AGENT="Influence Warehouse tests tests@example.org",
     )
     env.pop("INFLUENCE_SOURCE", None)
     run = influence(env, "refresh")
@@ -300,6 +305,27 @@ def test_live_refresh_without_network_fails_fast_suggesting_the_sample(tmp_path:
     assert "cannot reach http://127.0.0.1:9/api/v1/ (LDA_API_URL)" in run.output
     assert "influence refresh --sample" in run.output
     assert run.seconds < 30
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_live_refresh_without_an_edgar_user_agent_fails_before_any_work(tmp_path: Path) -> None:
+    """The SEC requires a User-Agent naming who asks: a live refresh says so before it starts."""
+    env = dict(os.environ)
+    env.update(
+        INFLUENCE_WAREHOUSE=str(tmp_path / "warehouse.duckdb"),
+        DAGSTER_HOME=str(tmp_path / "dagster_home"),
+    )
+    for name in ("INFLUENCE_SOURCE", "EDGAR_USER_AGENT"):
+        env.pop(name, None)
+    # every API's host accepts connections, so only the missing setting can stop the refresh
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+        for name in ("LDA_API_URL", "USASPENDING_API_URL", "GDELT_API_URL", "GLEIF_API_URL"):
+            env[name] = url
+        run = influence(env, "refresh")
+
+    assert run.returncode == 2
+    assert "EDGAR_USER_AGENT is not set" in run.output
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 

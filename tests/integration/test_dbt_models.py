@@ -35,11 +35,13 @@ from ingest.sample.replay import SampleTransport
 from ingest.sources import GDELT_ARTICLES, SOURCES, WATCHLIST_SECTIONS, raw_tables
 from ingest.watchlist import load_watchlist, section_records
 from tests.fakes.gdelt import FakeGdeltApi
+from tests.fakes.gleif import FakeGleifApi
 from tests.fakes.usaspending import recipient_profiles, toptier_agency_rows, transaction_row
 from tests.sample import universe_edgar
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.generate import write_analyst_list
 from tests.sample.universe import build_universe
+from tests.sample.universe_gleif import GLEIF_RECORDS, GLEIF_RELATIONSHIPS
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 from tests.support.readme_queries import readme_blocks
@@ -57,6 +59,7 @@ def write_raw_tables(path: Path) -> dict[str, int]:
     """Create ``raw.*`` with the landing code's schema and insert every record of the universe,
     serialised as landing serialises it (no HTTP, no validation: those have their own tests)."""
     universe = build_universe()
+    gleif = FakeGleifApi(GLEIF_RECORDS, GLEIF_RELATIONSHIPS)
     analyst_file = path.parent / "analyst" / "articles.csv"
     write_analyst_list(analyst_file)
     records: dict[str, list[dict[str, Any]]] = {
@@ -78,6 +81,8 @@ def write_raw_tables(path: Path) -> dict[str, int]:
         "analyst_articles": read_article_file(analyst_file).records,
         "watchlist_sections": section_records(load_watchlist()),
         "edgar_submissions": list(universe_edgar.SUBMISSIONS.values()),
+        "gleif_lei_records": gleif.lei_record_objects(),
+        "gleif_relationships": gleif.relationship_objects(),
     }
     loaded_at = dt.datetime.now(dt.UTC)
     con = duckdb.connect(str(path))

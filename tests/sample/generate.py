@@ -39,11 +39,13 @@ from tests.fakes.app import App
 from tests.fakes.edgar import FakeEdgarApi
 from tests.fakes.feeds import FakeFeedsApi, feeds_from_tuples
 from tests.fakes.gdelt import FakeGdeltApi
+from tests.fakes.gleif import FakeGleifApi
 from tests.fakes.lda import FakeLdaApi
 from tests.fakes.usaspending import FakeUsaspendingApi
 from tests.sample import universe_edgar
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.universe import build_universe
+from tests.sample.universe_gleif import GLEIF_RECORDS, GLEIF_RELATIONSHIPS
 from tests.sample.universe_news import ANALYST_ARTICLES, ANALYST_COLUMNS, FEEDS
 
 SAMPLE_YEARS = (2017, 2019)
@@ -115,6 +117,7 @@ def generate(out_dir: Path) -> dict[str, object]:
             "gdelt": FakeGdeltApi(universe.articles),
             "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
             "edgar": FakeEdgarApi(universe_edgar.TICKERS, universe_edgar.SUBMISSIONS),
+            "gleif": FakeGleifApi(GLEIF_RECORDS, GLEIF_RELATIONSHIPS),
         }
     )
     counts: dict[str, dict[str, int]] = {}
@@ -152,11 +155,11 @@ def generate(out_dir: Path) -> dict[str, object]:
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending, GDELT and SEC EDGAR APIs "
-        "and of two publishers' feeds over the deterministic sample universe "
-        "(tests/sample/universe.py, universe_edgar.py), and an analyst's article list "
-        "(analyst/articles.csv). Case facts are public; the background companies' amounts, awards "
-        "and articles are synthetic.",
+        "description": "Recorded responses of the fake LDA, USAspending, GDELT, SEC EDGAR and "
+        "GLEIF APIs and of two publishers' feeds over the deterministic sample universe "
+        "(tests/sample/universe.py, universe_edgar.py, universe_gleif.py), and an analyst's "
+        "article list (analyst/articles.csv). Case facts are public; the background companies' "
+        "amounts, awards and articles are synthetic, and so are the GLEIF records marked SAMPLE.",
         "years": list(SAMPLE_YEARS),
         "watchlist": "ingest/watchlist.yaml",
         "universe": {
@@ -169,6 +172,8 @@ def generate(out_dir: Path) -> dict[str, object]:
             "analyst_articles": len(ANALYST_ARTICLES),
             "edgar_tickers": len(universe_edgar.TICKERS),
             "edgar_submissions": len(universe_edgar.SUBMISSIONS),
+            "gleif_lei_records": len(GLEIF_RECORDS),
+            "gleif_relationships": len(GLEIF_RELATIONSHIPS),
         },
         "recorded": counts,
     }
