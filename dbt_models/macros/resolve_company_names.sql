@@ -11,7 +11,8 @@
       alias_dba           the d/b/a trade name is in company_aliases (1.0)
       alias_former_name   the former name ("(FORMERLY Y)", "F/K/A Y") is in company_aliases (1.0)
       reference_former_name  the name is a former name of one reference company
-                          (`reference_names`: EDGAR's names per CIK, int_company_reference_names)
+                          (`reference_names`: EDGAR's names per CIK, GLEIF's per LEI,
+                          int_company_reference_names)
                           and no reference company's current name: the company of the current
                           name (its alias's, else its slug) (0.99)
       stated_alias        another spelling states this name as its d/b/a, former name or acronym

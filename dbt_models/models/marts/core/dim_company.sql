@@ -18,6 +18,48 @@ aliases as (
 
 ),
 
+ownership as (
+
+    select * from {{ ref('int_company_ownership') }}
+
+),
+
+-- GLEIF's parents that hold today, for companies the resolver gives none
+gleif_parents as (
+
+    select
+        company_id,
+        min(parent_company_id) filter (where relationship_type = 'direct')
+            as direct_parent_company_id,
+        min(parent_company_id) filter (where relationship_type = 'ultimate')
+            as ultimate_parent_company_id
+    from ownership
+    where ownership_source = 'gleif' and is_current
+    group by company_id
+
+),
+
+-- the legal name GLEIF gives a company, for companies no source spells
+reference_companies as (
+
+    select
+        company_id,
+        min(company_reference_name) as reference_name
+    from (
+        select
+            ownership.company_id,
+            ownership.company_reference_name
+        from ownership
+        union all
+        select
+            ownership.parent_company_id,
+            ownership.parent_reference_name
+        from ownership
+    ) as owned_companies
+    group by company_id
+
+),
+
 alias_companies as (
 
     select
@@ -72,15 +114,20 @@ name_companies as (
 
 ),
 
--- a parent known only as the USAspending parent of some recipient: a company of its own
+-- a company known only as the USAspending parent of some recipient, or only from GLEIF (a
+-- subsidiary or parent no source spells): a company of its own
 parent_only_companies as (
 
-    select distinct parent_company_id as company_id
-    from names
+    select distinct known.company_id
+    from (
+        select names.parent_company_id as company_id from names
+        union all
+        select reference_companies.company_id from reference_companies
+    ) as known
     where
-        parent_company_id is not null
-        and parent_company_id not in (select alias_companies.company_id from alias_companies)
-        and parent_company_id not in (select name_companies.company_id from name_companies)
+        known.company_id is not null
+        and known.company_id not in (select alias_companies.company_id from alias_companies)
+        and known.company_id not in (select name_companies.company_id from name_companies)
 
 ),
 
@@ -99,9 +146,12 @@ companies as (
 
     select
         parent_only_companies.company_id,
-        parent_only_companies.company_id as alias_company_name,
+        coalesce(reference_companies.reference_name, parent_only_companies.company_id)
+            as alias_company_name,
         null as alias_parent_company_id
     from parent_only_companies
+    left join reference_companies
+        on parent_only_companies.company_id = reference_companies.company_id
 
 ),
 
@@ -110,17 +160,33 @@ final as (
     select
         companies.company_id,
         coalesce(companies.alias_company_name, companies.most_used_name) as company_name,
-        coalesce(companies.alias_parent_company_id, companies.parent_company_id)
-            as parent_company_id,
+        coalesce(
+            companies.alias_parent_company_id,
+            companies.parent_company_id,
+            gleif_parents.direct_parent_company_id,
+            gleif_parents.ultimate_parent_company_id
+        ) as parent_company_id,
         case
             when companies.alias_parent_company_id is not null then 'alias_seed'
-            else companies.parent_rule
+            when companies.parent_company_id is not null then companies.parent_rule
+            when gleif_parents.company_id is not null then 'gleif_parent'
         end as parent_rule,
-        coalesce(
-            companies.top_company_id,
-            companies.alias_parent_company_id,
-            companies.company_id
-        ) as top_company_id,
+        case
+            when
+                companies.alias_parent_company_id is not null
+                or companies.parent_company_id is not null
+                then coalesce(
+                    companies.top_company_id,
+                    companies.alias_parent_company_id,
+                    companies.company_id
+                )
+            else coalesce(
+                gleif_parents.ultimate_parent_company_id,
+                gleif_parents.direct_parent_company_id,
+                companies.top_company_id,
+                companies.company_id
+            )
+        end as top_company_id,
         companies.company_id in (select alias_companies.company_id from alias_companies)
             as is_in_alias_seed,
         coalesce(companies.name_variants_count, 0) as name_variants_count,
@@ -132,6 +198,8 @@ final as (
         coalesce(companies.is_lda_self_filer, false) as is_lda_self_filer,
         coalesce(companies.has_contract_awards, false) as has_contract_awards
     from companies
+    left join gleif_parents
+        on companies.company_id = gleif_parents.company_id
 
 )
 
