@@ -157,13 +157,19 @@
     )
 {%- endmacro %}
 
+{# A surname of two letters or more, then one or two initials, then anything (macro above). #}
+{% macro company_inverted_pattern() -%}
+    ^([A-Z][A-Z0-9]+) ([A-Z](?: [A-Z])?)((?: .*)?)$
+{%- endmacro %}
+
 {#
     A select of every column of `relation` (which has company_name_raw) plus the name's forms: the
     d/b/a and former texts as written, then normalized_name (the upper-cased name when nothing is
     left), dba_name and former_name normalised, an EDGAR tag with the name normalised without it
     (untagged_name; null when the name has no tag), and the acronym the name states
     (acronym_name: "AICPA" of "AMERICAN INSTITUTE OF CERTIFIED PUBLIC ACCOUNTANTS (AICPA)", kept
-    when its first letter is the name's and its other letters follow in the name in order). In
+    when its first letter is the name's and its other letters follow in the name in order), and the
+    name with a leading surname's initials put first (inverted_name, EDGAR's "SMITH A O"). In
     steps, so that no expression nests one normalisation inside another.
 #}
 {% macro company_name_forms(relation) -%}
@@ -210,6 +216,14 @@
                 array_to_string(string_split(normalized.acronym_text, ''), '.*') || '.*'
             )
                 then normalized.acronym_text
-        end as acronym_name
+        end as acronym_name,
+        -- EDGAR's conformed form of a company named after a person, surname first ("BERKLEY W R
+        -- CORP" for W. R. Berkley): the initials put back in front ("W R BERKLEY")
+        case
+            when regexp_full_match(normalized.normalized_name, '{{ company_inverted_pattern() }}')
+                then regexp_replace(
+                    normalized.normalized_name, '{{ company_inverted_pattern() }}', '\2 \1\3'
+                )
+        end as inverted_name
     from normalized
 {%- endmacro %}

@@ -19,6 +19,9 @@
                           ("X D/B/A Y", "X (FORMERLY Y)", "X (Y)" make Y resolve to X's company:
                           X's alias, else Y's, else X's own), when the names that state it give one
                           company only (0.97)
+      edgar_inverted_name  an EDGAR title that puts a person's surname first ("SMITH A O CORP")
+                          is the company of the name in the usual order ("A O SMITH"), when
+                          another name or an alias spells it so (0.96)
       edgar_tag_dropped   an EDGAR title with a state tag ("GOODYEAR TIRE & RUBBER CO /OH/") is
                           the company of its name without the tag (an alias's, else its own slug),
                           unless the names hold that name with two different tags (FIRST BANCORP
@@ -215,6 +218,27 @@
             on subject_names.normalized_name = reference_former_names.normalized_name
         left join aliases as current_alias
             on reference_former_names.current_normalized_name = current_alias.normalized_name
+
+        union all
+
+        select
+            subject_names.company_name_raw,
+            4 as priority,
+            'edgar_inverted_name' as match_rule,
+            coalesce(inverted_alias.company_id, {{ slugify('subject_names.inverted_name') }})
+                as company_id,
+            null as parent_company_id,
+            0.96 as match_score,
+            subject_names.inverted_name as matched_name,
+            'EDGAR surname-first form of ' || subject_names.inverted_name as match_evidence
+        from {{ names }} as subject_names
+        left join aliases as inverted_alias
+            on subject_names.inverted_name = inverted_alias.normalized_name
+        where
+            inverted_alias.company_id is not null
+            or subject_names.inverted_name in (
+                select usual_order.normalized_name from {{ names }} as usual_order
+            )
 
         union all
 
