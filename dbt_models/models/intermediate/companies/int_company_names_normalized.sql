@@ -75,6 +75,74 @@ normalized as (
 
     {{ company_name_forms('names') }}
 
+),
+
+-- "X ON BEHALF OF Y" names Y the client and X the firm, but some filers swap them ("PRIVATE
+-- PRACTICE SECTION OF APTA ON BEHALF OF CONNOLLY STRATEGIES", filed by Lillstrom Cheng Connolly
+-- LLC): X is the client when Y shares more words with the filing's registrant than X does
+-- (words of three letters or more, legal forms and common words of organisation names aside)
+obo_filings as (
+
+    select distinct
+        client_name as company_name_raw,
+        regexp_extract(
+            upper(client_name), '^(.*?)\s+(?:ON BEHALF OF|OBO|O/B/O)\s+(.*)$', 1
+        ) as firm_side_text,
+        regexp_extract(
+            upper(client_name), '^(.*?)\s+(?:ON BEHALF OF|OBO|O/B/O)\s+(.*)$', 2
+        ) as client_side_text,
+        list_distinct(list_filter(
+            string_split(
+                regexp_replace(upper(registrant_name), '[^A-Z0-9]+', ' ', 'g'), ' '
+            ),
+            lambda word: len(word) >= 3 and word not in (
+                'THE', 'AND', 'FOR', 'INC', 'LLC', 'LLP', 'CORP', 'CORPORATION', 'COMPANY',
+                'LTD', 'FKA', 'DBA', 'GROUP', 'ASSOCIATES', 'ASSOCIATION', 'AMERICAN',
+                'NATIONAL', 'INTERNATIONAL', 'USA', 'UNITED', 'STATES'
+            )
+        )) as registrant_words
+    from filings
+    where regexp_matches(upper(client_name), '\s(ON BEHALF OF|OBO|O/B/O)\s')
+
+),
+
+obo_sides as (
+
+    select
+        obo_filings.company_name_raw,
+        obo_filings.registrant_words,
+        {{ normalize_company_name('obo_filings.firm_side_text') }} as firm_side_name,
+        {{ normalize_company_name('obo_filings.client_side_text') }} as client_side_name
+    from obo_filings
+
+),
+
+swapped as (
+
+    select
+        company_name_raw,
+        min(firm_side_name) as client_normalized_name
+    from obo_sides
+    where
+        firm_side_name is not null
+        and len(list_intersect(string_split(client_side_name, ' '), registrant_words))
+        > len(list_intersect(string_split(firm_side_name, ' '), registrant_words))
+    group by company_name_raw
+
+),
+
+final as (
+
+    select
+        normalized.* replace (
+            coalesce(swapped.client_normalized_name, normalized.normalized_name)
+                as normalized_name
+        ),
+        swapped.company_name_raw is not null as is_on_behalf_of_swapped
+    from normalized
+    left join swapped
+        on normalized.company_name_raw = swapped.company_name_raw
+
 )
 
-select * from normalized
+select * from final
