@@ -38,6 +38,7 @@ KEYS = {
     "marts.company_agency_quarter": "company_id, agency_code, year, quarter",
     "marts.dim_company": "company_id",
     "marts.company_profile": "company_id",
+    "marts.company_ownership": "ownership_id",
     "marts.company_match_review": "review_id",
     "intermediate.int_company_name_matches": "company_name_raw",
     "marts.dim_agency": "agency_code",
