@@ -34,6 +34,7 @@ from ingest.watchlist import WatchedCompany, Watchlist
 from tests.fakes.app import Reply, dumps, json_reply
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import query
 
 pytestmark = pytest.mark.integration
 
@@ -129,11 +130,6 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         "requests": requests,
         "parameters": pull.parameters,
     }
-
-
-def query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_the_scope_is_the_watched_ciks_and_matching_titles(real_warehouse: dict) -> None:

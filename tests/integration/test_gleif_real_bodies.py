@@ -34,6 +34,7 @@ from ingest.watchlist import WatchedCompany, Watchlist
 from tests.fakes.app import Reply, json_reply
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import query
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "gleif"
 MICROSOFT = "INR2EJN1ERAN0W5ZP974"
@@ -142,14 +143,6 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     result = run_dbt(["build", "--select", "staging.gleif"], warehouse, work, timeout=900)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     yield warehouse, facts
-
-
-def query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.integration

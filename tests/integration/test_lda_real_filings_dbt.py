@@ -25,6 +25,7 @@ from ingest.sources import LDA_FILINGS, raw_tables
 from ingest.transport import FetchedPage, Request
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import query
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -220,11 +221,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     result = run_dbt(["build"], path, work=work, timeout=1200)
     assert result.returncode == 0, result.stdout[-4000:]
     yield path
-
-
-def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_expenses_method_as_real_filings_send_it_is_normalised(warehouse: Path) -> None:

@@ -47,6 +47,7 @@ from ingest.usaspending import (
 )
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import query
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "usaspending"
 AWARD_BODIES = (
@@ -168,14 +169,6 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     result = run_dbt(["build"], warehouse, work, timeout=900)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     yield warehouse, {"loads": loads, "dbt": result.stdout}
-
-
-def query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.integration
