@@ -1,5 +1,5 @@
 -- Scored fuzzy candidates for the normalised names that no alias lists exactly: each name against
--- every curated name of company_aliases (rules and scores in macros/company_resolution.sql).
+-- every curated name of company_aliases (rules and scores in macros/company_match_candidates.sql).
 -- Accepted candidates resolve names in int_company_name_matches; the others at or above the
 -- review threshold are company_match_review's rows.
 

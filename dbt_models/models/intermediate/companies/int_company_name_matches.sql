@@ -1,6 +1,6 @@
 -- Every company name the sources spell, resolved to one company: the rule that decided it
 -- (analyst decision, alias, d/b/a alias, USAspending parent, a fuzzy rule, or its own normalised
--- name) and a score. Facts join on company_name_raw. Rules: macros/company_resolution.sql.
+-- name) and a score. Facts join on company_name_raw. Rules: macros/resolve_company_names.sql.
 
 with
 

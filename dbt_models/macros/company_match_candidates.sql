@@ -1,0 +1,404 @@
+{# The resolver's scored candidates (word lists and stems: company_resolution.sql). #}
+
+{#
+    Scored candidates for the normalised names of `names` (a relation or CTE with normalized_name
+    and records_count) that company_aliases does not list: each against every curated name of
+    company_aliases, and against the other names of `names` that share its first three letters
+    (spaces ignored) and rank before it (more records, then shorter, then alphabetical: the other
+    spelling is the canonical one). One row per name x
+    candidate company (its best reference name), kept when accepted or when its score reaches the
+    review threshold. Rules, tried in this order on each pair:
+      spelling_variant   the same once spaces, "AND" and plural endings are ignored (score 0.98)
+      subsidiary_prefix  the name starts with every word of the reference name and adds only
+                         structure words (GROUP, HOLDINGS, USA, ...): 0.95; or adds other words
+                         after a curated name of two words or more, or of one distinctive word
+                         (company_aliases.is_distinctive_word: BOEING yes, AMAZON or APPLE no), none
+                         of them naming another kind of organisation (FOUNDATION, UNION, PAC...):
+                         0.93; otherwise a review candidate at the review threshold (another
+                         source name is not known to be a whole company name: "SIERRA NEVADA")
+      truncated_name     the name is the first words (two or more) of the reference name ("BOOZ
+                         ALLEN" for "BOOZ ALLEN HAMILTON"): a review candidate at the review threshold
+      fuzzy_typo         the same number of words, each within the edit budget of its counterpart
+                         (company_words_within_budget, on the words or on their stems); score the
+                         Jaro-Winkler similarity of the stemmed names, accepted from the accept
+                         threshold unless the words that differ are different real words (each an
+                         English word of the english_words seed at company_match_known_word_zipf or
+                         a word of a curated company name: SUMNER / SUMTER, BAKERS / BANKERS), which
+                         go to review with the two words in the reason
+      fuzzy_similarity   any other pair: the Jaro-Winkler similarity, never accepted, and kept for
+                         review only from company_match_similarity_review_score (0.95): names that
+                         share their first words score high however different the rest
+    A name accepted against another source name (not a curated one) only when that name is not
+    itself accepted against a third: one hop, so both resolve to the same company.
+#}
+{% macro company_match_candidates(names) -%}
+    {%- set accept_score = var('company_match_accept_score', 0.92) -%}
+    {%- set review_score = var('company_match_review_score', 0.85) -%}
+    {%- set similarity_review_score = var('company_match_similarity_review_score', 0.95) -%}
+    {%- set known_word_zipf = var('company_match_known_word_zipf', 2.5) -%}
+    with
+
+    -- words that are words: common English ones and those of the curated company names
+    known_words as (
+
+        select english_words.word from {{ ref('english_words') }} as english_words
+        where english_words.zipf_frequency >= {{ known_word_zipf }}
+
+        union
+
+        select unnest(string_split(aliases.normalized_name, ' ')) as word
+        from {{ ref('company_aliases') }} as aliases
+
+    ),
+
+    curated_names as (
+
+        select
+            aliases.normalized_name as reference_name,
+            aliases.company_id,
+            true as is_curated,
+            coalesce(aliases.is_distinctive_word, false) as is_distinctive_word
+        from {{ ref('company_aliases') }} as aliases
+
+    ),
+
+    subjects as (
+
+        select
+            subject_names.normalized_name,
+            sum(subject_names.records_count) as records_count
+        from {{ names }} as subject_names
+        where
+            subject_names.normalized_name is not null
+            and subject_names.normalized_name not in (
+                select curated_names.reference_name from curated_names
+            )
+        group by subject_names.normalized_name
+
+    ),
+
+    -- every name against every curated name (a few hundred), and against the other source names
+    -- that share its first three letters (spaces ignored) and rank before it: comparing every
+    -- source name with every other would grow with the square of the LDA's tens of thousands
+    blocked_subjects as (
+
+        select
+            subjects.*,
+            -- its first three letters; and a first word of one or two letters ("BP AMERICA",
+            -- "BP") is a block of its own too, as its first three letters mix in the next word
+            unnest(list_filter(
+                [
+                    left(replace(subjects.normalized_name, ' ', ''), 3),
+                    case
+                        when len(split_part(subjects.normalized_name, ' ', 1)) < 3
+                            then split_part(subjects.normalized_name, ' ', 1)
+                    end
+                ],
+                lambda block_key: block_key is not null
+            )) as block_key
+        from subjects
+
+    ),
+
+    matched_references as (
+
+        select
+            blocked_subjects.normalized_name,
+            curated_names.reference_name,
+            curated_names.company_id,
+            curated_names.is_curated,
+            curated_names.is_distinctive_word
+        from subjects as blocked_subjects
+        cross join curated_names
+
+        union all
+
+        select distinct
+            blocked_subjects.normalized_name,
+            source_names.normalized_name as reference_name,
+            {{ slugify('source_names.normalized_name') }} as company_id,
+            false as is_curated,
+            false as is_distinctive_word
+        from blocked_subjects
+        inner join blocked_subjects as source_names
+            on blocked_subjects.block_key = source_names.block_key
+        where
+            -- the other name ranks before this one: more records, then shorter, then first
+            source_names.records_count > blocked_subjects.records_count
+            or (
+                source_names.records_count = blocked_subjects.records_count
+                and (
+                    len(source_names.normalized_name) < len(blocked_subjects.normalized_name)
+                    or (
+                        len(source_names.normalized_name) = len(blocked_subjects.normalized_name)
+                        and source_names.normalized_name < blocked_subjects.normalized_name
+                    )
+                )
+            )
+
+    ),
+
+    pairs as (
+
+        select
+            matched_references.*,
+            string_split(matched_references.normalized_name, ' ') as subject_words,
+            string_split(matched_references.reference_name, ' ') as reference_words,
+            {{ company_name_stem('matched_references.normalized_name') }} as subject_stem,
+            {{ company_name_stem('matched_references.reference_name') }} as reference_stem
+        from matched_references
+
+    ),
+
+    compared as (
+
+        select
+            pairs.*,
+            string_split(pairs.subject_stem, ' ') as subject_stem_words,
+            string_split(pairs.reference_stem, ' ') as reference_stem_words,
+            jaro_winkler_similarity(pairs.subject_stem, pairs.reference_stem) as similarity,
+            regexp_replace(pairs.subject_stem, '\bAND\b|\s', '', 'g')
+            = regexp_replace(pairs.reference_stem, '\bAND\b|\s', '', 'g') as is_spelling_variant,
+            len(pairs.subject_words) > len(pairs.reference_words)
+            and pairs.subject_words[1:len(pairs.reference_words)] = pairs.reference_words
+                as extends_reference,
+            len(pairs.subject_words) >= 2
+            and len(pairs.subject_words) < len(pairs.reference_words)
+            and pairs.reference_words[1:len(pairs.subject_words)] = pairs.subject_words
+                as is_truncated_reference,
+            pairs.subject_words[len(pairs.reference_words) + 1:] as added_words
+        from pairs
+
+    ),
+
+    -- the fuzzy rule's word pairs that differ (names of as many words, the words and their
+    -- stems both different, neither the other's start), and those where both words are real
+    -- words (or their stems are)
+    differing_words as (
+
+        select
+            compared.normalized_name,
+            compared.reference_name,
+            compared.subject_words[word_index] as subject_word,
+            compared.reference_words[word_index] as reference_word,
+            compared.subject_stem_words[word_index] as subject_stem_word,
+            compared.reference_stem_words[word_index] as reference_stem_word
+        from (
+            select
+                compared.*,
+                unnest(range(1, len(compared.subject_words) + 1)) as word_index
+            from compared
+            where
+                len(compared.subject_words) = len(compared.reference_words)
+                and len(compared.subject_stem_words) = len(compared.subject_words)
+                and len(compared.reference_stem_words) = len(compared.reference_words)
+                and not compared.is_spelling_variant
+        ) as compared
+        where
+            compared.subject_words[word_index] <> compared.reference_words[word_index]
+            and compared.subject_stem_words[word_index]
+            <> compared.reference_stem_words[word_index]
+            -- one word the other with letters added at its end is a form of the same word
+            -- (AMERICA / AMERICAN), not another word
+            and not starts_with(
+                compared.subject_words[word_index], compared.reference_words[word_index]
+            )
+            and not starts_with(
+                compared.reference_words[word_index], compared.subject_words[word_index]
+            )
+
+    ),
+
+    real_word_differences as (
+
+        select
+            differing_words.normalized_name,
+            differing_words.reference_name,
+            string_agg(
+                differing_words.subject_word || ' / ' || differing_words.reference_word, ', '
+                order by differing_words.subject_word
+            ) as real_word_pairs
+        from differing_words
+        where
+            exists (
+                select 1 from known_words
+                where known_words.word in (
+                    differing_words.subject_word, differing_words.subject_stem_word
+                )
+            )
+            and exists (
+                select 1 from known_words
+                where known_words.word in (
+                    differing_words.reference_word, differing_words.reference_stem_word
+                )
+            )
+        group by differing_words.normalized_name, differing_words.reference_name
+
+    ),
+
+    tested as (
+
+        select
+            compared.*,
+            real_word_differences.real_word_pairs,
+            len(compared.subject_words) = len(compared.reference_words)
+            and (
+                {{ company_words_within_budget('compared.subject_words', 'compared.reference_words') }}
+                or {{ company_words_within_budget(
+                    'compared.subject_stem_words', 'compared.reference_stem_words'
+                ) }}
+            ) as is_within_edit_budget,
+            list_has_all({{ company_structure_words() }}, compared.added_words)
+                as adds_structure_words_only,
+            list_has_any({{ company_other_organisation_words() }}, compared.added_words)
+                as adds_other_organisation,
+            (
+                compared.is_curated
+                and (len(compared.reference_words) >= 2 or compared.is_distinctive_word)
+            )
+            -- a coined one-word name of six letters or more that is no English word
+            -- (FIRSTENERGY, OLDCASTLE) names one company wherever a name starts with it
+            or (
+                len(compared.reference_words) = 1
+                and len(compared.reference_name) >= 6
+                and not regexp_matches(compared.reference_name, '[0-9]')
+                and compared.reference_name not in (select known_words.word from known_words)
+            )
+                as is_distinctive_reference,
+            -- a one-word name that is a real word (GRAHAM, FREEDOM) and not curated as
+            -- distinctive may be anyone's; a coined one (UBS, ICF) is not
+            len(compared.reference_words) = 1
+            and not (compared.is_curated and compared.is_distinctive_word)
+            and compared.reference_name in (select known_words.word from known_words)
+                as is_bare_word_reference,
+            -- "S I T" and "SIT": letters that stand for some name, not necessarily the same one
+            compared.is_spelling_variant
+            and len(regexp_replace(compared.reference_stem, '\s', '', 'g')) <= 4
+                as is_short_acronym_variant
+        from compared
+        left join real_word_differences
+            on
+                compared.normalized_name = real_word_differences.normalized_name
+                and compared.reference_name = real_word_differences.reference_name
+
+    ),
+
+    scored as (
+
+        select
+            normalized_name,
+            company_id,
+            reference_name,
+            is_curated as is_curated_reference,
+            case
+                when is_spelling_variant then 'spelling_variant'
+                when extends_reference then 'subsidiary_prefix'
+                when is_truncated_reference then 'truncated_name'
+                when is_within_edit_budget then 'fuzzy_typo'
+                else 'fuzzy_similarity'
+            end as match_rule,
+            case
+                when is_short_acronym_variant then {{ review_score }}
+                when is_spelling_variant then 0.98
+                when extends_reference and adds_structure_words_only and is_bare_word_reference
+                    then {{ review_score }}
+                when extends_reference and adds_structure_words_only then 0.95
+                when
+                    extends_reference and is_distinctive_reference and not adds_other_organisation
+                    then 0.93
+                when extends_reference or is_truncated_reference then {{ review_score }}
+                else round(similarity, 4)
+            end as match_score,
+            case
+                when is_spelling_variant then not is_short_acronym_variant
+                when extends_reference
+                    then
+                        (adds_structure_words_only and not is_bare_word_reference)
+                        or (is_distinctive_reference and not adds_other_organisation)
+                when is_within_edit_budget
+                    then similarity >= {{ accept_score }} and real_word_pairs is null
+                else false
+            end as is_accepted,
+            case
+                when is_short_acronym_variant
+                    then 'a short acronym with and without spaces: letters that may stand for '
+                    || 'other names'
+                when is_spelling_variant then 'the same without spaces, AND and plural endings'
+                when extends_reference and adds_structure_words_only and is_bare_word_reference
+                    then 'adds structure words to a one-word name that is a real word'
+                when extends_reference and adds_structure_words_only
+                    then 'adds structure words only'
+                when
+                    extends_reference and is_distinctive_reference and not adds_other_organisation
+                    then 'starts with the whole company name'
+                when extends_reference and adds_other_organisation
+                    then 'adds words naming another kind of organisation'
+                when extends_reference
+                    then 'starts with a one-word name that is not distinctive (a common word)'
+                when is_truncated_reference then 'the first words of a longer name'
+                when is_within_edit_budget and real_word_pairs is not null
+                    then 'the words that differ are different real words: ' || real_word_pairs
+                when is_within_edit_budget and similarity >= {{ accept_score }}
+                    then 'every word within its edit budget'
+                when is_within_edit_budget then 'similarity below the accept threshold'
+                else 'some word differs beyond its edit budget'
+            end as match_reason
+        from tested
+
+    ),
+
+    best_per_company as (
+
+        select * from scored
+        where
+            is_accepted
+            or (match_rule <> 'fuzzy_similarity' and match_score >= {{ review_score }})
+            -- names a word or more apart: only the very close ones are worth a look
+            or match_score >= {{ similarity_review_score }}
+        qualify row_number() over (
+            partition by normalized_name, company_id
+            order by is_accepted desc, match_score desc, reference_name
+        ) = 1
+
+    ),
+
+    -- names accepted against some reference: they cannot be another name's reference
+    linked_names as (
+
+        select distinct normalized_name from best_per_company
+        where is_accepted
+
+    ),
+
+    final as (
+
+        select
+            best_per_company.normalized_name,
+            best_per_company.company_id,
+            best_per_company.reference_name,
+            best_per_company.is_curated_reference,
+            best_per_company.match_rule,
+            best_per_company.match_score,
+            best_per_company.is_accepted
+            and (
+                best_per_company.is_curated_reference
+                or best_per_company.reference_name not in (
+                    select linked_names.normalized_name from linked_names
+                )
+            ) as is_accepted,
+            case
+                when
+                    best_per_company.is_accepted
+                    and not best_per_company.is_curated_reference
+                    and best_per_company.reference_name in (
+                        select linked_names.normalized_name from linked_names
+                    )
+                    then 'the other name is itself matched to a third: review'
+                else best_per_company.match_reason
+            end as match_reason
+        from best_per_company
+
+    )
+
+    select * from final
+{%- endmacro %}
