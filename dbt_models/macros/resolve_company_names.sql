@@ -1,6 +1,6 @@
 {#
-    The resolver's last step (the candidates and the shared word lists are in
-    company_resolution.sql, the candidates in company_match_candidates.sql).
+    The resolver's last step (the shared word lists are in company_resolution.sql, the
+    candidates in company_match_candidates.sql).
 #}
 
 {#
