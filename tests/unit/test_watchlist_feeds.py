@@ -14,7 +14,9 @@ pytestmark = pytest.mark.unit
 
 def watchlist_file(tmp_path: Path, feeds: str) -> Path:
     path = tmp_path / "watchlist.yaml"
-    path.write_text("companies: []\nagencies: []\ntopics: []\n" + feeds, encoding="utf-8")
+    path.write_text(
+        "companies:\n  - name: Amazon\nagencies: []\ntopics: []\n" + feeds, encoding="utf-8"
+    )
     return path
 
 
@@ -38,9 +40,9 @@ def test_no_feeds_section_is_no_feeds(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("feeds", "message"),
     [
-        ("feeds:\n  - {name: No url}\n", r"feeds\[0\] is missing 'url'"),
-        ("feeds:\n  - ftp://a.example.com/feed\n", r"feeds\[0\] url .* is not an http\(s\) URL"),
-        ("feeds:\n  - [1, 2]\n", r"feeds\[0\] is neither a URL nor a mapping"),
+        ("feeds:\n  - {name: No url}\n", r":6: feeds\[0\]\.url: missing"),
+        ("feeds:\n  - ftp://a.example.com/feed\n", r":6: feeds\[0\]: .* is not an http\(s\) URL"),
+        ("feeds:\n  - [1, 2]\n", r":6: feeds\[0\]: expected a URL or a mapping with a url"),
     ],
 )
 def test_a_bad_feed_entry_names_its_place(tmp_path: Path, feeds: str, message: str) -> None:
