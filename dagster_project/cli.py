@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
+from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, load_settings
+from ingest.preflight import check_refresh
 
 DAGSTER_YAML = """\
 # Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
@@ -130,10 +131,16 @@ def _dbt_summary(warehouse: Path, run_started: float) -> str:
 
 
 def refresh(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"influence: {exc}", file=sys.stderr)
+    # the configuration first (settings, years, paths, the watchlist's schema), before any
+    # Dagster or dbt import: every problem is printed once and nothing runs
+    settings, problems = check_refresh(sample=args.sample, years=args.years)
+    if problems or settings is None:
+        print(
+            f"influence: {len(problems)} configuration problem(s); nothing was run:",
+            *(f"  {problem}" for problem in problems),
+            sep="\n",
+            file=sys.stderr,
+        )
         return 2
     source = "sample" if args.sample else settings.source
     if source == "live":
@@ -198,13 +205,18 @@ def refresh(args: argparse.Namespace) -> int:
     print(f"Dagster run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     print(f"Time: {took:.1f} s")
     if not result.success:
+        # each distinct error once, with the steps it failed
+        failed: dict[str, list[str]] = {}
         for event in result.all_events:
             if event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE"):
                 error = getattr(event.event_specific_data, "error", None)
                 while error is not None and error.cause is not None:
                     error = error.cause  # the step error wraps what went wrong
                 if error is not None:
-                    print(f"  {event.step_key or 'run'}: {error.message.strip()}", file=sys.stderr)
+                    steps = failed.setdefault(error.message.strip(), [])
+                    steps.append(event.step_key or "run")
+        for message, steps in failed.items():
+            print(f"  {', '.join(steps)}: {message}", file=sys.stderr)
         return 1
     return 0
 

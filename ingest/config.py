@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +33,16 @@ DEFAULT_GLEIF_API_URL = "https://api.gleif.org/api/v1"
 
 SOURCES = ("live", "sample")
 
+T = TypeVar("T")
+
 
 class ConfigError(ValueError):
-    """A setting in the environment is not usable; the message names the variable."""
+    """Settings in the environment are not usable. ``problems`` holds each one, naming its
+    variable; the message is all of them, one per line."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,9 @@ class Settings:
         return self.source == "sample"
 
 
-def parse_years(raw: str | None) -> tuple[int, int]:
+def parse_years(raw: str | None, name: str = "INFLUENCE_YEARS") -> tuple[int, int]:
+    """A range of filing years, ``2017-2019`` or ``2018``; ``name`` is where it was given (an
+    environment variable or an option), for the message when it is not one."""
     if not raw:
         this_year = dt.date.today().year
         return (this_year - 1, this_year)
@@ -75,11 +85,9 @@ def parse_years(raw: str | None) -> tuple[int, int]:
         first, _, last = raw.partition("-")
         start, end = int(first), int(last or first)
     except ValueError:
-        raise ConfigError(
-            f"INFLUENCE_YEARS must look like 2017-2019 or 2018, got {raw!r}"
-        ) from None
+        raise ConfigError(f"{name} must look like 2017-2019 or 2018, got {raw!r}") from None
     if start > end or start < 1999:
-        raise ConfigError(f"INFLUENCE_YEARS {raw!r} is not a valid range of filing years")
+        raise ConfigError(f"{name} {raw!r} is not a valid range of filing years")
     return (start, end)
 
 
@@ -124,12 +132,32 @@ def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def watchlist_path(env: Mapping[str, str]) -> Path:
+    """``INFLUENCE_WATCHLIST``: the watchlist file (default: the bundled one)."""
+    return Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from ``env`` (default: ``os.environ``)."""
+    """Read the settings from ``env`` (default: ``os.environ``). Raises ``ConfigError`` with
+    every unusable setting, not only the first."""
     env = os.environ if env is None else env
+    problems: list[str] = []
+
+    def checked(parse: Callable[[str | None], T], name: str, default: T) -> T:
+        try:
+            return parse(env.get(name))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            return default
+
     source = env.get("INFLUENCE_SOURCE", "live").strip().lower()
     if source not in SOURCES:
-        raise ConfigError(f"INFLUENCE_SOURCE must be one of {SOURCES}, got {source!r}")
+        problems.append(f"INFLUENCE_SOURCE must be one of {SOURCES}, got {source!r}")
+    years = checked(parse_years, "INFLUENCE_YEARS", (0, 0))
+    per_minute = checked(_per_minute, "LDA_REQUESTS_PER_MINUTE", None)
+    edgar_user_agent = checked(_edgar_user_agent, "EDGAR_USER_AGENT", None)
+    if problems:
+        raise ConfigError(*problems)
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
     lda_api_url = _url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL)
     return Settings(
@@ -141,14 +169,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "/"
         ),
         gdelt_api_url=env.get("GDELT_API_URL") or DEFAULT_GDELT_API_URL,
-        watchlist=Path(env.get("INFLUENCE_WATCHLIST") or DEFAULT_WATCHLIST),
-        years=parse_years(env.get("INFLUENCE_YEARS")),
+        watchlist=watchlist_path(env),
+        years=years,
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
-        lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
+        lda_requests_per_minute=per_minute,
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
         lda_api_key=env.get("LDA_API_KEY") or None,
         edgar_files_url=_url(env.get("EDGAR_FILES_URL") or DEFAULT_EDGAR_FILES_URL),
         edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
-        edgar_user_agent=_edgar_user_agent(env.get("EDGAR_USER_AGENT")),
+        edgar_user_agent=edgar_user_agent,
         gleif_api_url=(env.get("GLEIF_API_URL") or DEFAULT_GLEIF_API_URL).rstrip("/"),
     )
