@@ -137,7 +137,8 @@ class _Reader:
 
     def problem(self, node: Node | None, where: str, what: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
-        self._problems.append((line, f"{self.path}:{line}: {where}: {what}"))
+        at = f" {where}:" if where else ""
+        self._problems.append((line, f"{self.path}:{line}:{at} {what}"))
 
     def mapping(self, node: Node, where: str, schema: EntrySchema) -> dict[str, Node] | None:
         """The entry's keys and their value nodes, or None if ``node`` is not a mapping."""
@@ -180,13 +181,19 @@ class _Reader:
         """A list of values; a single value where a list is expected is an error."""
         return tuple(self.text(item, f"{where}[{i}]") for i, item in self.items(node, where))
 
-    def items(self, node: Node | None, where: str) -> list[tuple[int, Node]]:
+    def items(self, node: Node | None, where: str, of: str = "") -> list[tuple[int, Node]]:
+        """The items of a list, numbered; ``of`` names them when they are entries (companies)."""
         if _absent(node):
             return []
         assert node is not None
         if not isinstance(node, SequenceNode):
-            hint = f" (write [{node.value}])" if isinstance(node, ScalarNode) else ""
-            self.problem(node, where, f"expected a list, got {_describe(node)}{hint}")
+            hint = ""
+            if of and isinstance(node, MappingNode):
+                hint = " (start each entry with '- ')"
+            elif not of and isinstance(node, ScalarNode):
+                hint = f" (write [{node.value}])"
+            expected = f"a list of {of}" if of else "a list"
+            self.problem(node, where, f"expected {expected}, got {_describe(node)}{hint}")
             return []
         return list(enumerate(node.value))
 
@@ -251,7 +258,7 @@ def _read_agency(r: _Reader, node: Node, where: str) -> WatchedAgency | None:
             f'{code!r} is not a 3- or 4-digit code (quote it: "070")',
         )
     subtiers = []
-    for i, item in r.items(a.get("subtiers"), f"{where}.subtiers"):
+    for i, item in r.items(a.get("subtiers"), f"{where}.subtiers", "subtiers"):
         at = f"{where}.subtiers[{i}]"
         s = r.mapping(item, at, SUBTIER)
         if s is None:
@@ -321,16 +328,19 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     top = r.mapping(root, "", TOP_LEVEL)
     if top is None:
         raise WatchlistError(r.problems)
-    company_items = r.items(top.get("companies"), "companies")
+    company_items = r.items(top.get("companies"), "companies", "companies")
     listed = top.get("companies")
     if isinstance(listed, SequenceNode) and not listed.value:
         r.problem(listed, "companies", "is empty; list at least one company")
     companies = [_read_company(r, n, f"companies[{i}]") for i, n in company_items]
     agencies = [
-        _read_agency(r, n, f"agencies[{i}]") for i, n in r.items(top.get("agencies"), "agencies")
+        _read_agency(r, n, f"agencies[{i}]")
+        for i, n in r.items(top.get("agencies"), "agencies", "agencies")
     ]
     topics = r.texts(top.get("topics"), "topics")
-    feeds = [_read_feed(r, n, f"feeds[{i}]") for i, n in r.items(top.get("feeds"), "feeds")]
+    feeds = [
+        _read_feed(r, n, f"feeds[{i}]") for i, n in r.items(top.get("feeds"), "feeds", "feeds")
+    ]
     if r.problems:
         raise WatchlistError(r.problems)
     return Watchlist(

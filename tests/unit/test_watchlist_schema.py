@@ -122,3 +122,32 @@ def test_the_bundled_watchlist_is_valid() -> None:
     watchlist = load_watchlist(DEFAULT_WATCHLIST)
     assert [c.name for c in watchlist.companies] == ["Amazon"]
     assert watchlist.agencies[0].toptier_code == "070"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "companies:\n  name: Amazon\n",
+            "2: companies: expected a list of companies, got a mapping "
+            "(start each entry with '- ')",
+        ),
+        (
+            "companies:\n  - name: Amazon\n    name: Amazon.com\n",
+            "3: companies[0].name: duplicate key (the first one would be ignored)",
+        ),
+        (
+            "companies:\n  - name: Amazon\ntopics: facial recognition\n",
+            "3: topics: expected a list, got the value 'facial recognition' "
+            "(write [facial recognition])",
+        ),
+        (
+            "- Amazon\n",
+            "1: expected a watchlist (a mapping with companies, agencies, topics, feeds), "
+            "got a list",
+        ),
+    ],
+)
+def test_a_wrong_shape_is_named(tmp_path: Path, text: str, expected: str) -> None:
+    path, found = problems(tmp_path, text)
+    assert found == (f"{path}:{expected}",)
