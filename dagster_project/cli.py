@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, load_settings
+from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
 from ingest.preflight import check_refresh
 
 DAGSTER_YAML = """\
@@ -237,7 +237,11 @@ def ui(args: argparse.Namespace) -> int:
 def docs(args: argparse.Namespace) -> int:
     from ingest.dbt_cli import dbt_command, dbt_env
 
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return 2
     env = dbt_env(settings.warehouse)
     code = subprocess.call(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
     if code != 0 or not args.serve:
