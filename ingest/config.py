@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from ingest.redaction import register_secret
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"  # the dbt project (and its profiles.yml)
@@ -120,6 +123,83 @@ def _edgar_user_agent(raw: str | None) -> str | None:
     return value
 
 
+_CHARACTER_NAMES = {
+    "\r": "a carriage return (CR)",
+    "\n": "a line feed (LF)",
+    "\t": "a tab",
+    " ": "a space",
+}
+
+
+def _character_name(char: str) -> str:
+    """How a message names a character that has no place in a key, without quoting the key."""
+    if char in _CHARACTER_NAMES:
+        return _CHARACTER_NAMES[char]
+    name = unicodedata.name(char, "").lower()
+    code = f"U+{ord(char):04X}"
+    if char.isspace():
+        return f"a whitespace character ({name or code})" if name else f"whitespace {code}"
+    if unicodedata.category(char).startswith("C"):
+        return f"a control character ({code})"
+    return f"a non-ASCII character ({code}{', ' + name if name else ''})"
+
+
+def _is_bad_key_character(char: str) -> bool:
+    return not char.isascii() or char.isspace() or not char.isprintable()
+
+
+def check_api_key(name: str, value: str) -> None:
+    """Raise ``ConfigError`` when the key ``value`` of the setting ``name`` holds whitespace, a
+    control character or a non-ASCII character: an HTTP header cannot carry it, and the error
+    ``requests`` raises would quote the whole header, key and all. The message says which
+    characters are wrong and where; it never contains the value."""
+    bad = [i for i, char in enumerate(value) if _is_bad_key_character(char)]
+    if not bad:
+        return
+    length = len(value)
+
+    def names(positions: list[int]) -> str:
+        found: list[str] = []
+        for i in positions:
+            described = _character_name(value[i])
+            if described not in found:
+                found.append(described)
+        return " and ".join(found)
+
+    trailing = [i for i in bad if all(j in bad for j in range(i, length))]
+    leading = [i for i in bad if all(j in bad for j in range(i + 1))]
+    inner = [i for i in bad if i not in trailing and i not in leading]
+    problems: list[str] = []
+    if len(bad) == length:
+        problems.append(f"is nothing but {names(bad)}")
+    else:
+        if leading:
+            problems.append(f"starts with {names(leading)}")
+        if trailing:
+            if all(value[i] in "\r\n" for i in trailing):
+                problems.append(f"ends with a line break: {names(trailing)}")
+            else:
+                problems.append(f"ends with {names(trailing)}")
+        if inner:
+            where = ", ".join(str(i + 1) for i in inner[:5])
+            more = " ..." if len(inner) > 5 else ""
+            problems.append(f"contains {names(inner)} at character {where}{more} of {length}")
+    raise ConfigError(
+        f"{name} {'; it '.join(problems)}. An API key is printable ASCII with no spaces; "
+        "one pasted from a file often keeps the file's line break. The key is not shown here. "
+        f"Set it again without them, e.g. export {name}=\"$(tr -d '[:space:]' < keyfile)\""
+    )
+
+
+def _lda_api_key(raw: str | None) -> str | None:
+    """``LDA_API_KEY``: optional; checked, and registered so that it is redacted everywhere."""
+    if not raw:
+        return None
+    register_secret("LDA_API_KEY", raw)  # before the check: it could end up in a traceback
+    check_api_key("LDA_API_KEY", raw)
+    return raw
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -146,7 +226,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
         lda_requests_per_minute=_per_minute(env.get("LDA_REQUESTS_PER_MINUTE")),
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
-        lda_api_key=env.get("LDA_API_KEY") or None,
+        lda_api_key=_lda_api_key(env.get("LDA_API_KEY")),
         edgar_files_url=_url(env.get("EDGAR_FILES_URL") or DEFAULT_EDGAR_FILES_URL),
         edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
         edgar_user_agent=_edgar_user_agent(env.get("EDGAR_USER_AGENT")),

@@ -1,0 +1,65 @@
+"""Secrets never leave the process: every text that leaves ``ingest`` goes through ``redact``.
+
+A secret setting (today only ``LDA_API_KEY``) is registered where it is read
+(``ingest.config.load_settings``) and where it is handed to a transport
+(``ingest.http.LiveTransport``). From then on ``redact`` replaces it with a fixed marker
+(``[LDA_API_KEY]``) in any text. It is applied where errors are made and where they are recorded:
+
+- ``ingest.errors.IngestError`` redacts its message (and the detail or reason it carries), so a
+  malformed-page error quoting a body that echoes the key, or an HTTP error's detail, holds the
+  marker, whatever printed, logged or stored it afterwards (Dagster's run storage, the CLI);
+- ``ingest.landing`` redacts what it writes to ``audit.load_ledger``, ``audit.quarantine`` and the
+  raw tables (a record that echoes the key is kept as fetched except for the key);
+- ``ingest.http.LiveTransport`` redacts what it logs.
+
+The registry is process-wide because errors are made and recorded by code that never sees the
+settings (a parser, the ledger). It only grows: a secret once registered stays redacted.
+"""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+# The settings that are secrets, and the marker that replaces each value
+SECRET_SETTINGS: dict[str, str] = {"LDA_API_KEY": "[LDA_API_KEY]"}
+
+_lock = threading.Lock()
+_secrets: dict[str, str] = {}  # a secret's text (as sent, and as it appears quoted) -> marker
+
+
+def marker(name: str) -> str:
+    """The text that stands for the secret setting ``name`` in messages and stored errors."""
+    return SECRET_SETTINGS.get(name, f"[{name}]")
+
+
+def register_secret(name: str, value: str | None) -> None:
+    """Redact ``value`` (the secret setting ``name``) from every text ``redact`` sees from now on.
+
+    Besides the value itself, its forms in a URL (percent-encoded) and in a Python ``repr``
+    (escaped) are redacted too, should a library quote it that way.
+    """
+    if not value:
+        return
+    forms = {value, value.strip(), quote(value, safe=""), repr(value)[1:-1]}
+    with _lock:
+        for form in forms:
+            if form:
+                _secrets[form] = marker(name)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret replaced by its marker."""
+    if not _secrets or not text:
+        return text
+    with _lock:
+        # the longest first, so that a form containing another is replaced whole
+        forms = sorted(_secrets.items(), key=lambda item: len(item[0]), reverse=True)
+    for form, mark in forms:
+        if form in text:
+            text = text.replace(form, mark)
+    return text
+
+
+def redact_optional(text: str | None) -> str | None:
+    return None if text is None else redact(text)
