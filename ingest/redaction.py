@@ -26,6 +26,8 @@ SECRET_SETTINGS: dict[str, str] = {"LDA_API_KEY": "[LDA_API_KEY]"}
 
 _lock = threading.Lock()
 _secrets: dict[str, str] = {}  # a secret's text (as sent, and as it appears quoted) -> marker
+# the same, the longest first (a form containing another is replaced whole); rebuilt on register
+_ordered: tuple[tuple[str, str], ...] = ()
 
 
 def marker(name: str) -> str:
@@ -41,20 +43,20 @@ def register_secret(name: str, value: str | None) -> None:
     """
     if not value:
         return
+    global _ordered
     forms = {value, value.strip(), quote(value, safe=""), repr(value)[1:-1]}
     with _lock:
         for form in forms:
             if form:
                 _secrets[form] = marker(name)
+        _ordered = tuple(sorted(_secrets.items(), key=lambda item: len(item[0]), reverse=True))
 
 
 def redact(text: str) -> str:
     """``text`` with every registered secret replaced by its marker."""
-    if not _secrets or not text:
+    forms = _ordered  # one consistent snapshot, read without the lock
+    if not forms or not text:
         return text
-    with _lock:
-        # the longest first, so that a form containing another is replaced whole
-        forms = sorted(_secrets.items(), key=lambda item: len(item[0]), reverse=True)
     for form, mark in forms:
         if form in text:
             text = text.replace(form, mark)
