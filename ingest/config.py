@@ -200,6 +200,18 @@ def _lda_api_key(raw: str | None) -> str | None:
     return raw
 
 
+def _register_url_password(name: str, url: str) -> str:
+    """A URL setting is no secret, but a password written into it (``https://user:pw@host/``)
+    is: it is redacted like a key (marker ``[<name>_PASSWORD]``)."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:  # an unparsable URL has no password to find; requests reports it
+        password = None
+    if password:
+        register_secret(f"{name}_PASSWORD", password)
+    return url
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -212,6 +224,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"INFLUENCE_SOURCE must be one of {SOURCES}, got {source!r}")
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
     lda_api_url = _url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL)
+    for name, default in (
+        ("LDA_API_URL", DEFAULT_LDA_API_URL),
+        ("USASPENDING_API_URL", DEFAULT_USASPENDING_API_URL),
+        ("GDELT_API_URL", DEFAULT_GDELT_API_URL),
+        ("EDGAR_FILES_URL", DEFAULT_EDGAR_FILES_URL),
+        ("EDGAR_DATA_URL", DEFAULT_EDGAR_DATA_URL),
+        ("GLEIF_API_URL", DEFAULT_GLEIF_API_URL),
+    ):
+        _register_url_password(name, env.get(name) or default)
     return Settings(
         warehouse=warehouse.expanduser().resolve(),
         source=source,

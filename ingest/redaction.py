@@ -13,7 +13,8 @@ A secret setting (today only ``LDA_API_KEY``) is registered where it is read
 - ``ingest.http.LiveTransport`` redacts what it logs.
 
 The registry is process-wide because errors are made and recorded by code that never sees the
-settings (a parser, the ledger). It only grows: a secret once registered stays redacted.
+settings (a parser, the ledger). It only grows while the process runs: a secret once registered
+stays redacted.
 """
 
 from __future__ import annotations
@@ -41,15 +42,24 @@ def register_secret(name: str, value: str | None) -> None:
     Besides the value itself, its forms in a URL (percent-encoded) and in a Python ``repr``
     (escaped) are redacted too, should a library quote it that way.
     """
-    if not value:
-        return
     global _ordered
+    if not value or not value.strip():
+        return  # whitespace alone hides nothing (and replacing every line break would garble)
     forms = {value, value.strip(), quote(value, safe=""), repr(value)[1:-1]}
     with _lock:
         for form in forms:
             if form:
                 _secrets[form] = marker(name)
         _ordered = tuple(sorted(_secrets.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+def forget_secrets() -> None:
+    """Forget every registered secret (the test suite does, after each test, so that one test's
+    key does not redact another test's text)."""
+    global _ordered
+    with _lock:
+        _secrets.clear()
+        _ordered = ()
 
 
 def redact(text: str) -> str:

@@ -51,3 +51,11 @@ def test_a_clean_key_is_kept_and_an_empty_one_is_none() -> None:
     assert load_settings({"LDA_API_KEY": "abc123-DEF"}).lda_api_key == "abc123-DEF"
     assert load_settings({"LDA_API_KEY": ""}).lda_api_key is None
     assert "abc123-DEF" not in repr(load_settings({"LDA_API_KEY": "abc123-DEF"}))
+
+
+def test_a_password_written_into_an_api_url_is_redacted_too() -> None:
+    url = "https://reader:urlPass-77aa88bb@lda.example.org/api/v1/"
+    load_settings({"LDA_API_URL": url})
+    assert redact(f"could not reach GET {url}filings/") == (
+        "could not reach GET https://reader:[LDA_API_URL_PASSWORD]@lda.example.org/api/v1/filings/"
+    )
