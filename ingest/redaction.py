@@ -1,7 +1,7 @@
 """Secrets never leave the process: every text that leaves ``ingest`` goes through ``redact``.
 
-A secret setting (today only ``LDA_API_KEY``) is registered where it is read
-(``ingest.config.load_settings``) and where it is handed to a transport
+A secret setting (``LDA_API_KEY``, and a password written into an API URL setting) is registered
+where it is read (``ingest.config.load_settings``) and where it is handed to a transport
 (``ingest.http.LiveTransport``). From then on ``redact`` replaces it with a fixed marker
 (``[LDA_API_KEY]``) in any text. It is applied where errors are made and where they are recorded:
 
