@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
+
+from ingest.redaction import register_secret
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"  # the dbt project (and its profiles.yml)
@@ -128,6 +131,95 @@ def _edgar_user_agent(raw: str | None) -> str | None:
     return value
 
 
+_CHARACTER_NAMES = {
+    "\r": "a carriage return (CR)",
+    "\n": "a line feed (LF)",
+    "\t": "a tab",
+    " ": "a space",
+}
+
+
+def _character_name(char: str) -> str:
+    """How a message names a character that has no place in a key, without quoting the key."""
+    if char in _CHARACTER_NAMES:
+        return _CHARACTER_NAMES[char]
+    name = unicodedata.name(char, "").lower()
+    code = f"U+{ord(char):04X}"
+    if char.isspace():
+        return f"a whitespace character ({name or code})" if name else f"whitespace {code}"
+    if unicodedata.category(char).startswith("C"):
+        return f"a control character ({code})"
+    return f"a non-ASCII character ({code}{', ' + name if name else ''})"
+
+
+def _is_bad_key_character(char: str) -> bool:
+    return not char.isascii() or char.isspace() or not char.isprintable()
+
+
+def check_api_key(name: str, value: str) -> None:
+    """Raise ``ConfigError`` when the key ``value`` of the setting ``name`` holds whitespace, a
+    control character or a non-ASCII character: an HTTP header cannot carry it, and the error
+    ``requests`` raises would quote the whole header, key and all. The message says which
+    characters are wrong and where; it never contains the value."""
+    bad = [i for i, char in enumerate(value) if _is_bad_key_character(char)]
+    if not bad:
+        return
+    length = len(value)
+
+    def names(positions: list[int]) -> str:
+        found: list[str] = []
+        for i in positions:
+            described = _character_name(value[i])
+            if described not in found:
+                found.append(described)
+        return " and ".join(found)
+
+    trailing = [i for i in bad if all(j in bad for j in range(i, length))]
+    leading = [i for i in bad if all(j in bad for j in range(i + 1))]
+    inner = [i for i in bad if i not in trailing and i not in leading]
+    problems: list[str] = []
+    if len(bad) == length:
+        problems.append(f"is nothing but {names(bad)}")
+    else:
+        if leading:
+            problems.append(f"starts with {names(leading)}")
+        if trailing:
+            if all(value[i] in "\r\n" for i in trailing):
+                problems.append(f"ends with a line break: {names(trailing)}")
+            else:
+                problems.append(f"ends with {names(trailing)}")
+        if inner:
+            where = ", ".join(str(i + 1) for i in inner[:5])
+            more = " ..." if len(inner) > 5 else ""
+            problems.append(f"contains {names(inner)} at character {where}{more} of {length}")
+    raise ConfigError(
+        f"{name} {'; it '.join(problems)}. An API key is printable ASCII with no spaces; "
+        "one pasted from a file often keeps the file's line break. The key is not shown here. "
+        f"Set it again without them, e.g. export {name}=\"$(tr -d '[:space:]' < keyfile)\""
+    )
+
+
+def _lda_api_key(raw: str | None) -> str | None:
+    """``LDA_API_KEY``: optional; checked, and registered so that it is redacted everywhere."""
+    if not raw:
+        return None
+    register_secret("LDA_API_KEY", raw)  # before the check: it could end up in a traceback
+    check_api_key("LDA_API_KEY", raw)
+    return raw
+
+
+def _register_url_password(name: str, url: str) -> str:
+    """A URL setting is no secret, but a password written into it (``https://user:pw@host/``)
+    is: it is redacted like a key (marker ``[<name>_PASSWORD]``)."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:  # an unparsable URL has no password to find; requests reports it
+        password = None
+    if password:
+        register_secret(f"{name}_PASSWORD", password)
+    return url
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -156,10 +248,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     years = checked(parse_years, "INFLUENCE_YEARS", (0, 0))
     per_minute = checked(_per_minute, "LDA_REQUESTS_PER_MINUTE", None)
     edgar_user_agent = checked(_edgar_user_agent, "EDGAR_USER_AGENT", None)
+    lda_api_key = checked(_lda_api_key, "LDA_API_KEY", None)
     if problems:
         raise ConfigError(*problems)
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
     lda_api_url = _url(env.get("LDA_API_URL") or DEFAULT_LDA_API_URL)
+    for name, default in (
+        ("LDA_API_URL", DEFAULT_LDA_API_URL),
+        ("USASPENDING_API_URL", DEFAULT_USASPENDING_API_URL),
+        ("GDELT_API_URL", DEFAULT_GDELT_API_URL),
+        ("EDGAR_FILES_URL", DEFAULT_EDGAR_FILES_URL),
+        ("EDGAR_DATA_URL", DEFAULT_EDGAR_DATA_URL),
+        ("GLEIF_API_URL", DEFAULT_GLEIF_API_URL),
+    ):
+        _register_url_password(name, env.get(name) or default)
     return Settings(
         warehouse=warehouse.expanduser().resolve(),
         source=source,
@@ -174,7 +276,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sample_dir=Path(env.get("INFLUENCE_SAMPLE_DIR") or SAMPLE_DIR),
         lda_requests_per_minute=per_minute,
         article_files=_paths(env.get("INFLUENCE_ARTICLE_FILES")),
-        lda_api_key=env.get("LDA_API_KEY") or None,
+        lda_api_key=lda_api_key,
         edgar_files_url=_url(env.get("EDGAR_FILES_URL") or DEFAULT_EDGAR_FILES_URL),
         edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
         edgar_user_agent=edgar_user_agent,

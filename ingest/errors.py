@@ -1,13 +1,19 @@
-"""Errors that name the source and the page (or record) they concern."""
+"""Errors that name the source and the page (or record) they concern.
+
+Every message, and the detail or reason an error carries, is redacted when the error is made
+(``ingest.redaction``): whatever prints, logs or stores an ingest error holds no secret.
+"""
 
 from __future__ import annotations
+
+from ingest.redaction import redact
 
 
 class IngestError(Exception):
     """Base class: every ingest failure says which source it comes from."""
 
     def __init__(self, source: str, message: str) -> None:
-        super().__init__(f"[{source}] {message}")
+        super().__init__(redact(f"[{source}] {message}"))
         self.source = source
 
 
@@ -16,8 +22,8 @@ class MalformedPageError(IngestError):
 
     def __init__(self, source: str, page: str, reason: str) -> None:
         super().__init__(source, f"malformed page {page}: {reason}")
-        self.page = page
-        self.reason = reason
+        self.page = redact(page)
+        self.reason = redact(reason)
 
 
 class SourceHTTPError(IngestError):
@@ -25,9 +31,9 @@ class SourceHTTPError(IngestError):
 
     def __init__(self, source: str, page: str, status: int, detail: str) -> None:
         super().__init__(source, f"HTTP {status} for {page}: {detail}")
-        self.page = page
+        self.page = redact(page)
         self.status = status
-        self.detail = detail
+        self.detail = redact(detail)
 
 
 class SourceAuthError(SourceHTTPError):
@@ -48,4 +54,4 @@ class SourceUnreachableError(IngestError):
             f"could not reach {page}: {reason}. No network? "
             "Build from the bundled sample instead: influence refresh --sample",
         )
-        self.page = page
+        self.page = redact(page)

@@ -3,8 +3,9 @@
 What it adds on top of ``requests``:
 
 - a User-Agent on every request, and per-source headers (the LDA token when ``LDA_API_KEY`` is
-  set; the key never appears in logs, errors or ``repr``; SEC EDGAR's own User-Agent naming who
-  asks, from ``EDGAR_USER_AGENT``);
+  set; the key never appears in logs, errors or ``repr``: the transport registers it with
+  ``ingest.redaction`` and redacts what it logs and raises, and refuses a key that an HTTP header
+  cannot carry; SEC EDGAR's own User-Agent naming who asks, from ``EDGAR_USER_AGENT``);
 - redirects followed by hand, so a POST is re-sent as a POST (301/302/307/308) and the LDA token
   survives the move from the historic host to its successor (it is kept only when the new host
   has the same name or both hosts are known LDA hosts);
@@ -38,13 +39,14 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from ingest.config import Settings, other_official_lda_url
+from ingest.config import Settings, check_api_key, other_official_lda_url
 from ingest.errors import (
     SourceAuthError,
     SourceBlockedError,
     SourceHTTPError,
     SourceUnreachableError,
 )
+from ingest.redaction import redact, register_secret
 from ingest.transport import Request, Response
 
 log = logging.getLogger(__name__)
@@ -155,14 +157,15 @@ def error_detail(body: bytes, limit: int = 300) -> str:
         data: Any = json.loads(text)
     except ValueError:
         data = None
+    text = redact(text)  # before it is cut: no part of a secret it echoes is left
     if isinstance(data, dict):
         for key in ("detail", "message", "error", "errors"):
             value = data.get(key)
             if isinstance(value, str) and value:
-                text = value
+                text = redact(value)
                 break
             if value:
-                text = json.dumps(value, ensure_ascii=False)
+                text = redact(json.dumps(value, ensure_ascii=False))
                 break
     text = " ".join(text.split())
     if not text:
@@ -194,7 +197,7 @@ _HTML_TITLE = re.compile(r"<title>\s*([^<]*?)\s*</title>", re.IGNORECASE)
 
 def bot_wall_summary(body: bytes) -> str:
     """What a bot wall's page says: its title and reference number if it has them."""
-    text = body.decode("utf-8", "replace")
+    text = redact(body.decode("utf-8", "replace"))
     title = _HTML_TITLE.search(text)
     reference = re.search(r"Reference\s*#\s*([0-9a-f.]+)", text, re.IGNORECASE)
     parts = [f'"{title.group(1)}"' if title else "an HTML page"]
@@ -274,6 +277,9 @@ class LiveTransport:
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if lda_api_key:
+            register_secret("LDA_API_KEY", lda_api_key)
+            check_api_key("LDA_API_KEY", lda_api_key)
         self._lda_api_key = lda_api_key or None
         self.timeout = timeout
         self.max_retries = max_retries
@@ -355,7 +361,7 @@ class LiveTransport:
                 log.warning(
                     "[%s] %s: %s; retry %d/%d in %.1fs",
                     source,
-                    label,
+                    redact(label),
                     reason,
                     retries,
                     self.max_retries,
@@ -421,7 +427,7 @@ class LiveTransport:
                 log.warning(
                     "[%s] %s: HTTP %d (%s); retry %d/%d in %.1fs",
                     source,
-                    label,
+                    redact(label),
                     status,
                     detail,
                     retries,
@@ -502,9 +508,7 @@ class LiveTransport:
         )
 
     def _scrub(self, text: str) -> str:
-        if self._lda_api_key:
-            text = text.replace(self._lda_api_key, "***")
-        return text
+        return redact(text)
 
     def _describe(self, exc: requests.RequestException) -> str:
         if isinstance(exc, requests.ConnectTimeout):

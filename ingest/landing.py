@@ -15,8 +15,11 @@ A load goes through the same steps whatever the source:
 4. A fetch that fails before landing is recorded by ``fail_load``; nothing is merged.
 
 Records are kept as fetched: ``record`` holds the API object as JSON, unchanged. Every
-transformation happens later, in dbt. Merging is idempotent: an unchanged record (same hash)
-is left alone, so a second identical load changes no row of ``raw.*``.
+transformation happens later, in dbt. The one exception is a secret (``LDA_API_KEY``): whatever
+landing writes (records, pages, reasons, the ledger's ``error``) goes through
+``ingest.redaction.redact``, so a body that echoes the key is stored with a marker in its place.
+Merging is idempotent: an unchanged record (same hash) is left alone, so a second identical load
+changes no row of ``raw.*``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import duckdb
 import pandas as pd
 
+from ingest.redaction import redact, redact_optional
 from ingest.transport import FetchedPage
 
 
@@ -241,7 +245,7 @@ def start_load(
         insert into audit.load_ledger (load_id, source, raw_table, parameters, started_at, status)
         values (?, ?, ?, ?, ?, 'running')
         """,
-        [load.load_id, table.source, table.qualified, json.dumps(load.parameters), _now()],
+        [load.load_id, table.source, table.qualified, redact(json.dumps(load.parameters)), _now()],
     )
     return load
 
@@ -261,7 +265,18 @@ def _quarantine_rows(
             (load_id, raw_table, record_key, page, reason, record, quarantined_at)
         values (?, ?, ?, ?, ?, ?, ?)
         """,
-        [(load.load_id, load.table.qualified, k, p, r, j, now) for k, p, r, j in rows],
+        [
+            (
+                load.load_id,
+                load.table.qualified,
+                redact_optional(k),
+                redact_optional(p),
+                redact(r),
+                redact_optional(j),
+                now,
+            )
+            for k, p, r, j in rows
+        ],
     )
 
 
@@ -308,7 +323,7 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
             if not isinstance(record, dict):
                 bad.append((None, page.label, f"{where} is not a JSON object", json.dumps(record)))
                 continue
-            text = serialize_record(record)
+            text = redact(serialize_record(record))
             key = table.key_of(record)
             if key is None:
                 got = (
@@ -324,7 +339,7 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
                 counts.duplicates_in_batch += 1
                 continue
             seen.add((key, digest))
-            rows.append((key, text, digest, page.label, position))
+            rows.append((redact(key), text, digest, redact(page.label), position))
             position += 1
     counts.quarantined += len(bad)
     _quarantine_rows(con, load, bad)
@@ -358,12 +373,12 @@ def quarantine_batch(con: duckdb.DuckDBPyConnection, load: Load, reason: str) ->
             from {BATCH_TABLE}
             order by position
             """,
-            [load.load_id, load.table.qualified, reason, _now()],
+            [load.load_id, load.table.qualified, redact(reason), _now()],
         )
         batch_size = _batch_size(con)
         load.counts.quarantined += batch_size
         load.status = "quarantined"
-        load.error = reason
+        load.error = redact(reason)
         _write_ledger(con, load)
         con.execute("commit")
     except Exception:
@@ -432,7 +447,7 @@ def merge_batch(con: duckdb.DuckDBPyConnection, load: Load) -> None:
 def fail_load(con: duckdb.DuckDBPyConnection, load: Load, error: BaseException | str) -> None:
     """Record a load that stopped before it could be merged (fetch or parse error)."""
     load.status = "failed"
-    load.error = str(error)
+    load.error = redact(str(error))
     _write_ledger(con, load)
 
 
@@ -457,8 +472,8 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, load: Load) -> None:
             c.updated,
             c.unchanged,
             c.quarantined,
-            load.error,
-            json.dumps(load.parameters),
+            redact_optional(load.error),
+            redact(json.dumps(load.parameters)),
             c.unreadable,
             load.load_id,
         ],

@@ -71,11 +71,13 @@ class Response:
     def json(self) -> Any:
         """Parse the body as JSON or raise ``MalformedPageError`` naming the source and page."""
         from ingest.errors import MalformedPageError
+        from ingest.redaction import redact
 
         try:
             return json.loads(self.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            snippet = self.body[:80].decode("utf-8", "replace")
+            # redacted before it is cut, so that no part of a secret it echoes is left
+            snippet = redact(self.body[:2000].decode("utf-8", "replace"))[:80]
             raise MalformedPageError(
                 self.request.source, self.request.label, f"body is not JSON ({exc}): {snippet!r}"
             ) from None

@@ -6,7 +6,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from ingest.redaction import forget_secrets
 from tests.support.http_server import App, LocalApiServer
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets() -> Iterator[None]:
+    """Each test's secrets (an LDA key it configured) are redacted in that test only."""
+    yield
+    forget_secrets()
 
 
 @pytest.fixture

@@ -244,7 +244,7 @@ def test_a_key_echoed_in_an_error_body_is_scrubbed(echo: LocalApiServer) -> None
     with pytest.raises(SourceAuthError) as caught:
         transport.send(get(echo))
     assert KEY not in str(caught.value)
-    assert "Token *** has no access." in str(caught.value)
+    assert "Token [LDA_API_KEY] has no access." in str(caught.value)
 
 
 def test_403_elsewhere_is_an_auth_error_without_lda_advice(echo: LocalApiServer) -> None:
