@@ -21,7 +21,7 @@ import great_expectations as gx
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.suite import CRITICAL, SuiteSpec
+from expectations.suite import CRITICAL, RECORD_FAILURE_SHARE, SuiteSpec, is_record_level
 
 MAX_EXAMPLES = 10
 
@@ -36,6 +36,13 @@ class ExpectationOutcome:
     element_count: int | None
     unexpected_count: int | None
     examples: list[dict[str, Any]]  # {record: natural key, page: request label, value}
+    # every failing row (not only the examples): {record: natural key, page, value}
+    failing: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def record_level(self) -> bool:
+        """A failure that names the records at fault (see ``expectations.suite``)."""
+        return is_record_level(self.expectation_type)
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
@@ -54,6 +61,7 @@ class ValidationOutcome:
     suite_name: str
     raw_table: str
     outcomes: list[ExpectationOutcome]
+    batch_size: int = 0  # rows validated
 
     @property
     def success(self) -> bool:
@@ -67,9 +75,56 @@ class ValidationOutcome:
     def warnings(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success and o.severity != CRITICAL]
 
+    def failing_records(self) -> dict[str, list[str]]:
+        """Record key -> why it fails, for every record that fails a critical record-level
+        expectation: the record and its page first, then each failure with its field and
+        value."""
+        found: dict[str, list[str]] = {}
+        for o in self.critical_failures:
+            if not o.record_level:
+                continue
+            for row in o.failing:
+                key = row.get("record")
+                if key is None:
+                    continue
+                why = found.setdefault(str(key), [f"record {key} (page {row.get('page')})"])
+                why.append(f"{o.expectation_type} on {o.column} (value {row.get('value')!r})")
+        return found
+
+    @property
+    def blocks_batch(self) -> bool:
+        """True when the whole batch must be quarantined: a critical batch-level failure, a
+        record-level failure that names no record, or more failing records than the share the
+        suite tolerates (``RECORD_FAILURE_SHARE``: above it, and above one record, the API has
+        drifted rather than sent one bad record)."""
+        critical = self.critical_failures
+        if any(not o.record_level or not o.failing for o in critical):
+            return True
+        failing = len(self.failing_records())
+        return failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size
+
+    def record_reasons(self) -> dict[str, str]:
+        """The records to quarantine alone, with their reasons; empty when the batch is blocked
+        (then ``reason`` says why) or nothing critical failed."""
+        if self.blocks_batch:
+            return {}
+        return {
+            key: f"{why[0]} fails critical expectations: " + "; ".join(why[1:])
+            for key, why in self.failing_records().items()
+        }
+
     def reason(self) -> str:
-        """Why the batch was quarantined: the failed critical expectations, with examples."""
-        return "; ".join(o.describe() for o in self.critical_failures)
+        """Why the batch was quarantined: the failed critical expectations, with examples, and,
+        when it is the records' number that blocks it, how many failed out of how many."""
+        text = "; ".join(o.describe() for o in self.critical_failures)
+        failing = len(self.failing_records())
+        if failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size:
+            text = (
+                f"{failing} of {self.batch_size} records fail critical expectations, more than "
+                f"{RECORD_FAILURE_SHARE:.0%} of the batch (the API's answers have changed, not "
+                f"one record): {text}"
+            )
+        return text
 
 
 @cache
@@ -111,7 +166,8 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
         result = batch.validate(
             suite,
             result_format={
-                "result_format": "SUMMARY",
+                # COMPLETE: every failing row is named, so failing records can be quarantined
+                "result_format": "COMPLETE",
                 "partial_unexpected_count": MAX_EXAMPLES,
                 "unexpected_index_column_names": [suite_spec.key_column, "page"],
             },
@@ -129,14 +185,16 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
         severity = severities[index]
         details = item.result or {}
         column = config.kwargs.get("column")
-        examples = [
+        failing = tuple(
             {
                 "record": _jsonable(row.get(suite_spec.key_column)),
                 "page": _jsonable(row.get("page")),
                 "value": _jsonable(row.get(column)) if column else None,
             }
-            for row in details.get("partial_unexpected_index_list") or []
-        ]
+            for row in details.get("unexpected_index_list") or []
+            if isinstance(row, dict)
+        )
+        examples = list(failing[:MAX_EXAMPLES])
         outcomes.append(
             ExpectationOutcome(
                 index=index,
@@ -146,10 +204,11 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
                 success=bool(item.success),
                 element_count=details.get("element_count"),
                 unexpected_count=details.get("unexpected_count"),
-                examples=examples[:MAX_EXAMPLES],
+                examples=examples,
+                failing=failing if not item.success else (),
             )
         )
-    return ValidationOutcome(suite_spec.name, suite_spec.raw_table, outcomes)
+    return ValidationOutcome(suite_spec.name, suite_spec.raw_table, outcomes, len(frame))
 
 
 def validate_batch(

@@ -8,14 +8,40 @@ from dataclasses import dataclass
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-CRITICAL = "critical"  # a failure quarantines the batch
+CRITICAL = "critical"  # a failure quarantines the failing records, or the batch (see below)
 WARNING = "warning"  # a failure is recorded and shown, the batch is merged
+
+# Where a critical failure is one record's fault (a value of that row fails a row-level
+# expectation: a missing key, an unparsable date, a bad id), only the failing records are
+# quarantined and the rest of the batch is merged, so one poison record cannot block or break the
+# warehouse. When more than this share of the batch fails (and more than one record), the fault
+# is not the records' but the API's (a drift: a key the API always sent is gone from every
+# record) and the whole batch is quarantined. A failure of a batch-level expectation (uniqueness:
+# two versions of one key cannot be told apart, so neither is chosen) always quarantines the batch.
+RECORD_FAILURE_SHARE = 0.05
+# Row-level expectations that are nonetheless judged on the batch: their failure is a conflict
+# between records, not one record's fault.
+BATCH_LEVEL_TYPES = frozenset({"expect_column_values_to_be_unique"})
 
 
 @dataclass(frozen=True)
 class CheckedExpectation:
     expectation: Expectation
     severity: str
+
+    @property
+    def record_level(self) -> bool:
+        """True when a failure names records that fail on their own (a column map expectation
+        such as not-null, regex, set or range), False when it is the batch's (uniqueness, and
+        every table or aggregate expectation)."""
+        return is_record_level(self.expectation.expectation_type)
+
+
+def is_record_level(expectation_type: str) -> bool:
+    return (
+        expectation_type.startswith("expect_column_values_to_")
+        and expectation_type not in BATCH_LEVEL_TYPES
+    )
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,14 @@ A load goes through the same steps whatever the source:
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
    body, kept as text with the reason and the request that fetched it), so one unreadable answer
    does not sink the load.
-3. The caller validates the batch (``expectations``) and passes the outcome to ``finish_load``:
-   - a critical failure quarantines the whole batch (kept in ``audit.quarantine`` with the failed
-     expectations as the reason) and merges nothing;
-   - otherwise new and changed records are merged into ``raw.<table>`` in one transaction.
+3. The caller validates the batch (``expectations``) and, by the outcome (``ingest.load``):
+   - a batch-level critical failure (uniqueness, or more failing records than one and than
+     ``expectations.suite.RECORD_FAILURE_SHARE`` of the batch: an API drift) quarantines the
+     whole batch (kept in ``audit.quarantine`` with the failed expectations as the reason) and
+     merges nothing (``quarantine_batch``);
+   - otherwise new and changed records are merged into ``raw.<table>`` in one transaction
+     (``merge_batch``), and in the same transaction each record that failed a critical
+     record-level expectation is quarantined alone, with a reason naming it and the field.
 4. A fetch that fails before landing is recorded by ``fail_load``; nothing is merged.
 
 Records are kept as fetched: ``record`` holds the API object as JSON, unchanged. Every
@@ -386,19 +390,57 @@ def quarantine_batch(con: duckdb.DuckDBPyConnection, load: Load, reason: str) ->
         raise
 
 
+def _quarantine_batch_records(
+    con: duckdb.DuckDBPyConnection, load: Load, reasons: Mapping[str, str]
+) -> None:
+    """Move the batch's records whose keys are in ``reasons`` to ``audit.quarantine``, each with
+    its reason (inside the caller's transaction)."""
+    frame = pd.DataFrame(
+        [(redact(k), redact(r)) for k, r in reasons.items()], columns=["record_key", "reason"]
+    )
+    con.register("quarantine_reasons", frame)
+    try:
+        moved = con.execute(
+            f"""
+            insert into audit.quarantine
+                (load_id, raw_table, record_key, page, reason, record, quarantined_at)
+            select ?, ?, b.record_key, b.page, q.reason, b.record, ?
+            from {BATCH_TABLE} b
+            join quarantine_reasons q using (record_key)
+            order by b.position
+            """,
+            [load.load_id, load.table.qualified, _now()],
+        ).fetchone()
+        con.execute(
+            f"delete from {BATCH_TABLE} "
+            "where record_key in (select record_key from quarantine_reasons)"
+        )
+    finally:
+        con.unregister("quarantine_reasons")
+    load.counts.quarantined += int(moved[0]) if moved else 0
+
+
 def _batch_size(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute(f"select count(*) from {BATCH_TABLE}").fetchone()
     return int(row[0]) if row else 0
 
 
-def merge_batch(con: duckdb.DuckDBPyConnection, load: Load) -> None:
+def merge_batch(
+    con: duckdb.DuckDBPyConnection, load: Load, quarantine: Mapping[str, str] | None = None
+) -> None:
     """Merge the batch into ``raw.<table>`` in one transaction: insert new keys, replace changed
-    records, leave identical ones untouched."""
+    records, leave identical ones untouched.
+
+    ``quarantine`` (record key -> reason) names records that failed validation on their own: in
+    the same transaction they go to ``audit.quarantine`` with their reason and are not merged (a
+    stored earlier version of the same key stays as it was), and they count as quarantined."""
     table = load.table
     target = table.qualified
     key = table.key_column
     con.execute("begin transaction")
     try:
+        if quarantine:
+            _quarantine_batch_records(con, load, quarantine)
         con.execute(
             f"""
             create or replace temp table landing_diff as

@@ -6,7 +6,7 @@ module needs neither Great Expectations nor Dagster to be used or tested.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import duckdb
@@ -20,6 +20,15 @@ from ingest.pulls import Pull
 class Validation(Protocol):
     @property
     def critical_failures(self) -> list: ...
+
+    @property
+    def blocks_batch(self) -> bool:
+        """The whole batch must be quarantined (``reason`` says why)."""
+        ...
+
+    def record_reasons(self) -> Mapping[str, str]:
+        """Records (by natural key) to quarantine alone, each with its reason."""
+        ...
 
     def reason(self) -> str: ...
 
@@ -39,8 +48,12 @@ def run_load(
       page unreadable, none with a record), the API is answering something else than it
       documents (an outage page, a changed format): the parts are kept in the quarantine and the
       load fails with ``MalformedPageError``, merging nothing.
-    - A failed critical expectation quarantines the batch: status ``quarantined``.
-    - Otherwise the batch is merged: status ``succeeded``.
+    - A critical failure of a batch-level expectation (uniqueness), or record-level failures of
+      more than one record and more than ``expectations.suite.RECORD_FAILURE_SHARE`` of the batch
+      (an API drift), quarantine the batch: status ``quarantined``.
+    - Otherwise the batch is merged: status ``succeeded``. Records that fail a critical
+      record-level expectation (a key absent, an unparsable date) are quarantined alone, each
+      with its reason, in the same transaction, so one poison record never reaches ``raw.*``.
     """
     load = landing.start_load(con, table, pull.parameters)
     try:
@@ -62,9 +75,10 @@ def run_load(
         con.execute(f"drop table if exists {landing.BATCH_TABLE}")
         raise error
     outcome = validate(con, load.load_id)
-    if outcome.critical_failures:
+    if outcome.critical_failures and outcome.blocks_batch:
         landing.quarantine_batch(con, load, outcome.reason())
     else:
-        landing.merge_batch(con, load)
+        alone = outcome.record_reasons() if outcome.critical_failures else {}
+        landing.merge_batch(con, load, alone)
     con.execute(f"drop table if exists {landing.BATCH_TABLE}")
     return load, outcome

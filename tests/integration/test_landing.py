@@ -94,24 +94,50 @@ def test_verbatim_duplicates_across_pages_are_landed_once(con: duckdb.DuckDBPyCo
     assert load.counts.reconciles()
 
 
-def test_critical_failure_quarantines_the_whole_batch(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_record_failing_a_critical_expectation_is_quarantined_alone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     run_load(con, TABLE, pull_of([article(1)]), validator)
     bad = article(3, seendate="23 Oct 2018")
     load, outcome = run_load(con, TABLE, pull_of([article(2), bad]), validator)
 
-    assert load.status == "quarantined"
-    assert outcome is not None and outcome.critical_failures
-    # Nothing of the batch merged; the earlier warehouse is intact.
-    assert [r[0] for r in raw_rows(con)] == ["https://www.example-news.com/2018/10/story-1"]
+    # One bad record does not sink its batch: it alone is kept aside, the others are merged.
+    assert load.status == "succeeded"
+    assert outcome is not None and outcome.critical_failures and not outcome.blocks_batch
+    assert [r[0] for r in raw_rows(con)] == [article(1)["url"], article(2)["url"]]
     quarantined = con.execute(
-        "select record_key, reason from audit.quarantine where load_id = ? order by record_key",
-        [load.load_id],
+        "select record_key, reason from audit.quarantine where load_id = ?", [load.load_id]
     ).fetchall()
-    assert [k for k, _ in quarantined] == [article(2)["url"], bad["url"]]
-    # The reason names the failing record, its value and its page.
-    reason = quarantined[1][1]
-    assert str(bad["url"]) in reason and "23 Oct 2018" in reason
+    assert [k for k, _ in quarantined] == [bad["url"]]
+    # The reason names the failing record, its page, the field and its value.
+    reason = quarantined[0][1]
+    assert str(bad["url"]) in reason and "23 Oct 2018" in reason and "seendate" in reason
     assert "GET https://api.example/doc?page=1" in reason
+    c = load.counts
+    assert (c.fetched, c.inserted, c.quarantined) == (2, 1, 1) and c.reconciles()
+    ledger = con.execute(
+        "select status, records_fetched, records_inserted, records_quarantined "
+        "from audit.load_ledger where load_id = ?",
+        [load.load_id],
+    ).fetchone()
+    assert ledger == ("succeeded", 2, 1, 1)
+
+
+def test_many_failing_records_quarantine_the_whole_batch(con: duckdb.DuckDBPyConnection) -> None:
+    run_load(con, TABLE, pull_of([article(1)]), validator)
+    # 2 of 20 records (10%, more than the 5% tolerated and more than one): the API changed
+    good = [article(n) for n in range(2, 20)]
+    bad = [article(20, seendate="23 Oct 2018"), article(21, seendate="24 Oct 2018")]
+    load, outcome = run_load(con, TABLE, pull_of(good + bad), validator)
+
+    assert load.status == "quarantined"
+    assert outcome is not None and outcome.blocks_batch
+    assert [r[0] for r in raw_rows(con)] == [article(1)["url"]]
+    assert load.error is not None and "2 of 20 records" in load.error and "5%" in load.error
+    count = con.execute(
+        "select count(*) from audit.quarantine where load_id = ?", [load.load_id]
+    ).fetchone()
+    assert count == (20,)
     assert load.counts.reconciles()
 
 
