@@ -165,9 +165,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     con = duckdb.connect(str(path))
     landing.ensure_schema(con, raw_tables())
 
-    # The author's trim removed dt_posted: the suite stops the record rather than let it in.
+    # The author's trim removed dt_posted: the suite stops the record (alone, with its reason)
+    # rather than let it in.
     trimmed = land(con, [lockheed])
-    assert trimmed.status == "quarantined" and "dt_posted" in (trimmed.error or "")
+    assert trimmed.status == "succeeded" and trimmed.counts.quarantined == 1
+    assert trimmed.counts.merged == 0 and trimmed.counts.reconciles()
 
     q1 = dict(lockheed, dt_posted="2025-04-18T10:55:05-04:00")  # a posting time: ours
     # A self-filer's report as real filings send it: expenses_method "A", display "A" (a live
@@ -310,7 +312,15 @@ def test_the_legacy_posting_date_parses_in_staging(warehouse: Path) -> None:
 def test_the_ledger_recorded_a_reason_for_the_trimmed_record(warehouse: Path) -> None:
     rows = query(
         warehouse,
-        "select status, parameters from audit.load_ledger order by started_at",
+        "select l.status, l.parameters, l.records_quarantined, q.record_key, q.reason "
+        "from audit.load_ledger l left join audit.quarantine q using (load_id) "
+        "order by l.started_at",
     )
-    assert [status for status, _ in rows] == ["quarantined", "succeeded"]
+    assert [(status, quarantined) for status, _, quarantined, _, _ in rows] == [
+        ("succeeded", 1),
+        ("succeeded", 0),
+    ]
     assert json.loads(rows[0][1]) == {}
+    key, reason = rows[0][3], rows[0][4]
+    assert key == "57a5f526-d6e0-402e-9f23-d2d4bd696ce8"
+    assert reason.startswith(f"record {key} (page GET test)") and "on has_dt_posted" in reason

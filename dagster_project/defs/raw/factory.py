@@ -27,6 +27,9 @@ def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
         "failed_critical": len(critical),
         "failed_warning": len(outcome.warnings),
         "unexpected_count": sum(o.unexpected_count or 0 for o in failed),
+        # a critical failure quarantines the failing records alone, or the batch (a drift)
+        "batch_quarantined": bool(critical) and outcome.blocks_batch,
+        "records_quarantined_alone": len(outcome.record_reasons()) if critical else 0,
     }
     if failed:
         metadata["failures"] = dg.MetadataValue.json(
@@ -88,6 +91,11 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         assert isinstance(outcome, ValidationOutcome)
         if load.status == "quarantined":
             context.log.error(f"batch {load.load_id} quarantined: {load.error}")
+        elif outcome.critical_failures:
+            context.log.warning(
+                f"load {load.load_id}: {len(outcome.record_reasons())} records quarantined "
+                f"alone: {outcome.reason()}"
+            )
         return dg.MaterializeResult(
             metadata={**load_metadata(load, sources.source.value), **after},
             check_results=[check_result(outcome)],
