@@ -36,13 +36,23 @@ class ExpectationOutcome:
     element_count: int | None
     unexpected_count: int | None
     examples: list[dict[str, Any]]  # {record: natural key, page: request label, value}
-    # every failing row (not only the examples): {record: natural key, page, value}
+    # every failing row (not only the examples): {record: natural key, page, value, and
+    # record_key: the key of the landed record the row comes from}
     failing: tuple[dict[str, Any], ...] = ()
 
     @property
     def record_level(self) -> bool:
         """A failure that names the records at fault (see ``expectations.suite``)."""
         return is_record_level(self.expectation_type)
+
+    @property
+    def names_its_records(self) -> bool:
+        """A record-level failure whose every failing row names the landed record it is of."""
+        return (
+            self.record_level
+            and bool(self.failing)
+            and all(row.get("record_key") is not None for row in self.failing)
+        )
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
@@ -61,7 +71,7 @@ class ValidationOutcome:
     suite_name: str
     raw_table: str
     outcomes: list[ExpectationOutcome]
-    batch_size: int = 0  # rows validated
+    batch_size: int = 0  # records validated
 
     @property
     def success(self) -> bool:
@@ -84,10 +94,10 @@ class ValidationOutcome:
             if not o.record_level:
                 continue
             for row in o.failing:
-                key = row.get("record")
+                key, name = row.get("record_key"), row.get("record")
                 if key is None:
                     continue
-                why = found.setdefault(str(key), [f"record {key} (page {row.get('page')})"])
+                why = found.setdefault(str(key), [f"record {name} (page {row.get('page')})"])
                 why.append(f"{o.expectation_type} on {o.column} (value {row.get('value')!r})")
         return found
 
@@ -97,8 +107,7 @@ class ValidationOutcome:
         record-level failure that names no record, or more failing records than the share the
         suite tolerates (``RECORD_FAILURE_SHARE``: above it, and above one record, the API has
         drifted rather than sent one bad record)."""
-        critical = self.critical_failures
-        if any(not o.record_level or not o.failing for o in critical):
+        if not all(o.names_its_records for o in self.critical_failures):
             return True
         failing = len(self.failing_records())
         return failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size
@@ -169,7 +178,9 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
                 # COMPLETE: every failing row is named, so failing records can be quarantined
                 "result_format": "COMPLETE",
                 "partial_unexpected_count": MAX_EXAMPLES,
-                "unexpected_index_column_names": [suite_spec.key_column, "page"],
+                "unexpected_index_column_names": list(
+                    dict.fromkeys([suite_spec.key_column, suite_spec.landing_key, "page"])
+                ),
             },
         )
     finally:
@@ -190,11 +201,14 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
                 "record": _jsonable(row.get(suite_spec.key_column)),
                 "page": _jsonable(row.get("page")),
                 "value": _jsonable(row.get(column)) if column else None,
+                "record_key": _jsonable(row.get(suite_spec.landing_key)),
             }
             for row in details.get("unexpected_index_list") or []
             if isinstance(row, dict)
         )
-        examples = list(failing[:MAX_EXAMPLES])
+        examples = [
+            {k: v for k, v in row.items() if k != "record_key"} for row in failing[:MAX_EXAMPLES]
+        ]
         outcomes.append(
             ExpectationOutcome(
                 index=index,
@@ -208,7 +222,9 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
                 failing=failing if not item.success else (),
             )
         )
-    return ValidationOutcome(suite_spec.name, suite_spec.raw_table, outcomes, len(frame))
+    # the batch's size in records (a projection can have several rows per record)
+    records = int(frame[suite_spec.landing_key].nunique()) if len(frame) else 0
+    return ValidationOutcome(suite_spec.name, suite_spec.raw_table, outcomes, records)
 
 
 def validate_batch(

@@ -59,6 +59,13 @@ class SuiteSpec:
     key_column: str  # the projection's natural-key column, used to name failing records
     projection: str
     expectations: Callable[[], list[CheckedExpectation]]
+    # the projection's column holding the batch's ``record_key`` (the record a failing row
+    # belongs to, which is quarantined alone), when it is not ``key_column``
+    record_key_column: str | None = None
+
+    @property
+    def landing_key(self) -> str:
+        return self.record_key_column or self.key_column
 
     def build(self) -> tuple[gx.ExpectationSuite, list[str]]:
         """A fresh ``ExpectationSuite`` and the severity of each expectation, in order."""

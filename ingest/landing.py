@@ -420,6 +420,15 @@ def _quarantine_batch_records(
     load.counts.quarantined += int(moved[0]) if moved else 0
 
 
+def keys_not_in_batch(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> list[str]:
+    """The ``keys`` that name no record of the batch."""
+    wanted = [redact(k) for k in keys]
+    if not wanted:
+        return []
+    found = {k for (k,) in con.execute(f"select distinct record_key from {BATCH_TABLE}").fetchall()}
+    return [k for k in wanted if k not in found]
+
+
 def _batch_size(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute(f"select count(*) from {BATCH_TABLE}").fetchone()
     return int(row[0]) if row else 0

@@ -79,6 +79,11 @@ def run_load(
         landing.quarantine_batch(con, load, outcome.reason())
     else:
         alone = outcome.record_reasons() if outcome.critical_failures else {}
-        landing.merge_batch(con, load, alone)
+        missing = landing.keys_not_in_batch(con, alone)
+        if missing:  # never merge a failing record that cannot be told apart: keep the batch
+            reason = f"failing records not found in the batch ({', '.join(missing[:3])}): "
+            landing.quarantine_batch(con, load, reason + outcome.reason())
+        else:
+            landing.merge_batch(con, load, alone)
     con.execute(f"drop table if exists {landing.BATCH_TABLE}")
     return load, outcome

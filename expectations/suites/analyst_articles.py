@@ -45,6 +45,7 @@ SUITE = SuiteSpec(
     name="raw.analyst_articles",
     raw_table="raw.analyst_articles",
     key_column="file_row",
+    record_key_column="url",
     projection=PROJECTION,
     expectations=expectations,
 )

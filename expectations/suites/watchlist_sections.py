@@ -56,6 +56,7 @@ SUITE = SuiteSpec(
     name="raw.watchlist_sections",
     raw_table="raw.watchlist_sections",
     key_column="entry_name",
+    record_key_column="section",
     projection=PROJECTION,
     expectations=expectations,
 )

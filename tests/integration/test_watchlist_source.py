@@ -53,10 +53,14 @@ def test_the_watchlist_lands_one_row_per_section_and_follows_the_file(tmp_path: 
         assert sections(con)["topics"] == []
 
 
-def test_a_blank_news_term_quarantines_the_watchlist(tmp_path: Path) -> None:
+def test_a_blank_news_term_quarantines_its_section(tmp_path: Path) -> None:
     watchlist = load_watchlist()
     blank = WatchedCompany("Raytheon", (), ("Raytheon", " "))
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         load = land(con, replace(watchlist, companies=(*watchlist.companies, blank)))
-        assert load.status == "quarantined"
-        assert "blank_news_terms" in (load.error or "")
+        # the companies section alone is kept aside, with its reason; the others land
+        assert load.status == "succeeded"
+        assert (load.counts.inserted, load.counts.quarantined) == (2, 1)
+        (key, reason) = con.execute("select record_key, reason from audit.quarantine").fetchone()
+        assert key == "companies" and "blank_news_terms" in reason
+        assert "companies" not in sections(con)
