@@ -214,7 +214,7 @@ def test_sample_analyst_list_lands_and_a_bad_row_is_quarantined_naming_it(
     assert reason == f"line {len(lines) + 1} of analyst file {bundled} has no usable url (got '')"
 
 
-def test_sample_analyst_list_with_an_unreadable_date_is_a_failed_blocking_check(
+def test_sample_analyst_row_with_an_unreadable_date_is_quarantined_alone_with_a_warning(
     sample_copy: Path, tmp_path: Path
 ) -> None:
     bundled = sample_copy / "analyst" / "articles.csv"
@@ -226,12 +226,20 @@ def test_sample_analyst_list_with_an_unreadable_date_is_a_failed_blocking_check(
 
     result = materialize("analyst_articles", warehouse)
 
+    # the row alone is kept out: the check fails, but as a warning that blocks nothing
+    assert result.success
     [check] = result.get_asset_check_evaluations()
     assert not check.passed
-    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert check.metadata["records_quarantined_alone"].value == 1
+    assert check.metadata["batch_quarantined"].value is False
     failures = check.metadata["failures"].value
     assert any(
         f["column"] == "published" and "(https://www.example.com/a)" in f["examples"][0]["record"]
         for f in failures  # type: ignore[union-attr]
     )
-    assert table_state(warehouse, "analyst_articles") == []  # quarantined, nothing merged
+    merged = [row[0] for row in table_state(warehouse, "analyst_articles")]
+    assert merged and "https://www.example.com/a" not in merged
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(key, reason)] = con.execute("select record_key, reason from audit.quarantine").fetchall()
+    assert key == "https://www.example.com/a" and "23/10/2018" in reason

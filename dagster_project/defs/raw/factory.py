@@ -21,6 +21,9 @@ def raw_asset_key(spec: SourceSpec) -> dg.AssetKey:
 def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
     failed = [o for o in outcome.outcomes if not o.success]
     critical = outcome.critical_failures
+    # ERROR (blocking what depends on the table) only when the batch was kept out; records
+    # quarantined alone are out of the table already, so the rest can be built on: WARN
+    blocked = bool(critical) and outcome.blocks_batch
     metadata: dict[str, dg.RawMetadataValue] = {
         "suite": outcome.suite_name,
         "expectations": len(outcome.outcomes),
@@ -28,7 +31,7 @@ def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
         "failed_warning": len(outcome.warnings),
         "unexpected_count": sum(o.unexpected_count or 0 for o in failed),
         # a critical failure quarantines the failing records alone, or the batch (a drift)
-        "batch_quarantined": bool(critical) and outcome.blocks_batch,
+        "batch_quarantined": blocked,
         "records_quarantined_alone": len(outcome.record_reasons()) if critical else 0,
     }
     if failed:
@@ -47,7 +50,7 @@ def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name=CHECK_NAME,
         passed=not failed,
-        severity=dg.AssetCheckSeverity.ERROR if critical else dg.AssetCheckSeverity.WARN,
+        severity=dg.AssetCheckSeverity.ERROR if blocked else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
         description=outcome.reason() if critical else None,
     )
