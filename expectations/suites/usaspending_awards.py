@@ -13,12 +13,24 @@ import datetime as dt
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
-from expectations.suites.usaspending_common import amount, day, text, timestamp, unparsable
+from expectations.suites.usaspending_common import (
+    amount,
+    day,
+    presence_column,
+    presence_columns,
+    text,
+    timestamp,
+    unparsable,
+)
 
 AWARD_AMOUNT = '$."Award Amount"'
 BASE_OBLIGATION_DATE = '$."Base Obligation Date"'
 LAST_MODIFIED_DATE = '$."Last Modified Date"'
 INTERNAL_ID = "$.internal_id"
+
+# Keys the search asks for (ingest.usaspending.AWARD_FIELDS) that every real answer carries, null
+# or not (tests/fixtures/real/usaspending/spending_by_award_*.json): absent, the API has changed.
+ALWAYS_SENT = ("Award ID", "Recipient Name", "Award Amount", "Awarding Sub Agency")
 
 PROJECTION = f"""
 select
@@ -39,6 +51,7 @@ select
         as is_last_modified_date_unparsable,
     {unparsable(INTERNAL_ID, f"try_cast({text(INTERNAL_ID)} as bigint)")}
         as is_internal_id_unparsable,
+    {presence_columns(ALWAYS_SENT)},
     page
 from landing_batch
 """
@@ -47,6 +60,10 @@ from landing_batch
 def expectations() -> list[CheckedExpectation]:
     e = gx.expectations
     return [
+        *(
+            critical(e.ExpectColumnValuesToBeInSet(column=presence_column(k), value_set=[True]))
+            for k in ALWAYS_SENT
+        ),
         critical(e.ExpectColumnValuesToNotBeNull(column="generated_internal_id")),
         critical(e.ExpectColumnValuesToBeUnique(column="generated_internal_id")),
         critical(

@@ -30,6 +30,21 @@ def timestamp(path: str) -> str:
     )
 
 
+def key_present(name: str) -> str:
+    """True when the record has the top-level key ``name`` (even with a null value)."""
+    return f"""json_exists(record, '$."{name}"')"""
+
+
+def presence_column(name: str) -> str:
+    """The projection column that says whether the key ``name`` is present."""
+    return "has_" + "_".join(name.lower().split())
+
+
+def presence_columns(names: tuple[str, ...]) -> str:
+    """Projection columns for ``names``: ``json_exists(...) as has_award_id, ...``."""
+    return ",\n    ".join(f"{key_present(n)} as {presence_column(n)}" for n in names)
+
+
 def unparsable(path: str, parsed: str) -> str:
     """True when the field holds a value that its rule cannot read (null is not unparsable)."""
     return f"({text(path)} is not null and {parsed} is null)"

@@ -9,11 +9,29 @@ import datetime as dt
 import great_expectations as gx
 
 from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
-from expectations.suites.usaspending_common import amount, day, unparsable
+from expectations.suites.usaspending_common import (
+    amount,
+    day,
+    presence_column,
+    presence_columns,
+    unparsable,
+)
 
 TRANSACTION_AMOUNT = '$."Transaction Amount"'
 ACTION_DATE = '$."Action Date"'
 LAST_DATE_TO_ORDER = '$."Last Date to Order"'
+
+# Keys the search asks for (ingest.usaspending.TRANSACTION_FIELDS) that every real answer carries
+# (tests/fixtures/real/usaspending/spending_by_transaction_*.json): absent, the API has changed.
+ALWAYS_SENT = (
+    "Award ID",
+    "Mod",
+    "Action Date",
+    "Transaction Amount",
+    "Recipient Name",
+    "Awarding Agency",
+    "generated_internal_id",
+)
 
 PROJECTION = f"""
 select
@@ -24,6 +42,7 @@ select
     {day(ACTION_DATE)} as action_date,
     {unparsable(LAST_DATE_TO_ORDER, day(LAST_DATE_TO_ORDER))} as is_last_date_to_order_unparsable,
     record->>'$."Awarding Agency"' as awarding_agency,
+    {presence_columns(ALWAYS_SENT)},
     page
 from landing_batch
 """
@@ -32,6 +51,10 @@ from landing_batch
 def expectations() -> list[CheckedExpectation]:
     e = gx.expectations
     return [
+        *(
+            critical(e.ExpectColumnValuesToBeInSet(column=presence_column(k), value_set=[True]))
+            for k in ALWAYS_SENT
+        ),
         critical(e.ExpectColumnValuesToNotBeNull(column="transaction_key")),
         # one row per award, modification and action date: the same action with two different
         # contents in one batch is an error to look at, not a choice to make silently

@@ -33,6 +33,7 @@ RECORDS: list[dict[str, Any]] = [
     {
         **DOD,
         "generated_internal_id": "CONT_AWD_N0001917C0001_9700_-NONE-_-NONE-",
+        "Award ID": "N0001917C0001",  # every answer carries it (the suite requires the key)
         "Award Amount": 35135514910.2,
         "internal_id": 309494502,
         "Last Modified Date": "2020-08-31",
@@ -41,6 +42,7 @@ RECORDS: list[dict[str, Any]] = [
     {
         **DOD,
         "generated_internal_id": "CONT_AWD_HSSCCG10J00265_7003_HSHQDC06D00026_7001",
+        "Award ID": "HSSCCG10J00265",  # every answer carries it (the suite requires the key)
         "Award Amount": "15639242.36",
         "internal_id": "24261000",
         "Last Modified Date": "2021-03-04 10:11:12",
@@ -49,6 +51,7 @@ RECORDS: list[dict[str, Any]] = [
     {
         **DOD,
         "generated_internal_id": "CONT_AWD_W58RGZ12C0008_9700_-NONE-_-NONE-",
+        "Award ID": "W58RGZ12C0008",  # every answer carries it (the suite requires the key)
         "Award Amount": None,
         "internal_id": 7,
         "Last Modified Date": 1598918400000,
