@@ -148,6 +148,8 @@ def gx_context() -> Any:
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | bool):
         return value
+    if pd.api.types.is_bool(value):  # numpy's: a flag column (has_income, is_..._unparsable)
+        return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
