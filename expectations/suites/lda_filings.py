@@ -113,7 +113,7 @@ def expectations() -> list[CheckedExpectation]:
         critical(e.ExpectColumnValuesToNotBeNull(column="dt_posted_text")),
         # One parsing rule: dt_posted is parsed here as staging parses it (the dbt macro
         # lda_timestamp); a value that cast cannot read (unparsable, or an impossible date such
-        # as Feb 30) would break dbt build, so it blocks the batch here.
+        # as Feb 30) would break dbt build, so the record is quarantined here.
         critical(e.ExpectColumnValuesToNotBeNull(column="dt_posted")),
         *(
             critical(e.ExpectColumnValuesToBeInSet(column=column, value_set=[False]))

@@ -75,7 +75,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 asset=key,
                 blocking=True,
                 description=f"Great Expectations suite {suite.name}, run on every batch before it "
-                "is merged. A failed critical expectation quarantines the batch.",
+                "is merged. A record failing a critical expectation is quarantined alone (the "
+                "check fails as a warning); a drift (more than 5% of the records) or a "
+                "batch-level failure quarantines the batch (an error).",
             )
         ],
     )
