@@ -178,7 +178,9 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def lda_watermark(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The latest posting time among the filings in ``raw.lda_filings``: what earlier successful
     loads merged (a failed or quarantined load merges nothing, so it cannot move the watermark).
-    Posting times in the future (bad data) are ignored."""
+    Posting times in the future (bad data) are ignored. A record quarantined alone is not here:
+    the other records of its load move the watermark past it, and it is fetched again only
+    within the re-pull window (``lda_repull_days``) or by a pull of its filing period."""
     if not _table_exists(con, "lda_filings"):
         return None
     row = con.execute(
