@@ -66,7 +66,11 @@ def gone(owner: Owner) -> bool | None:
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
     """Ask the kernel to send ``sig`` to this process when its parent exits, however it exits
     (``kill -9`` included). Linux only; elsewhere a no-op. If the parent is already gone (it died
-    before this was set), exit now."""
+    before this was set), exit now.
+
+    The kernel sends it when the *thread* that started this process ends, not only the process:
+    the thread that starts dbt (a Dagster step, ``ensure_manifest``) waits for dbt to finish, so
+    dbt is never killed early."""
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()

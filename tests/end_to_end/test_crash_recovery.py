@@ -196,15 +196,18 @@ def test_a_killed_refresh_is_recovered_by_the_next(env: dict[str, str], tmp_path
         time.sleep(0.2)
     assert dbt, "dbt did not start:\n" + second.output
     time.sleep(2.0)
+    # dbt, and every other child (Dagster's compute-log tails and their watchers)
+    descendants = children(second.proc.pid)
+    assert set(dbt) <= set(descendants)
     second.kill()
     deadline = time.monotonic() + 15
-    while any(running(pid) for pid in dbt) and time.monotonic() < deadline:
+    while any(running(pid) for pid in descendants) and time.monotonic() < deadline:
         time.sleep(0.2)
-    orphans = [f"{pid}: {command_line(pid)}" for pid in dbt if running(pid)]
-    for pid in dbt:  # leave nothing behind, whatever the assertion says
+    orphans = [f"{pid}: {command_line(pid)}" for pid in descendants if running(pid)]
+    for pid in descendants:  # leave nothing behind, whatever the assertion says
         if running(pid):
             os.kill(pid, signal.SIGKILL)
-    assert not orphans, f"dbt outlived the killed influence: {orphans}"
+    assert not orphans, f"children outlived the killed influence: {orphans}"
 
     # the second refresh, before it ran, gave back what the first left
     assert "Reclaimed 1 stale Dagster run(s)" in second.output, second.output
