@@ -138,7 +138,8 @@ def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
     """What a crashed refresh left behind, given back before this one runs (one line each):
     Dagster runs whose process is gone (marked failed, their slots in the warehouse pool freed),
     loads whose process is gone (``abandoned`` in the ledger); and who holds the pool now, if a
-    live run does (this refresh waits for it)."""
+    run that is not known to be dead does (this refresh waits for it, and says so rather than
+    hang silently)."""
     import duckdb
 
     from dagster_project.defs.resources import DUCKDB_POOL
@@ -171,8 +172,8 @@ def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
         holders = {slot.run_id for slot in storage.get_concurrency_info(DUCKDB_POOL).claimed_slots}
         for run_id in sorted(holders):
             lines.append(
-                f"Dagster run {run_id} holds the {DUCKDB_POOL} pool: this refresh waits until it "
-                "ends (it is still running)"
+                f"Dagster run {run_id} holds the {DUCKDB_POOL} pool (its process is alive, or "
+                "on another host): this refresh waits until it ends"
             )
     return lines
 

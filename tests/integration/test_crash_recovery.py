@@ -212,3 +212,36 @@ def test_dbt_as_dagster_starts_it_dies_with_its_parent(tmp_path: Path) -> None:
     while process_alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not process_alive(child), "the child outlived its killed parent"
+
+
+def test_influence_refresh_says_what_it_reclaimed_and_what_it_waits_for(
+    instance: dg.DagsterInstance, tmp_path: Path
+) -> None:
+    from dagster_project.cli import recover
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        killed = start_load(con, GDELT_ARTICLES.table, {})
+        pid = dead_pid()
+        con.execute("update audit.load_ledger set pid = ? where load_id = ?", [pid, killed.load_id])
+    stale = stale_run(instance, pid)
+    lines = recover(instance, warehouse)
+    assert lines == [
+        f"Reclaimed 1 stale Dagster run(s): run {stale[:8]} (STARTED; pid {pid} on host "
+        f"{this_host()} is gone): marked failed, freed its duckdb_warehouse slot "
+        "(raw__lda_filings)",
+        "Marked 1 interrupted load(s) abandoned in audit.load_ledger (raw.gdelt_articles): "
+        f"the process that ran it (pid {pid} on host {this_host()}) is gone",
+    ]
+    assert recover(instance, warehouse) == []
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = stale_run(instance, sleeper.pid)
+        assert recover(instance, warehouse) == [
+            f"Dagster run {live} holds the duckdb_warehouse pool (its process is alive, or on "
+            "another host): this refresh waits until it ends"
+        ]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
