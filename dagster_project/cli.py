@@ -14,10 +14,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
 from ingest.preflight import check_refresh
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 DAGSTER_YAML = """\
 # Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
@@ -130,6 +134,50 @@ def _dbt_summary(warehouse: Path, run_started: float) -> str:
     return f"dbt: {summarize_run_results([(t, s) for t, s in rows])}"
 
 
+def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
+    """What a crashed refresh left behind, given back before this one runs (one line each):
+    Dagster runs whose process is gone (marked failed, their slots in the warehouse pool freed),
+    loads whose process is gone (``abandoned`` in the ledger); and who holds the pool now, if a
+    run that is not known to be dead does (this refresh waits for it, and says so rather than
+    hang silently)."""
+    import duckdb
+
+    from dagster_project.defs.resources import DUCKDB_POOL
+    from dagster_project.recovery import reclaim_stale_runs
+    from ingest.landing import abandon_stale_loads
+
+    lines = []
+    reclaimed = reclaim_stale_runs(instance)
+    if reclaimed:
+        lines.append(
+            f"Reclaimed {len(reclaimed)} stale Dagster run(s): "
+            + "; ".join(run.describe() for run in reclaimed)
+        )
+    if warehouse.exists():
+        try:
+            with duckdb.connect(str(warehouse)) as con:
+                abandoned = abandon_stale_loads(con)
+        except duckdb.IOException as exc:  # another process has the warehouse open
+            lines.append(f"Warehouse in use, stale loads not checked now: {exc}")
+        else:
+            if abandoned:
+                tables = ", ".join(sorted({load.raw_table for load in abandoned}))
+                why = abandoned[0].reason.removeprefix("abandoned: ")
+                lines.append(
+                    f"Marked {len(abandoned)} interrupted load(s) abandoned in "
+                    f"audit.load_ledger ({tables}): {why}"
+                )
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits:
+        holders = {slot.run_id for slot in storage.get_concurrency_info(DUCKDB_POOL).claimed_slots}
+        for run_id in sorted(holders):
+            lines.append(
+                f"Dagster run {run_id} holds the {DUCKDB_POOL} pool (its process is alive, or "
+                "on another host): this refresh waits until it ends"
+            )
+    return lines
+
+
 def refresh(args: argparse.Namespace) -> int:
     # the configuration first (settings, years, paths, the watchlist's schema), before any
     # Dagster or dbt import: every problem is printed once and nothing runs
@@ -181,6 +229,7 @@ def refresh(args: argparse.Namespace) -> int:
 
     from dagster_project.definitions import defs
     from dagster_project.defs.schedules import REFRESH_JOB_NAME
+    from dagster_project.recovery import owner_tags
 
     run_config: dict = {
         "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
@@ -188,11 +237,14 @@ def refresh(args: argparse.Namespace) -> int:
     }
     job = defs.get_job_def(REFRESH_JOB_NAME)
     instance = dg.DagsterInstance.get()
+    for line in recover(instance, settings.warehouse):
+        print(line, flush=True)
     print(f"Running Dagster job '{REFRESH_JOB_NAME}':", flush=True)
     result = job.execute_in_process(
         run_config=run_config,
         instance=instance,
         raise_on_error=False,
+        tags=owner_tags(),
     )
     took = time.time() - started
     print("")

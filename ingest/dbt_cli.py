@@ -54,3 +54,19 @@ def run_dbt(
         timeout=timeout,
         check=False,
     )
+
+
+def dbt_child_main() -> None:
+    """``influence-dbt``: dbt, as a child that dies with its parent.
+
+    Dagster (dagster-dbt's ``DbtCliResource``) starts dbt as a subprocess. Were the process that
+    started it killed (``kill -9``), dbt would run on as an orphan holding the DuckDB lock, and
+    the next refresh could not open the warehouse. So the dbt that Dagster starts is this entry
+    point: it asks the kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)`` on
+    Linux), then runs dbt's own command line in the same process."""
+    from ingest.processes import die_with_parent
+
+    die_with_parent()
+    from dbt.cli.main import cli
+
+    sys.exit(cli())

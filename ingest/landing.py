@@ -2,7 +2,9 @@
 
 A load goes through the same steps whatever the source:
 
-1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start).
+1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start,
+   and the process that runs the load: pid and host). A load whose process died (``kill -9``)
+   stays ``running``; the next load marks it ``abandoned`` (``abandon_stale_loads``).
 2. ``land_batch`` puts every fetched record into a temporary batch table with its natural key and
    the page it came from. Records that cannot be keyed are quarantined one by one with the reason,
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
@@ -40,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import duckdb
 import pandas as pd
 
+from ingest.processes import Owner, gone, this_process
 from ingest.redaction import redact, redact_optional
 from ingest.transport import FetchedPage
 
@@ -140,11 +143,16 @@ _DDL = [
         records_unchanged integer,
         records_quarantined integer,
         error varchar,
-        unreadable_quarantined integer
+        unreadable_quarantined integer,
+        pid integer,
+        host varchar
     )
     """,
     # ledgers written before unreadable parts were counted
     "alter table audit.load_ledger add column if not exists unreadable_quarantined integer",
+    # ledgers written before loads recorded the process that ran them
+    "alter table audit.load_ledger add column if not exists pid integer",
+    "alter table audit.load_ledger add column if not exists host varchar",
     """
     create table if not exists audit.validation_results (
         load_id varchar not null,
@@ -243,15 +251,89 @@ def start_load(
     con: duckdb.DuckDBPyConnection, table: RawTable, parameters: Mapping[str, Any]
 ) -> Load:
     ensure_schema(con, [table])
+    abandon_stale_loads(con)
     load = Load(load_id=str(uuid.uuid4()), table=table, parameters=dict(parameters))
+    owner = this_process()
     con.execute(
         """
-        insert into audit.load_ledger (load_id, source, raw_table, parameters, started_at, status)
-        values (?, ?, ?, ?, ?, 'running')
+        insert into audit.load_ledger
+            (load_id, source, raw_table, parameters, started_at, status, pid, host)
+        values (?, ?, ?, ?, ?, 'running', ?, ?)
         """,
-        [load.load_id, table.source, table.qualified, redact(json.dumps(load.parameters)), _now()],
+        [
+            load.load_id,
+            table.source,
+            table.qualified,
+            redact(json.dumps(load.parameters)),
+            _now(),
+            owner.pid,
+            owner.host,
+        ],
     )
     return load
+
+
+@dataclass(frozen=True)
+class AbandonedLoad:
+    load_id: str
+    raw_table: str
+    started_at: dt.datetime
+    reason: str
+
+
+def _why_abandoned(pid: int | None, host: str | None) -> str:
+    if pid is None or host is None:
+        return (
+            "its process was not recorded (a ledger from before loads recorded it), and the "
+            "warehouse was free to open for writing, so no process was loading into it"
+        )
+    owner = Owner(pid, host)
+    state = gone(owner)
+    if state is None:
+        return (
+            f"the process that ran it ({owner.describe()}) is on another host, and the "
+            "warehouse was free to open for writing, so it is no longer loading into it"
+        )
+    if state:
+        return f"the process that ran it ({owner.describe()}) is gone"
+    return (
+        f"the process that ran it ({owner.describe()}) no longer has the warehouse open, "
+        "so the load cannot finish"
+    )
+
+
+def abandon_stale_loads(con: duckdb.DuckDBPyConnection) -> list[AbandonedLoad]:
+    """Mark ``abandoned`` every load still ``running`` that no process will finish, with when
+    (``finished_at``) and why (``error``); return them.
+
+    ``con`` is a read-write connection: DuckDB lets one process at a time open the file for
+    writing, and a load keeps its connection open from start to finish, so while ``con`` is open
+    no other process is in the middle of a load. Every ``running`` load but this process's own
+    is therefore stale: its process was killed (``kill -9``, a lost machine) before it could
+    record an outcome."""
+    ensure_schema(con)
+    me = this_process()
+    rows = con.execute(
+        """
+        select load_id, raw_table, started_at, pid, host from audit.load_ledger
+        where status = 'running'
+            and not (pid is not distinct from ? and host is not distinct from ?)
+        order by started_at
+        """,
+        [me.pid, me.host],
+    ).fetchall()
+    abandoned = []
+    for load_id, raw_table, started_at, pid, host in rows:
+        reason = "abandoned: " + _why_abandoned(pid, host)
+        con.execute(
+            """
+            update audit.load_ledger set status = 'abandoned', finished_at = ?, error = ?
+            where load_id = ? and status = 'running'
+            """,
+            [_now(), reason, load_id],
+        )
+        abandoned.append(AbandonedLoad(load_id, raw_table, started_at, reason))
+    return abandoned
 
 
 def _quarantine_rows(

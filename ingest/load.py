@@ -6,6 +6,7 @@ module needs neither Great Expectations nor Dagster to be used or tested.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -64,6 +65,24 @@ def run_load(
         raise
     # what fetching learnt (the LDA: which host answered) is recorded with the outcome
     load.parameters = dict(pull.parameters)
+    try:
+        return _land_validate_merge(con, table, load, pages, validate)
+    except BaseException as exc:
+        # whatever stopped it (a bug, an interrupt), the load does not stay `running`
+        # (best effort: if even that cannot be written, the next load marks it abandoned)
+        if load.status == "running":
+            with contextlib.suppress(Exception):
+                landing.fail_load(con, load, exc)
+        raise
+
+
+def _land_validate_merge(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    load: Load,
+    pages: list,
+    validate: Validator,
+) -> tuple[Load, Validation | None]:
     landing.land_batch(con, load, pages)
     if pages and all(page.unreadable and not page.records for page in pages):
         error = MalformedPageError(

@@ -16,9 +16,14 @@ dbt_project.prepare_if_dev()
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's environment), on PATH or not."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    """The dbt installed beside this Python (the project's environment), on PATH or not: as
+    ``influence-dbt`` (``ingest.dbt_cli.dbt_child_main``), which dies with the process that
+    started it, so that a killed refresh leaves no dbt behind holding the warehouse's lock."""
+    for name in ("influence-dbt", "dbt"):
+        beside = Path(sys.executable).parent / name
+        if beside.exists():
+            return str(beside)
+    return "dbt"
 
 
 def dbt_cli_resource() -> DbtCliResource:
