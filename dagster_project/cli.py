@@ -13,15 +13,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
+from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, Settings, load_settings
 from ingest.preflight import check_refresh
 
 if TYPE_CHECKING:
-    from dagster import DagsterInstance
+    from dagster import DagsterInstance, ExecuteInProcessResult
 
 DAGSTER_YAML = """\
 # Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
@@ -134,6 +135,59 @@ def _dbt_summary(warehouse: Path, run_started: float) -> str:
     return f"dbt: {summarize_run_results([(t, s) for t, s in rows])}"
 
 
+# `influence refresh` exits 0 when everything was refreshed and published, 1 when the run failed
+# (nothing was published), 2 on a configuration problem (nothing ran), and 3 when it published
+# but at least one source is stale: its load failed or was quarantined, and the marts hold its
+# earlier data
+EXIT_STALE_SOURCES = 3
+
+
+@dataclass
+class PublishedSummary:
+    lines: list[str]
+    stale: dict[str, str]
+
+
+def _published_summary(settings: Settings, result: ExecuteInProcessResult) -> PublishedSummary:
+    """What this run published (or why not), and which sources are stale."""
+    from dagster_project.defs.published.assets import PUBLISHED_KEY
+    from ingest.publish import WarehouseFiles, list_snapshots, stale_wal
+
+    files = WarehouseFiles(settings.warehouse)
+    materialized = [
+        event
+        for event in result.get_asset_materialization_events()
+        if event.asset_key == PUBLISHED_KEY
+    ]
+    snapshots = list_snapshots(files)
+    if not materialized or not snapshots:
+        before = "the previous snapshot" if settings.warehouse.exists() else "nothing yet"
+        return PublishedSummary([f"Published: NOT published; {settings.warehouse} is {before}"], {})
+    snapshot = next(
+        (
+            s
+            for s in snapshots
+            if s.snapshot_id == materialized[-1].materialization.metadata["snapshot_id"].value
+        ),
+        snapshots[0],
+    )
+    lines = [
+        f"Published: {settings.warehouse} (snapshot {snapshot.snapshot_id}, "
+        f"{snapshot.size_bytes / 1e6:.1f} MB, DuckDB storage {snapshot.storage_version}, "
+        f"{snapshot.seconds:.1f} s to publish; {len(snapshots)} snapshot(s) kept: "
+        "influence snapshots)"
+    ]
+    for table, why in sorted(snapshot.stale_sources.items()):
+        lines.append(f"  STALE {table}: {why[:300]}")
+    wal = stale_wal(files)
+    if wal is not None:
+        lines.append(
+            f"  note: {wal} holds unsaved writes of a read-write connection to the previous "
+            "snapshot; new connections fail until that connection closes"
+        )
+    return PublishedSummary(lines, dict(snapshot.stale_sources))
+
+
 def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
     """What a crashed refresh left behind, given back before this one runs (one line each):
     Dagster runs whose process is gone (marked failed, their slots in the warehouse pool freed),
@@ -237,7 +291,7 @@ def refresh(args: argparse.Namespace) -> int:
     }
     job = defs.get_job_def(REFRESH_JOB_NAME)
     instance = dg.DagsterInstance.get()
-    for line in recover(instance, settings.warehouse):
+    for line in recover(instance, settings.build_warehouse):
         print(line, flush=True)
     print(f"Running Dagster job '{REFRESH_JOB_NAME}':", flush=True)
     result = job.execute_in_process(
@@ -248,12 +302,14 @@ def refresh(args: argparse.Namespace) -> int:
     )
     took = time.time() - started
     print("")
-    if settings.warehouse.exists():
-        for line in _summary(settings.warehouse, started):
+    build = settings.build_warehouse
+    if build.exists():
+        for line in _summary(build, started):
             print(line)
-        print(_dbt_summary(settings.warehouse, started))
-    size_mb = settings.warehouse.stat().st_size / 1e6 if settings.warehouse.exists() else 0.0
-    print(f"Warehouse: {settings.warehouse} ({size_mb:.1f} MB)")
+        print(_dbt_summary(build, started))
+    published = _published_summary(settings, result)
+    for line in published.lines:
+        print(line)
     print(f"Dagster run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     print(f"Time: {took:.1f} s")
     if not result.success:
@@ -270,6 +326,13 @@ def refresh(args: argparse.Namespace) -> int:
         for message, steps in failed.items():
             print(f"  {', '.join(steps)}: {message}", file=sys.stderr)
         return 1
+    if published.stale:
+        print(
+            f"influence: partial success: {len(published.stale)} source(s) stale, the marts hold "
+            "their earlier data (audit.source_freshness): " + ", ".join(sorted(published.stale)),
+            file=sys.stderr,
+        )
+        return EXIT_STALE_SOURCES
     return 0
 
 
@@ -294,13 +357,43 @@ def docs(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
         return 2
-    env = dbt_env(settings.warehouse)
+    env = dbt_env(settings.build_warehouse)
     code = subprocess.call(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
     if code != 0 or not args.serve:
         return code
     print(f"dbt docs on http://127.0.0.1:{args.port}", flush=True)
     serve = ["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--no-browser"]
     return subprocess.call(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
+
+
+def snapshots(args: argparse.Namespace) -> int:
+    """List the kept snapshots of the published warehouse, newest first."""
+    from ingest.publish import WarehouseFiles, is_published, list_snapshots
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return 2
+    files = WarehouseFiles(settings.warehouse)
+    kept = list_snapshots(files)
+    if not kept:
+        print(f"No published snapshot of {settings.warehouse} yet: run influence refresh.")
+        return 0
+    print(f"Snapshots of {settings.warehouse} (in {files.snapshots}), newest first:")
+    print(f"  {'':2}{'snapshot':20} {'published at (UTC)':25} {'size':>9} {'loads':>6}  stale")
+    for snapshot in kept:
+        mark = "* " if is_published(files, snapshot) else "  "
+        stale = ", ".join(sorted(snapshot.stale_sources)) or "-"
+        print(
+            f"  {mark}{snapshot.snapshot_id:20} {snapshot.published_at[:25]:25} "
+            f"{snapshot.size_bytes / 1e6:>6.1f} MB {snapshot.load_count:>6}  {stale}"
+        )
+        if args.loads:
+            for table, loads in sorted(snapshot.load_ids.items()):
+                print(f"      {table}: {', '.join(loads)}")
+    print("* the published file. Each snapshot file can be opened read-only on its own.")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -316,6 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
     p.set_defaults(func=refresh)
+    p = sub.add_parser("snapshots", help="list the kept snapshots of the published warehouse")
+    p.add_argument("--loads", action="store_true", help="list each snapshot's load ids too")
+    p.set_defaults(func=snapshots)
     p = sub.add_parser("ui", help="open the Dagster UI (dagster dev) on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=ui)

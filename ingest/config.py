@@ -72,10 +72,19 @@ class Settings:
     edgar_user_agent: str | None = None
     # the GLEIF API (LEI records and their Level 2 relationships), without a trailing slash
     gleif_api_url: str = DEFAULT_GLEIF_API_URL
+    # how many published snapshots of the warehouse to keep (the published one among them)
+    snapshots_keep: int = 2
 
     @property
     def is_sample(self) -> bool:
         return self.source == "sample"
+
+    @property
+    def build_warehouse(self) -> Path:
+        """The refresh's own database beside the published file (``ingest.publish``)."""
+        from ingest.publish import WarehouseFiles
+
+        return WarehouseFiles(self.warehouse).build
 
 
 def parse_years(raw: str | None, name: str = "INFLUENCE_YEARS") -> tuple[int, int]:
@@ -220,6 +229,21 @@ def _register_url_password(name: str, url: str) -> str:
     return url
 
 
+def _snapshots_keep(raw: str | None) -> int:
+    """``INFLUENCE_SNAPSHOTS_KEEP``: published snapshots kept, at least 1 (default 2)."""
+    if raw is None or not raw.strip():
+        return 2
+    try:
+        keep = int(raw.strip())
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise ConfigError(
+            f"INFLUENCE_SNAPSHOTS_KEEP must be a whole number of at least 1, got {raw!r}"
+        )
+    return keep
+
+
 def _url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
@@ -249,6 +273,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     per_minute = checked(_per_minute, "LDA_REQUESTS_PER_MINUTE", None)
     edgar_user_agent = checked(_edgar_user_agent, "EDGAR_USER_AGENT", None)
     lda_api_key = checked(_lda_api_key, "LDA_API_KEY", None)
+    snapshots_keep = checked(_snapshots_keep, "INFLUENCE_SNAPSHOTS_KEEP", 2)
     if problems:
         raise ConfigError(*problems)
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
@@ -281,4 +306,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         edgar_data_url=_url(env.get("EDGAR_DATA_URL") or DEFAULT_EDGAR_DATA_URL),
         edgar_user_agent=edgar_user_agent,
         gleif_api_url=(env.get("GLEIF_API_URL") or DEFAULT_GLEIF_API_URL).rstrip("/"),
+        snapshots_keep=snapshots_keep,
     )

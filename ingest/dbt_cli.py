@@ -27,12 +27,12 @@ def dbt_command(
     return command
 
 
-def dbt_env(warehouse: Path) -> dict[str, str]:
-    """This process's environment with dbt pointed at ``warehouse`` (profiles.yml reads
-    ``INFLUENCE_WAREHOUSE``)."""
+def dbt_env(database: Path) -> dict[str, str]:
+    """This process's environment with dbt pointed at the DuckDB file ``database``
+    (profiles.yml reads ``INFLUENCE_DBT_DATABASE``)."""
     return {
         **os.environ,
-        "INFLUENCE_WAREHOUSE": str(warehouse),
+        "INFLUENCE_DBT_DATABASE": str(database),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 

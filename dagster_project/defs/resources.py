@@ -14,6 +14,7 @@ from pydantic import PrivateAttr
 
 from ingest.config import Settings, load_settings, parse_years
 from ingest.http import build_transport
+from ingest.publish import WarehouseFiles, adopt_published
 from ingest.pulls import PullOptions, RunContext
 from ingest.sample.replay import SampleTransport, sample_years
 from ingest.transport import Transport
@@ -26,14 +27,28 @@ DUCKDB_POOL = "duckdb_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file analysts query (``INFLUENCE_WAREHOUSE``)."""
+    """The warehouse: ``path`` is the published file analysts open (``INFLUENCE_WAREHOUSE``);
+    a run writes only its build database beside it, and the ``published/warehouse`` asset
+    publishes the finished build over ``path`` (``ingest.publish``)."""
 
     path: str
+    keep_snapshots: int = 2
+
+    @property
+    def files(self) -> WarehouseFiles:
+        return WarehouseFiles(Path(self.path))
+
+    @property
+    def build_path(self) -> str:
+        return str(self.files.build)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
+        """A read-write connection to the build database (never to the published file)."""
+        files = self.files
+        files.build.parent.mkdir(parents=True, exist_ok=True)
+        adopt_published(files)
+        con = duckdb.connect(str(files.build))
         try:
             yield con
         finally:
@@ -136,7 +151,9 @@ def build_resources(settings: Settings) -> dict[str, object]:
     from dagster_project.defs.dbt.project import dbt_cli_resource
 
     return {
-        "warehouse": WarehouseResource(path=str(settings.warehouse)),
+        "warehouse": WarehouseResource(
+            path=str(settings.warehouse), keep_snapshots=settings.snapshots_keep
+        ),
         "sources": SourcesResource(source=SourceMode(settings.source)),
         "dbt": dbt_cli_resource(),
     }

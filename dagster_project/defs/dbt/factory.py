@@ -37,9 +37,10 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     def influence_dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        # dbt's profiles.yml reads the warehouse path from INFLUENCE_WAREHOUSE; the dbt
-        # subprocess inherits this process's environment, so hand it the warehouse resource's.
-        os.environ["INFLUENCE_WAREHOUSE"] = warehouse.path
+        # dbt's profiles.yml reads its database's path from INFLUENCE_DBT_DATABASE; the dbt
+        # subprocess inherits this process's environment, so hand it the build database (dbt
+        # never writes the published file: the publish asset does, by a rename, afterwards).
+        os.environ["INFLUENCE_DBT_DATABASE"] = warehouse.build_path
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         yield from invocation.stream()
         # Keep dbt's own account of the build (every model, seed, data test and unit test)

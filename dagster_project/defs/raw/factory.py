@@ -2,12 +2,15 @@
 quarantine."""
 
 import dagster as dg
+import duckdb
 
 from dagster_project.defs.raw.metadata import load_metadata, table_metadata
 from dagster_project.defs.resources import DUCKDB_POOL, SourcesResource, WarehouseResource
 from expectations.runner import ValidationOutcome, validate_batch
 from expectations.suites import load_suite
+from ingest import landing
 from ingest.load import run_load
+from ingest.redaction import redact
 from ingest.sources import SourceSpec
 
 CHECK_NAME = "great_expectations_suite"
@@ -56,6 +59,18 @@ def check_result(outcome: ValidationOutcome) -> dg.AssetCheckResult:
     )
 
 
+def failed_load_check(reason: str) -> dg.AssetCheckResult:
+    """The check of a load that stopped before its batch could be validated (a fetch or parse
+    error): it fails as an error, and the table keeps its previous rows."""
+    return dg.AssetCheckResult(
+        check_name=CHECK_NAME,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"load_failed": True, "batch_quarantined": False},
+        description=f"the load failed, nothing was merged: {reason}",
+    )
+
+
 def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     key = raw_asset_key(spec)
     suite = load_suite(spec.suite)
@@ -73,11 +88,15 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             dg.AssetCheckSpec(
                 CHECK_NAME,
                 asset=key,
-                blocking=True,
+                # not blocking: a source fails alone, and dbt builds every mart from the last
+                # good data of each source (audit.source_freshness says which is stale)
+                blocking=False,
                 description=f"Great Expectations suite {suite.name}, run on every batch before it "
                 "is merged. A record failing a critical expectation is quarantined alone (the "
                 "check fails as a warning); a drift (more than 5% of the records) or a "
-                "batch-level failure quarantines the batch (an error).",
+                "batch-level failure quarantines the batch, and a load that fails to fetch "
+                "merges nothing (an error: the table keeps its previous rows, and the marts are "
+                "still built, from them).",
             )
         ],
     )
@@ -87,11 +106,18 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         sources: SourcesResource,
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            pull = spec.pull(sources.run_context(con))
+            try:
+                pull = spec.pull(sources.run_context(con))
+            except Exception as exc:  # recorded like a failed fetch, so freshness shows it
+                landing.fail_load(con, landing.start_load(con, spec.table, {}), exc)
+                return _failed(context, con, spec, exc)
             context.log.info(f"pulling {spec.api} into {spec.table.qualified}: {pull.parameters}")
-            load, outcome = run_load(
-                con, spec.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
-            )
+            try:
+                load, outcome = run_load(
+                    con, spec.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
+                )
+            except Exception as exc:  # the ledger says `failed`; the table is as it was
+                return _failed(context, con, spec, exc)
             after = table_metadata(con, spec.table)
         assert isinstance(outcome, ValidationOutcome)
         if load.status == "quarantined":
@@ -107,3 +133,28 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         )
 
     return raw_asset
+
+
+def _failed(
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    error: Exception,
+) -> dg.MaterializeResult:
+    """A source fails alone: the load is in the ledger as failed, the raw table keeps its
+    previous rows, the check fails as an error, and the run goes on to build every mart."""
+    reason = redact(f"{type(error).__name__}: {error}" if not str(error) else str(error))
+    context.log.error(
+        f"{spec.table.qualified}: the load failed, nothing merged; the table keeps its previous "
+        f"data and the marts are built from it: {reason}"
+    )
+    landing.ensure_schema(con, [spec.table])  # a first load may fail before creating it
+    return dg.MaterializeResult(
+        metadata={
+            "status": "failed",
+            "source": spec.api,
+            "error": reason,
+            **table_metadata(con, spec.table),
+        },
+        check_results=[failed_load_check(reason)],
+    )
