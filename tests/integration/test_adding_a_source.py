@@ -25,6 +25,7 @@ from ingest.config import DBT_PROJECT_DIR
 from ingest.dbt_cli import run_dbt
 from ingest.sources import SOURCES, raw_tables
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import build_db
 from tests.toy_source.fake import FakeWidgetsApi
 from tests.toy_source.source import widgets_source
 
@@ -68,7 +69,7 @@ def test_a_source_declared_once_lands_validates_and_joins_the_lineage(
     assert check.check_name == CHECK_NAME
     assert check.severity == dg.AssetCheckSeverity.WARN  # the null price: a warning only
     assert check.metadata["failed_warning"].value == 1
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         keys = con.execute("select widget_id from raw.toy_widgets order by all").fetchall()
         suite = con.execute(
             "select suite_name, count(*) from audit.validation_results group by all"
@@ -81,10 +82,14 @@ def test_a_source_declared_once_lands_validates_and_joins_the_lineage(
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copytree(TOY_DBT, project / "models" / "staging" / "toy")
     built = run_dbt(
-        ["build", "--select", "stg_toy__widgets"], warehouse, project, 600, project_dir=project
+        ["build", "--select", "stg_toy__widgets"],
+        build_db(warehouse),
+        project,
+        600,
+        project_dir=project,
     )
     assert built.returncode == 0, built.stdout[-4000:]
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         staged = con.execute(
             "select widget_id, widget_name, price from staging.stg_toy__widgets order by all"
         ).fetchall()

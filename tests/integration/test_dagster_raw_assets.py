@@ -15,6 +15,7 @@ from dagster_project.defs.raw.factory import CHECK_NAME
 from dagster_project.defs.resources import SourcesResource, WarehouseResource
 from ingest.config import SAMPLE_DIR
 from ingest.sources import GDELT_ARTICLES, SOURCES, USASPENDING_RECIPIENTS, source
+from tests.support.warehouse import build_db
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -51,14 +52,14 @@ def materialize(name: str, warehouse: Path) -> dg.ExecuteInProcessResult:
 
 
 def table_state(warehouse: Path, name: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         return con.execute(f"select * from raw.{name} order by all").fetchall()
 
 
 # every asset fetched through the transport again on each run (the analyst's list is a file,
 # recipient profiles are fetched once each: both tested below)
 @pytest.mark.parametrize("name", STRICT)
-def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
+def test_malformed_page_fails_the_source_alone_naming_it_and_the_page_and_merges_nothing(
     name: str, sample_copy: Path, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
@@ -81,14 +82,21 @@ def test_malformed_page_fails_naming_source_and_page_and_merges_nothing(
 
     second = materialize(name, warehouse)
 
-    assert not second.success
-    failure = next(e for e in second.all_events if e.event_type_value == "STEP_FAILURE")
-    message = failure.event_specific_data.error.to_string()  # type: ignore[union-attr]
+    # the source fails alone: the step ends (the run goes on to build the marts from the
+    # table's previous rows), and its check fails as an error naming the source and the page
+    assert second.success
+    (evaluation,) = second.get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.ERROR
+    assert evaluation.metadata["load_failed"].value is True
+    (materialization,) = second.asset_materializations_for_node(f"raw__{name}")
+    message = str(materialization.metadata["error"].value)
+    assert message in (evaluation.description or "")
     assert f"[{source_name}] malformed page" in message
     path = key.split(" ")[1].split("?")[0]
     assert path in message  # the page is named by its request
     assert table_state(warehouse, name) == before  # the previous warehouse is intact
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         status = con.execute(
             "select status from audit.load_ledger order by started_at desc limit 1"
         ).fetchone()
@@ -123,7 +131,7 @@ def test_an_unreadable_gdelt_window_is_quarantined_and_the_others_merge(
     assert metadata["unreadable_quarantined"].value == 1
     assert metadata["counts_reconcile"].value is True
     assert table_state(warehouse, GDELT_ARTICLES.name) == before  # nothing lost, nothing changed
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         ledger = con.execute(
             "select status, load_id from audit.load_ledger order by started_at desc limit 1"
         ).fetchone()
@@ -171,9 +179,10 @@ def test_recipient_profiles_follow_the_awards_and_a_malformed_one_merges_nothing
     (sample_copy / "usaspending" / page_file).write_bytes(b"<html>502 Bad Gateway</html>")
 
     broken = materialize("usaspending_recipients", warehouse)
-    assert not broken.success
-    failure = next(e for e in broken.all_events if e.event_type_value == "STEP_FAILURE")
-    message = failure.event_specific_data.error.to_string()  # type: ignore[union-attr]
+    assert broken.success  # the source fails alone: its check fails, the run goes on
+    (evaluation,) = broken.get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    message = evaluation.description or ""
     assert "[usaspending] malformed page" in message
     assert key.split(" ")[1] in message  # the recipient's request is named
     assert table_state(warehouse, "usaspending_recipients") == []
@@ -209,7 +218,7 @@ def test_sample_analyst_list_lands_and_a_bad_row_is_quarantined_naming_it(
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert metadata["rows_quarantined"] == 1
     assert metadata["counts_reconcile"] is True
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         [(reason,)] = con.execute("select reason from audit.quarantine").fetchall()
     assert reason == f"line {len(lines) + 1} of analyst file {bundled} has no usable url (got '')"
 
@@ -240,6 +249,6 @@ def test_sample_analyst_row_with_an_unreadable_date_is_quarantined_alone_with_a_
     )
     merged = [row[0] for row in table_state(warehouse, "analyst_articles")]
     assert merged and "https://www.example.com/a" not in merged
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         [(key, reason)] = con.execute("select record_key, reason from audit.quarantine").fetchall()
     assert key == "https://www.example.com/a" and "23/10/2018" in reason

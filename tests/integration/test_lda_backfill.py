@@ -15,6 +15,7 @@ from dagster_project.defs.partitions import (
 )
 from dagster_project.defs.raw.backfill import RAW_LDA_FILINGS, lda_backfill
 from dagster_project.defs.resources import SourcesResource, WarehouseResource
+from tests.support.warehouse import build_db
 
 
 @pytest.mark.unit
@@ -51,7 +52,7 @@ def test_one_period_lands_only_that_period_and_materializes_raw_lda(tmp_path: Pa
     [materialization] = result.asset_materializations_for_node("load_lda_filing_period")
     assert materialization.asset_key == RAW_LDA_FILINGS
     assert materialization.metadata["counts_reconcile"].value is True
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         periods = con.execute(
             "select distinct record->>'$.filing_year', record->>'$.filing_period' "
             "from raw.lda_filings"

@@ -29,6 +29,7 @@ from dagster_project.defs.resources import SourceMode, SourcesResource, Warehous
 from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
+from tests.support.warehouse import build_db
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -168,7 +169,7 @@ def assert_nothing_leaked(
     assert leaks(err) == [], "stderr"
     assert leaks(caplog.text) == [], "log records"
     assert event_leaks(run.result) == []
-    assert warehouse_leaks(run.warehouse) == {}
+    assert warehouse_leaks(build_db(run.warehouse)) == {}
     assert list(run.dagster_home.rglob("*.db")), "the Dagster instance stored the run"
     assert file_leaks(run.warehouse.parent, *dbt_outputs()) == []
 
@@ -205,12 +206,15 @@ def test_a_fault_that_echoes_the_key_leaves_no_trace_of_it(
 
     result = materialize_filings(warehouse)
 
-    assert not result.success
+    # the source fails alone (the run goes on to build the marts): its check fails as an error
+    assert result.success
     # the key did reach the server, which echoed it: the fault is real
     assert api_server.requests[0].header("Authorization") == f"Token {KEY}"
-    message = failure_message(result)
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    message = evaluation.description or ""
     assert "[lda]" in message
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         ledger = con.execute("select status, error from audit.load_ledger").fetchall()
     assert [row[0] for row in ledger] == ["failed"]
     error = ledger[0][1]
@@ -242,8 +246,9 @@ def test_a_key_with_a_line_break_fails_at_configuration_without_showing_it(
     assert not result.success
     assert api_server.requests == []  # refused before any request
     assert "LDA_API_KEY ends with a line break" in failure_message(result)
-    if warehouse.exists():
-        assert warehouse_leaks(warehouse) == {}
+    for database in (warehouse, build_db(warehouse)):
+        if database.exists():
+            assert warehouse_leaks(database) == {}
     run = FaultyRun(result, warehouse, home, api_server)
     out, err = capfd.readouterr()
     assert leaks(out + err + caplog.text) == []
