@@ -303,6 +303,27 @@ def docs(args: argparse.Namespace) -> int:
     return subprocess.call(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write the marts (or ``--tables``) of the warehouse to files in ``DIR``, with a manifest."""
+    from ingest.export import ExportError, ExportFailed, export_tables
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return 2
+    try:
+        result = export_tables(settings.warehouse, args.dir, args.format, args.tables)
+    except ExportError as exc:
+        print(f"influence export: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1 if isinstance(exc, ExportFailed) else 2
+    width = max(len(table.table) for table in result.tables) if result.tables else 0
+    for table in result.tables:
+        print(f"{table.table:{width}} {table.rows:>10} rows  {result.directory / table.file}")
+    print(f"Manifest: {result.manifest}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="influence",
@@ -323,6 +344,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--serve", action="store_true")
     p.add_argument("--port", type=int, default=8080)
     p.set_defaults(func=docs)
+    p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")
+    p.add_argument("dir", metavar="DIR", type=Path, help="the directory to write (created)")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument(
+        "--tables",
+        nargs="+",
+        metavar="TABLE",
+        help="schema.table, or a bare name of marts (default: every table of marts)",
+    )
+    p.set_defaults(func=export)
     args = parser.parse_args(argv)
     return int(args.func(args))
 
