@@ -245,8 +245,11 @@ def export_tables(
     directory = _target_directory(directory)
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as exc:  # e.g. a refresh holds it for writing
-        raise ExportError(f"cannot open the warehouse {warehouse} read-only: {exc}") from exc
+    except duckdb.Error as exc:
+        raise ExportError(
+            f"cannot open the warehouse {warehouse} read-only (a process that writes it, such as "
+            f"a refresh, excludes readers until it ends): {exc}"
+        ) from exc
     try:
         # timestamps with time zone are written in UTC whatever the machine's zone; one
         # transaction: every table is read from the same state of the warehouse
