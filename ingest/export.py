@@ -35,7 +35,7 @@ _COPY_OPTIONS = {"parquet": "format parquet", "csv": "format csv, header true"}
 
 class ExportError(ValueError):
     """The export cannot be made as asked (no warehouse, an unknown table, a bad target); raised
-    before anything is written."""
+    before anything is written (its subclass ``ExportFailed`` is raised while writing)."""
 
 
 class ExportFailed(ExportError):
@@ -124,12 +124,20 @@ def resolve_tables(
         elif found not in chosen:
             chosen.append(found)
     if unknown:
-        listed = ", ".join(f"{s}.{t}" for s, t in existing) or "none"
         raise ExportError(
             f"unknown table{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-            f"(a bare name means {DEFAULT_SCHEMA}.<name>); the warehouse has: {listed}"
+            f"(a bare name means {DEFAULT_SCHEMA}.<name>); the warehouse has {_listing(existing)}"
         )
     return chosen
+
+
+def _listing(existing: Sequence[tuple[str, str]]) -> str:
+    """The tables by schema, marts first: ``marts: a, b; audit: c``."""
+    by_schema: dict[str, list[str]] = {}
+    for schema, table in existing:
+        by_schema.setdefault(schema, []).append(table)
+    schemas = sorted(by_schema, key=lambda schema: (schema != DEFAULT_SCHEMA, schema))
+    return "; ".join(f"{s}: {', '.join(by_schema[s])}" for s in schemas) or "no tables"
 
 
 def _json_value(value: Any) -> Any:
