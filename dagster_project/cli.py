@@ -396,6 +396,27 @@ def snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write the marts (or ``--tables``) of the warehouse to files in ``DIR``, with a manifest."""
+    from ingest.export import ExportError, ExportFailed, export_tables
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return 2
+    try:
+        result = export_tables(settings.warehouse, args.dir, args.format, args.tables)
+    except ExportError as exc:
+        print(f"influence export: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1 if isinstance(exc, ExportFailed) else 2
+    width = max(len(table.table) for table in result.tables) if result.tables else 0
+    for table in result.tables:
+        print(f"{table.table:{width}} {table.rows:>10} rows  {result.directory / table.file}")
+    print(f"Manifest: {result.manifest}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="influence",
@@ -409,6 +430,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
     p.set_defaults(func=refresh)
+    p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")
+    p.add_argument("dir", metavar="DIR", type=Path, help="the directory to write (created)")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument(
+        "--tables",
+        nargs="+",
+        metavar="TABLE",
+        help="schema.table, or a bare name of marts (default: every table of marts)",
+    )
+    p.set_defaults(func=export)
     p = sub.add_parser("snapshots", help="list the kept snapshots of the published warehouse")
     p.add_argument("--loads", action="store_true", help="list each snapshot's load ids too")
     p.set_defaults(func=snapshots)
