@@ -6,8 +6,10 @@ figures (../shared/reference/case-facts.md).
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,8 +23,11 @@ import duckdb
 import pytest
 
 from ingest.config import REPO_ROOT
+from ingest.publish import WarehouseFiles, list_snapshots
 from ingest.sources import SOURCES
+from tests.support.analyst import Analyst, Answer, fresh_answer
 from tests.support.readme_queries import readme_blocks
+from tests.support.warehouse import build_db
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -67,22 +72,43 @@ def influence(env: dict[str, str], *args: str) -> Run:
 
 
 def table_counts(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            """
-            select schema_name || '.' || table_name from duckdb_tables()
-            where schema_name in ('raw', 'staging', 'intermediate', 'marts', 'reference')
-            order by 1
-            """
-        ).fetchall()
-        return {
-            name: con.execute(f"select count(*) from {name}").fetchone()[0]  # type: ignore[index]
-            for (name,) in tables
-        }
+    """Rows per table: raw and staging from the build database, the rest from the published
+    file (raw data and the staging views over it are not published)."""
+    counts = {}
+    for database, schemas in (
+        (build_db(warehouse), ("raw", "staging")),
+        (warehouse, ("intermediate", "marts", "reference")),
+    ):
+        with duckdb.connect(str(database), read_only=True) as con:
+            tables = con.execute(
+                f"""
+                select schema_name || '.' || table_name from duckdb_tables()
+                where schema_name in {schemas!r}
+                union all
+                select schema_name || '.' || view_name from duckdb_views()
+                where schema_name in {schemas!r}
+                order by 1
+                """
+            ).fetchall()
+            for (name,) in tables:
+                row = con.execute(f"select count(*) from {name}").fetchone()
+                counts[name] = row[0] if row else 0
+    return counts
+
+
+@dataclass
+class Built:
+    warehouse: Path
+    runs: list[Run]
+    counts: list[dict[str, int]]
+    # a read-only analyst connection held open through the second refresh: what it answered
+    # before, what it answered after on the same connection, and what a new connection saw
+    held: tuple[Answer, Answer]
+    fresh: Answer
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[Run], list]]:
+def built_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     tmp = tmp_path_factory.mktemp("e2e")
     warehouse = tmp / "warehouse.duckdb"
     env = dict(os.environ)
@@ -97,10 +123,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
     )
     env.pop("INFLUENCE_SOURCE", None)
     runs, counts = [], []
-    for _ in range(2):
+    runs.append(influence(env, "refresh", "--sample"))
+    counts.append(table_counts(warehouse) if warehouse.exists() else {})
+    analyst = Analyst(warehouse, "read_only")
+    try:
         runs.append(influence(env, "refresh", "--sample"))
-        counts.append(table_counts(warehouse) if warehouse.exists() else {})
-    yield warehouse, runs, counts
+        held = (analyst.first, analyst.ask())
+    finally:
+        analyst.close()
+    counts.append(table_counts(warehouse))
+    yield Built(warehouse, runs, counts, held, fresh_answer(warehouse))
+
+
+@pytest.fixture(scope="module")
+def built(built_run: Built) -> tuple[Path, list[Run], list]:
+    return built_run.warehouse, built_run.runs, built_run.counts
 
 
 def test_refresh_succeeds_with_a_summary(built: tuple[Path, list[Run], list]) -> None:
@@ -137,7 +174,7 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
     assert counts[0]["raw.lda_filings"] >= 2000
     assert counts[0]["raw.usaspending_awards"] >= 5000
     assert counts[0]["raw.gdelt_articles"] >= 500
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(build_db(warehouse)), read_only=True) as con:
         for table, key in KEYS.items():
             dupes = con.execute(
                 f"select count(*) from (select {key} from {table} group by all having count(*) > 1)"
@@ -391,3 +428,122 @@ def test_companies_lobbying_dhs_on_facial_recognition_and_following_obligations(
     parts = [q3[columns.index(f"q_plus_{k}")] for k in (1, 2, 3, 4)]
     assert sum(parts) == q3[columns.index("next_4_quarters")] > 0
     assert parts[0] == 0  # Q4 2018
+
+
+# -- the published file: analysts, readers, snapshots, exports -----------------------------------
+
+
+def test_an_analyst_holding_the_file_keeps_its_snapshot_and_new_connections_see_the_new_one(
+    built_run: Built,
+) -> None:
+    runs = built_run.runs
+    assert runs[1].returncode == 0, runs[1].output[-3000:]  # the open connection blocked nothing
+    before, after = built_run.held
+    assert after == before  # the same connection, after the publish: the old snapshot, whole
+    snapshots = list_snapshots(WarehouseFiles(built_run.warehouse))
+    assert [s.snapshot_id for s in snapshots][1] == before.snapshot_id
+    assert built_run.fresh.snapshot_id == snapshots[0].snapshot_id != before.snapshot_id
+    assert (built_run.fresh.rows, built_run.fresh.spend) == (before.rows, before.spend)
+    assert f"Published: {built_run.warehouse} (snapshot {snapshots[0].snapshot_id}" in (
+        runs[1].output
+    )
+
+
+def test_influence_snapshots_lists_the_kept_snapshots_with_their_loads(built_run: Built) -> None:
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    listing = influence(env, "snapshots", "--loads")
+    assert listing.returncode == 0, listing.output
+    snapshots = list_snapshots(WarehouseFiles(built_run.warehouse))
+    assert len(snapshots) == 2  # the default keeps two
+    newest, older = snapshots
+    assert f"* {newest.snapshot_id}" in listing.output
+    assert f"  {older.snapshot_id}" in listing.output
+    with duckdb.connect(str(build_db(built_run.warehouse)), read_only=True) as con:
+        loads = {
+            table: sorted(ids)
+            for table, ids in con.execute(
+                "select raw_table, list(load_id) from audit.load_ledger "
+                "where status = 'succeeded' and records_inserted > 0 group by raw_table"
+            ).fetchall()
+        }
+    # the second refresh changed nothing: every row still comes from the first loads
+    assert {table: sorted(ids) for table, ids in newest.load_ids.items() if ids} == loads
+    for ids in loads.values():
+        assert all(load in listing.output for load in ids)
+
+
+# DuckDB 1.x releases an analyst's tools may have: the first that reads every published table
+# (1.0.0 cannot read the tables with VARCHAR[] columns, measured) and the newest 1.x
+DUCKDB_1X_READERS = ("1.1.3", "1.5.6")
+
+READ_EVERY_TABLE = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = con.execute(
+    "select schema_name, table_name from duckdb_tables() order by all"
+).fetchall()
+rows = {f"{s}.{t}": len(con.execute(f'select * from "{s}"."{t}"').fetchall()) for s, t in tables}
+print(json.dumps({"version": duckdb.__version__, "rows": rows}))
+"""
+
+
+@pytest.mark.parametrize("version", DUCKDB_1X_READERS)
+def test_a_duckdb_1x_reader_opens_the_published_file_and_reads_every_table(
+    built_run: Built, version: str, tmp_path: Path
+) -> None:
+    env_dir = tmp_path / f"duckdb-{version}"
+    uv = shutil.which("uv")
+    if uv is not None:
+        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(env_dir)], check=True)
+        python = env_dir / "bin" / "python"
+        install = [uv, "pip", "install", "-q", "--python", str(python)]
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+        python = env_dir / "bin" / "python"
+        install = [str(python), "-m", "pip", "install", "-q"]
+    # pytz: DuckDB 1.x's Python package needs it to hand over timestamps with a time zone
+    subprocess.run([*install, f"duckdb=={version}", "pytz"], check=True, timeout=600)
+    read = subprocess.run(
+        [str(python), "-c", READ_EVERY_TABLE, str(built_run.warehouse)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert read.returncode == 0, read.stderr[-3000:]
+    seen = json.loads(read.stdout)
+    assert seen["version"] == version
+    with duckdb.connect(str(built_run.warehouse), read_only=True) as con:
+        expected = {
+            f"{schema}.{table}": count
+            for schema, table, count in con.execute(
+                "select schema_name, table_name, estimated_size from duckdb_tables()"
+            ).fetchall()
+        }
+        marts = [name for name in expected if name.startswith("marts.")]
+        for name in expected:
+            row = con.execute(f"select count(*) from {name}").fetchone()
+            expected[name] = row[0] if row else -1
+    assert len(marts) >= 15
+    assert seen["rows"] == expected
+
+
+def test_the_published_marts_export_to_parquet_with_their_snapshot(
+    built_run: Built, tmp_path: Path
+) -> None:
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    exported = influence(env, "export", "--format", "parquet", str(tmp_path / "out"))
+    assert exported.returncode == 0, exported.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    newest = list_snapshots(WarehouseFiles(built_run.warehouse))[0]
+    assert manifest["snapshot"]["snapshot_id"] == newest.snapshot_id
+    with duckdb.connect(str(built_run.warehouse), read_only=True) as con:
+        marts = {
+            f"marts.{name}": con.execute(f"select count(*) from marts.{name}").fetchone()[0]  # type: ignore[index]
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
+    listed = {entry["table"]: entry["rows"] for entry in manifest["tables"]}
+    assert listed == marts
