@@ -15,7 +15,10 @@ exact row shapes of ``spending_by_award`` and ``spending_by_transaction`` (pages
 2. dbt: ``dbt build`` of the contract marts and everything upstream of them (seeds, staging,
    intermediate, their tests), then ``dbt run`` of the contract marts and company_agency_quarter
    alone, against that file. Prints wall-clock seconds.
-3. Peak memory: the benchmark process's maximum resident set (the generated rows and landing,
+3. Publishing: ``ingest.publish.publish`` of that build database (what a refresh does after dbt:
+   the published schemas copied into a new snapshot in DuckDB's v1.0.0 storage format, moved
+   over the published path). Prints its seconds and the snapshot's size, as ratios to the build.
+4. Peak memory: the benchmark process's maximum resident set (the generated rows and landing,
    which holds the whole batch in memory before validating it) and each dbt process's (its
    VmHWM, polled from /proc while it runs).
 """
@@ -38,6 +41,7 @@ from ingest import landing
 from ingest.config import DBT_PROJECT_DIR
 from ingest.dbt_cli import dbt_command, dbt_env
 from ingest.load import run_load
+from ingest.publish import WarehouseFiles, publish
 from ingest.pulls import Pull
 from ingest.sources import USASPENDING_AWARDS, USASPENDING_TRANSACTIONS, raw_tables, source
 from ingest.transport import FetchedPage
@@ -219,6 +223,10 @@ def main(argv: list[str] | None = None) -> None:
             ["build", "--select", selected, "--indirect-selection", "cautious"], warehouse
         )
         marts_only, marts_peak = dbt(["run", "--select", CONTRACT_MARTS], warehouse)
+        files = WarehouseFiles(Path(tmp) / "published.duckdb")
+        build_mb = warehouse.stat().st_size / 1e6
+        with duckdb.connect(str(warehouse)) as con:
+            snapshot = publish(con, files)
         with duckdb.connect(str(warehouse), read_only=True) as check:
             (facts_rows,) = check.execute(
                 "select count(*) from marts.fct_contract_transactions"
@@ -242,6 +250,12 @@ def main(argv: list[str] | None = None) -> None:
     say(
         f"dbt run, contract marts + company_agency_quarter only:   {marts_only:.1f} s "
         f"(fct_contract_transactions: {facts_rows:,} rows)"
+    )
+    say(
+        f"publish (copy into a v1.0.0 snapshot + rename): {snapshot.seconds:.1f} s = "
+        f"{snapshot.seconds / build:.1%} of the dbt build; snapshot "
+        f"{snapshot.size_bytes / 1e6:,.0f} MB = {snapshot.size_bytes / 1e6 / build_mb:.0%} of the "
+        f"build database ({build_mb:,.0f} MB; {len(snapshot.tables)} tables published)"
     )
     say(
         f"peak memory: benchmark process (generation + landing) {land_rss:,.0f} MB; dbt build "
