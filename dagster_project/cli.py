@@ -150,7 +150,7 @@ class PublishedSummary:
 
 def _published_summary(settings: Settings, result: ExecuteInProcessResult) -> PublishedSummary:
     """What this run published (or why not), and which sources are stale."""
-    from dagster_project.defs.published.assets import PUBLISHED_KEY
+    from dagster_project.defs.published.keys import PUBLISHED_KEY
     from ingest.publish import WarehouseFiles, list_snapshots, stale_wal
 
     files = WarehouseFiles(settings.warehouse)

@@ -27,7 +27,7 @@ import duckdb
 import pytest
 
 from dagster_project.cli import EXIT_STALE_SOURCES
-from dagster_project.defs.published.assets import STALE_SOURCES_TAG
+from dagster_project.defs.published.keys import STALE_SOURCES_TAG
 from ingest.config import REPO_ROOT, SAMPLE_DIR
 from ingest.publish import WarehouseFiles, list_snapshots
 

@@ -4,11 +4,9 @@ the file analysts open (``ingest.publish``). The last step of every refresh."""
 import dagster as dg
 
 from dagster_project.defs.dbt.assets import influence_dbt_models
+from dagster_project.defs.published.keys import PUBLISHED_KEY, STALE_SOURCES_TAG
 from dagster_project.defs.resources import DUCKDB_POOL, WarehouseResource
 from ingest.publish import publish, stale_wal
-
-PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
-STALE_SOURCES_TAG = "influence/stale_sources"
 
 
 @dg.asset(
