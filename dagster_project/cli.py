@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, load_settings
 from ingest.preflight import check_refresh
+from ingest.processes import run_foreground
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance
@@ -283,7 +283,8 @@ def ui(args: argparse.Namespace) -> int:
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home})", flush=True)
     # dagster dev re-parses the dbt project with the `dbt` on PATH: put this environment's first.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return subprocess.call(cmd, cwd=REPO_ROOT, env=dict(os.environ, PATH=path))
+    # stopping `influence` (Ctrl-C, SIGTERM, SIGHUP, even SIGKILL) stops dagster dev's services
+    return run_foreground(cmd, cwd=REPO_ROOT, env=dict(os.environ, PATH=path))
 
 
 def docs(args: argparse.Namespace) -> int:
@@ -295,12 +296,12 @@ def docs(args: argparse.Namespace) -> int:
         print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
         return 2
     env = dbt_env(settings.warehouse)
-    code = subprocess.call(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
+    code = run_foreground(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
     if code != 0 or not args.serve:
         return code
     print(f"dbt docs on http://127.0.0.1:{args.port}", flush=True)
     serve = ["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--no-browser"]
-    return subprocess.call(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
+    return run_foreground(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
