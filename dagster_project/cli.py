@@ -227,6 +227,7 @@ def refresh(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
+    from dagster_project.console import hide_other_output
     from dagster_project.definitions import defs
     from dagster_project.defs.schedules import REFRESH_JOB_NAME
     from dagster_project.recovery import owner_tags
@@ -235,17 +236,22 @@ def refresh(args: argparse.Namespace) -> int:
         "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
         "loggers": {"progress": {}},
     }
+    if args.verbose:  # Dagster's log lines too; dbt's are not hidden below
+        run_config["loggers"]["console"] = {}
+    else:  # a live line while a pull fetches pages
+        run_config["resources"]["sources"]["config"]["show_progress"] = True
     job = defs.get_job_def(REFRESH_JOB_NAME)
     instance = dg.DagsterInstance.get()
     for line in recover(instance, settings.warehouse):
         print(line, flush=True)
     print(f"Running Dagster job '{REFRESH_JOB_NAME}':", flush=True)
-    result = job.execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        raise_on_error=False,
-        tags=owner_tags(),
-    )
+    with hide_other_output(not args.verbose):
+        result = job.execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            raise_on_error=False,
+            tags=owner_tags(),
+        )
     took = time.time() - started
     print("")
     if settings.warehouse.exists():
@@ -316,6 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sample", action="store_true", help="use the bundled offline sample, not the live APIs"
     )
     p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
+    p.add_argument(
+        "--verbose", action="store_true", help="print Dagster's and dbt's full logs as they come"
+    )
     p.set_defaults(func=refresh)
     p = sub.add_parser("ui", help="open the Dagster UI (dagster dev) on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)

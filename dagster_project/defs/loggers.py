@@ -1,13 +1,15 @@
 """A terse progress logger for `influence refresh`: one line per step started, done or failed.
 
-Runs started from the UI or the schedule do not configure it and keep Dagster's console logger.
+Runs started from the UI or the schedule do not configure it and keep Dagster's console logger
+(`influence refresh --verbose` configures both).
 """
 
 import logging
-import sys
 import time
 
 import dagster as dg
+
+from dagster_project.console import CONSOLE
 
 
 class ProgressHandler(logging.Handler):
@@ -37,8 +39,7 @@ class ProgressHandler(logging.Handler):
             line = f"    check {data.check_name} on {data.asset_key.to_user_string()} failed"
         else:
             return
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        CONSOLE.line(line)
 
 
 @dg.logger(

@@ -87,7 +87,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         sources: SourcesResource,
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            pull = spec.pull(sources.run_context(con))
+            pull = spec.start_pull(sources.run_context(con))
             context.log.info(f"pulling {spec.api} into {spec.table.qualified}: {pull.parameters}")
             load, outcome = run_load(
                 con, spec.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
