@@ -237,7 +237,7 @@ def refresh(args: argparse.Namespace) -> int:
         "loggers": {"progress": {}},
     }
     if args.verbose:  # Dagster's log lines too; dbt's are not hidden below
-        run_config["loggers"]["console"] = {}
+        run_config["loggers"]["console"] = {"config": {"log_level": "DEBUG"}}
     else:  # a live line while a pull fetches pages
         run_config["resources"]["sources"]["config"]["show_progress"] = True
     job = defs.get_job_def(REFRESH_JOB_NAME)

@@ -425,7 +425,13 @@ def pull_usaspending_recipients(
     """The profiles of the given recipients: UEI, parent UEI, parent name, alternate names."""
     return Pull(
         {"recipients": len(recipient_ids), "base_url": settings.usaspending_api_url},
-        usaspending.iter_recipients(transport, settings.usaspending_api_url, recipient_ids),
+        # one request per recipient: the plan whose progress is shown
+        each(
+            recipient_ids,
+            lambda recipient: usaspending.iter_recipients(
+                transport, settings.usaspending_api_url, [recipient]
+            ),
+        ),
     )
 
 
