@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, Settings, load_settings
 from ingest.preflight import check_refresh
+from ingest.processes import run_foreground
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance, ExecuteInProcessResult
@@ -281,6 +281,7 @@ def refresh(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
+    from dagster_project.console import hide_other_output
     from dagster_project.definitions import defs
     from dagster_project.defs.schedules import REFRESH_JOB_NAME
     from dagster_project.recovery import owner_tags
@@ -289,17 +290,22 @@ def refresh(args: argparse.Namespace) -> int:
         "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
         "loggers": {"progress": {}},
     }
+    if args.verbose:  # Dagster's log lines too; dbt's are not hidden below
+        run_config["loggers"]["console"] = {"config": {"log_level": "DEBUG"}}
+    else:  # a live line while a pull fetches pages
+        run_config["resources"]["sources"]["config"]["show_progress"] = True
     job = defs.get_job_def(REFRESH_JOB_NAME)
     instance = dg.DagsterInstance.get()
     for line in recover(instance, settings.build_warehouse):
         print(line, flush=True)
     print(f"Running Dagster job '{REFRESH_JOB_NAME}':", flush=True)
-    result = job.execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        raise_on_error=False,
-        tags=owner_tags(),
-    )
+    with hide_other_output(not args.verbose):
+        result = job.execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            raise_on_error=False,
+            tags=owner_tags(),
+        )
     took = time.time() - started
     print("")
     build = settings.build_warehouse
@@ -346,7 +352,8 @@ def ui(args: argparse.Namespace) -> int:
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home})", flush=True)
     # dagster dev re-parses the dbt project with the `dbt` on PATH: put this environment's first.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return subprocess.call(cmd, cwd=REPO_ROOT, env=dict(os.environ, PATH=path))
+    # stopping `influence` (Ctrl-C, SIGTERM, SIGHUP, even SIGKILL) stops dagster dev's services
+    return run_foreground(cmd, cwd=REPO_ROOT, env=dict(os.environ, PATH=path))
 
 
 def docs(args: argparse.Namespace) -> int:
@@ -358,12 +365,12 @@ def docs(args: argparse.Namespace) -> int:
         print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
         return 2
     env = dbt_env(settings.build_warehouse)
-    code = subprocess.call(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
+    code = run_foreground(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
     if code != 0 or not args.serve:
         return code
     print(f"dbt docs on http://127.0.0.1:{args.port}", flush=True)
     serve = ["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--no-browser"]
-    return subprocess.call(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
+    return run_foreground(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
 
 
 def snapshots(args: argparse.Namespace) -> int:
@@ -429,6 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sample", action="store_true", help="use the bundled offline sample, not the live APIs"
     )
     p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
+    p.add_argument(
+        "--verbose", action="store_true", help="print Dagster's and dbt's full logs as they come"
+    )
     p.set_defaults(func=refresh)
     p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")
     p.add_argument("dir", metavar="DIR", type=Path, help="the directory to write (created)")

@@ -18,7 +18,9 @@ defs = dg.Definitions(
     jobs=[refresh_job, lda_backfill],
     schedules=[daily_refresh],
     resources=build_resources(load_settings()),
-    loggers={"progress": progress_logger},
+    # `influence refresh` configures progress, and with --verbose Dagster's console logger too
+    # (runs that configure no logger, from the UI or the schedule, get the console logger)
+    loggers={"progress": progress_logger, "console": dg.colored_console_logger},
     # DuckDB has one writer: run the steps of a run one after another.
     executor=dg.in_process_executor,
 )

@@ -365,7 +365,7 @@ class LdaClient:
                     label,
                     f"paging has delivered {received} filings, more than the API's count {count}",
                 )
-            yield FetchedPage(SOURCE, label, results)
+            yield FetchedPage(SOURCE, label, results, expected_records=count)
             if next_url is None:
                 if received != count:
                     raise MalformedPageError(

@@ -1,17 +1,24 @@
 """Which process did something, and is it still there: what lets a refresh that follows a crash
 (``kill -9``, a lost machine) tell work that is still going on from work that never will be.
 
-And the other half: a child process (dbt) that must not outlive the process that started it.
+And the other half: a child process (dbt, a server) that must not outlive the process that
+started it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import socket
+import subprocess
 import sys
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -73,9 +80,95 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
     dbt is never killed early."""
     if not sys.platform.startswith("linux"):
         return
+    _set_death_signal(ctypes.CDLL(None, use_errno=True), sig)
+
+
+def _set_death_signal(libc: Any, sig: int) -> None:
     parent = os.getppid()
-    libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0:
         return
     if os.getppid() != parent or parent == 1:
         os._exit(1)
+
+
+# What stops a foreground child: Ctrl-C, `kill`, a closed terminal or SSH session.
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# how long a stopped server may take to shut down on its own (`dagster dev` stops its webserver
+# and daemon in a few seconds, but would wait up to a minute for each) before it is killed
+GRACE_SECONDS = 10.0
+
+
+def run_foreground(
+    command: Sequence[str],
+    *,
+    grace: float = GRACE_SECONDS,
+    death_signal: int = signal.SIGTERM,
+    **popen: Any,
+) -> int:
+    """Run ``command`` (a server: ``dagster dev``, ``dbt docs serve``) until it exits or this
+    process is told to stop, and leave nothing of it behind. Returns its exit code, or
+    128 + the signal that stopped it.
+
+    - The child starts in a session (and process group) of its own, so its whole tree can be
+      signalled at once: ``dagster dev`` runs a webserver, a daemon and code servers.
+    - SIGINT, SIGTERM and SIGHUP received here are passed on to that group (as a terminal passes
+      Ctrl-C to its foreground group); if the child has not exited ``grace`` seconds after the
+      first one, the group is killed (SIGKILL). Whatever of the group is left when the child has
+      exited is killed too.
+    - Should this process die without a chance to pass anything on (``kill -9``), the kernel
+      sends the child ``death_signal`` (``prctl(PR_SET_PDEATHSIG)``, Linux only): SIGTERM, so
+      that ``dagster dev`` still stops its own services.
+
+    Call it from the main thread (signal handlers can only be set there)."""
+    received: list[int] = []
+    child: subprocess.Popen[Any] | None = None
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        if not received:
+            received.append(signum)
+        if child is not None:
+            _signal_group(child.pid, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        preexec = None
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)  # loaded here, not in the forked child
+
+            def preexec() -> None:
+                _set_death_signal(libc, death_signal)
+
+        child = subprocess.Popen(command, start_new_session=True, preexec_fn=preexec, **popen)
+        if received:  # a signal came before the child existed
+            _signal_group(child.pid, received[0])
+        code = _wait(child, received, grace)
+    finally:
+        if child is not None:
+            _signal_group(child.pid, signal.SIGKILL)  # whatever of the group is left
+            if child.poll() is None:
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        return 128 + received[0]
+    return code if code >= 0 else 128 - code
+
+
+def _wait(child: subprocess.Popen[Any], received: list[int], grace: float) -> int:
+    """The child's exit code, waiting at most ``grace`` seconds once a signal was received."""
+    stop_by: float | None = None
+    while True:
+        if received and stop_by is None:
+            stop_by = time.monotonic() + grace
+        timeout = 0.2 if stop_by is None else max(0.0, stop_by - time.monotonic())
+        try:
+            return child.wait(timeout=min(timeout, 0.2))
+        except subprocess.TimeoutExpired:
+            if stop_by is not None and time.monotonic() >= stop_by:
+                _signal_group(child.pid, signal.SIGKILL)
+                return child.wait()
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)

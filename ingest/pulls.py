@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ import duckdb
 from ingest import articles, edgar, feeds, gdelt, gleif, lda, usaspending
 from ingest.config import ConfigError, Settings
 from ingest.landing import RawTable
+from ingest.progress import ProgressObserver
 from ingest.transport import FetchedPage, Transport
 from ingest.watchlist import Watchlist, section_records
 
@@ -26,9 +27,12 @@ T = TypeVar("T")
 def each(
     requests: Iterable[T], fetch: Callable[[T], Iterator[FetchedPage]]
 ) -> Iterator[FetchedPage]:
-    """The pages of every request of a plan, in plan order, fetched lazily."""
-    for request in requests:
-        yield from fetch(request)
+    """The pages of every request of a plan, in plan order, fetched lazily; each page says which
+    request of the plan it answers (for progress)."""
+    plan = list(requests)
+    for number, request in enumerate(plan, start=1):
+        for page in fetch(request):
+            yield replace(page, request=(number, len(plan)))
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class PullOptions:
 class RunContext:
     """What a source's pull may use: the run's one transport (one HTTP session and rate limiter
     for every source of the run), its settings, years and watchlist, the warehouse (where an
-    incremental pull finds its watermark) and the pull options."""
+    incremental pull finds its watermark), the pull options and who watches its progress."""
 
     transport: Transport
     settings: Settings
@@ -68,6 +72,8 @@ class RunContext:
     watchlist: Watchlist
     con: duckdb.DuckDBPyConnection
     options: PullOptions = field(default_factory=PullOptions)
+    # told of each page as it arrives (``ingest.progress.observe``); None: nobody watches
+    progress: ProgressObserver | None = None
 
 
 def _lda_client(transport: Transport, settings: Settings) -> lda.LdaClient:
@@ -419,7 +425,13 @@ def pull_usaspending_recipients(
     """The profiles of the given recipients: UEI, parent UEI, parent name, alternate names."""
     return Pull(
         {"recipients": len(recipient_ids), "base_url": settings.usaspending_api_url},
-        usaspending.iter_recipients(transport, settings.usaspending_api_url, recipient_ids),
+        # one request per recipient: the plan whose progress is shown
+        each(
+            recipient_ids,
+            lambda recipient: usaspending.iter_recipients(
+                transport, settings.usaspending_api_url, [recipient]
+            ),
+        ),
     )
 
 

@@ -14,10 +14,11 @@ Adding a source: a client module (``ingest/<source>.py``), a ``SourceSpec`` here
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest import pulls
 from ingest.landing import RawTable
+from ingest.progress import observe
 from ingest.pulls import Pull, RunContext
 
 
@@ -33,6 +34,14 @@ class SourceSpec:
     # its API (``ingest/sample/data/<api>/index.json``); None: it is not fetched over HTTP
     sample_endpoint: str | None
     reads: tuple[str, ...] = ()  # other raw tables its pull reads (recipients: the awards)
+
+    def start_pull(self, run: RunContext) -> Pull:
+        """What one run fetches for it, each page's arrival told to ``run.progress`` (when
+        someone watches)."""
+        pull = self.pull(run)
+        if run.progress is None:
+            return pull
+        return replace(pull, pages=observe(pull.pages, self.table.qualified, run.progress))
 
     @property
     def name(self) -> str:

@@ -116,3 +116,8 @@ class FetchedPage:
     # how errors name each record ("line 7" of a file); empty: "record <index>"
     record_names: tuple[str, ...] = ()
     unreadable: tuple[UnreadablePart, ...] = ()
+    # for progress only: how many records the API says answer this page's request (the LDA's
+    # `count`), when it says; and which request of the pull's plan it answers (number, of how
+    # many), when the pull has a plan (``ingest.pulls.each``)
+    expected_records: int | None = None
+    request: tuple[int, int] | None = None

@@ -1,13 +1,15 @@
 """A terse progress logger for `influence refresh`: one line per step started, done or failed.
 
-Runs started from the UI or the schedule do not configure it and keep Dagster's console logger.
+Runs started from the UI or the schedule do not configure it and keep Dagster's console logger
+(`influence refresh --verbose` configures both).
 """
 
 import logging
-import sys
 import time
 
 import dagster as dg
+
+from dagster_project.console import CONSOLE
 
 
 class ProgressHandler(logging.Handler):
@@ -34,11 +36,15 @@ class ProgressHandler(logging.Handler):
             data = event.event_specific_data
             if data.passed or data.asset_key.path[0] != "raw":
                 return
-            line = f"    check {data.check_name} on {data.asset_key.to_user_string()} failed"
+            # a warning (records quarantined alone, a warning expectation) or an error (the
+            # batch kept out, the load failed: the source is stale this run)
+            level = "error" if data.severity == dg.AssetCheckSeverity.ERROR else "warning"
+            line = (
+                f"    check {data.check_name} on {data.asset_key.to_user_string()} failed ({level})"
+            )
         else:
             return
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        CONSOLE.line(line)
 
 
 @dg.logger(

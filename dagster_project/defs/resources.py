@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from dagster_project.console import CONSOLE
 from ingest.config import Settings, load_settings, parse_years
 from ingest.http import build_transport
 from ingest.publish import WarehouseFiles, adopt_published
@@ -91,6 +92,8 @@ class SourcesResource(dg.ConfigurableResource):
     # less the re-pull window
     usaspending_mode: UsaspendingMode = UsaspendingMode.auto
     usaspending_repull_days: int = 45
+    # a live line of each pull's progress on the terminal (`influence refresh`; not --verbose)
+    show_progress: bool = False
 
     _settings: Settings | None = PrivateAttr(default=None)
     _transport: Transport | None = PrivateAttr(default=None)
@@ -144,6 +147,7 @@ class SourcesResource(dg.ConfigurableResource):
             watchlist=load_watchlist(self.settings.watchlist),
             con=con,
             options=self.options(),
+            progress=CONSOLE.show_pull if self.show_progress else None,
         )
 
 

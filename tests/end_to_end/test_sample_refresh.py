@@ -1,4 +1,5 @@
-"""The README's build command, end to end: `influence refresh --sample`, twice, through Dagster.
+"""The README's build command, end to end: `influence refresh --sample`, twice (the second time
+`--verbose`), through Dagster.
 
 Then the README's example queries run against the warehouse it built and must give the case's
 figures (../shared/reference/case-facts.md).
@@ -127,7 +128,8 @@ def built_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     counts.append(table_counts(warehouse) if warehouse.exists() else {})
     analyst = Analyst(warehouse, "read_only")
     try:
-        runs.append(influence(env, "refresh", "--sample"))
+        # the second with --verbose: the same refresh, with Dagster's and dbt's full logs
+        runs.append(influence(env, "refresh", "--sample", "--verbose"))
         held = (analyst.first, analyst.ask())
     finally:
         analyst.close()
@@ -165,6 +167,34 @@ def test_refresh_succeeds_with_a_summary(built: tuple[Path, list[Run], list]) ->
     for part in dbt_line.group(1).split(", "):
         done, total = part.split(" ", 1)[0].split("/")
         assert done == total, f"dbt reported failures: {dbt_line.group(0)}"
+
+
+# what a refresh prints before its summary, by default: one line per step, a failed check, what
+# a crashed run left, a pull's progress (at most a line every few seconds on a pipe)
+TERSE_LINE = re.compile(
+    r"influence refresh: |Preparing the dbt project|Running Dagster job|  > \w+ \.\.\.$"
+    r"|  ok \w+ \([\d.]+ s\)$|  FAILED \w+$|    check \w+ on \S+ failed \((warning|error)\)$"
+    r"|Reclaimed |Marked |Warehouse in use|Dagster run "
+    r"|    raw\.\w+: .*records"
+)
+DBT_LINE = re.compile(r"^\d+ of \d+ (START|OK|PASS|WARN|ERROR)|Running with dbt=", flags=re.M)
+
+
+def test_refresh_prints_one_line_per_step_and_verbose_prints_the_logs(
+    built: tuple[Path, list[Run], list],
+) -> None:
+    terse, verbose = (run.output for run in built[1])
+    steps = terse.split("\nLoads (this refresh):")[0].rstrip("\n").splitlines()
+    assert not DBT_LINE.search(terse), terse[:3000]
+    assert "STEP_START" not in terse
+    others = [line for line in steps if not TERSE_LINE.match(line)]
+    assert others == [], "\n".join(steps)
+    assert len(steps) <= 3 * terse.count("  > ") + 10
+    assert terse.rstrip().splitlines()[-1].startswith("Time: "), "nothing after the summary"
+    # --verbose: dbt's own lines and Dagster's log lines, as well as the step lines
+    assert DBT_LINE.search(verbose), verbose[-3000:]
+    assert "STEP_START" in verbose
+    assert "  ok influence_dbt_models" in verbose
 
 
 def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> None:

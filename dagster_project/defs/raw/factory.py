@@ -107,7 +107,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             try:
-                pull = spec.pull(sources.run_context(con))
+                pull = spec.start_pull(sources.run_context(con))
             except Exception as exc:  # recorded like a failed fetch, so freshness shows it
                 landing.fail_load(con, landing.start_load(con, spec.table, {}), exc)
                 return _failed(context, con, spec, exc)

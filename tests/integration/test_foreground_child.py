@@ -1,0 +1,59 @@
+"""``run_foreground``: a child's exit code passes through; a signal to this process reaches the
+child's whole process group, and what does not stop within the grace period is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.processes import process_alive, run_foreground
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups, prctl"),
+]
+
+# a child that ignores SIGTERM and starts a grandchild that ignores it too, writing both pids
+STUBBORN = """
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+grandchild = subprocess.Popen([sys.executable, "-c",
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"])
+open(sys.argv[1], "w").write(f"{grandchild.pid}")
+time.sleep(60)
+"""
+
+
+def test_the_exit_code_of_the_child_is_returned() -> None:
+    assert run_foreground([sys.executable, "-c", "raise SystemExit(3)"]) == 3
+    assert run_foreground([sys.executable, "-c", "import os; os.kill(os.getpid(), 9)"]) == 137
+
+
+def test_a_signal_reaches_the_group_and_stragglers_are_killed(tmp_path: Path) -> None:
+    pid_file = tmp_path / "grandchild.pid"
+
+    # SIGTERM to this process once the grandchild runs (the handler runs in the main thread)
+    def stop() -> None:
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop, daemon=True).start()
+    started = time.monotonic()
+    code = run_foreground([sys.executable, "-c", STUBBORN, str(pid_file)], grace=1.0)
+    assert code == 128 + signal.SIGTERM
+    assert time.monotonic() - started < 30
+    grandchild = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while process_alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(grandchild), "the grandchild outlived the grace period"
+    # this process's own handlers are back
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
