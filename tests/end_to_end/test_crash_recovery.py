@@ -1,10 +1,12 @@
 """`influence refresh --sample` killed with SIGKILL in each phase (fetching, landing and
-validating, the dbt build, publishing) after a first refresh published the warehouse, and what
-that leaves: the published file byte for byte as it was after every kill, and a next refresh
-that finishes (no wait for a slot a dead run still held), marks the interrupted loads
-`abandoned` with the reason, leaves no dead Dagster run STARTED and no dbt outliving the
-`influence` that started it. That next refresh has one source's batch invalid (a short agency
-list): it publishes the marts of every source, says which source is stale and exits with 3.
+validating, the dbt build, publishing) after a first refresh published the warehouse, while an
+analyst holds a read-write connection on the published file throughout. What that leaves: the
+published file byte for byte as it was after every kill, and a next refresh that finishes (no
+wait for a slot a dead run still held), marks the interrupted loads `abandoned` with the reason,
+leaves no dead Dagster run STARTED and no dbt outliving the `influence` that started it. That
+next refresh has one source's batch invalid (a short agency list): it publishes the marts of
+every source, says which source is stale and exits with 3; the analyst's connection still
+answers from the old snapshot, a new connection from the new one.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dagster_project.cli import EXIT_STALE_SOURCES
 from dagster_project.defs.published.keys import STALE_SOURCES_TAG
 from ingest.config import REPO_ROOT, SAMPLE_DIR
 from ingest.publish import WarehouseFiles, list_snapshots
+from tests.support.analyst import Analyst, fresh_answer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -233,8 +236,10 @@ def test_a_refresh_killed_in_any_phase_leaves_the_published_warehouse_as_it_was(
     # 0. a refresh publishes the warehouse analysts open
     published = Refresh(env)
     assert published.finish() == 0, published.output[-4000:]
-    before = digest(files.published)
     (first_snapshot,) = list_snapshots(files)
+    # an analyst holds a read-write connection on the published file through everything below
+    analyst = Analyst(files.published, "read_write")
+    before = digest(files.published)
     killed: list[tuple[str, Refresh]] = []
 
     def unchanged(phase: str) -> None:
@@ -302,6 +307,13 @@ def test_a_refresh_killed_in_any_phase_leaves_the_published_warehouse_as_it_was(
     assert "partial success: 1 source(s) stale" in output, output
     assert digest(files.published) != before
     snapshots = list_snapshots(files)
+    # the analyst's connection still answers from the snapshot it opened; a new one sees the new
+    try:
+        assert analyst.ask() == analyst.first
+        assert analyst.first.snapshot_id == first_snapshot.snapshot_id
+    finally:
+        analyst.close()
+    assert fresh_answer(files.published).snapshot_id == snapshots[0].snapshot_id
     assert [s.snapshot_id for s in snapshots][1:] == [first_snapshot.snapshot_id]
     assert snapshots[0].stale_sources.keys() == {stale}
     assert list(files.snapshots.glob("*.partial")) == []  # what the killed publish left
