@@ -577,3 +577,12 @@ def test_the_published_marts_export_to_parquet_with_their_snapshot(
         }
     listed = {entry["table"]: entry["rows"] for entry in manifest["tables"]}
     assert listed == marts
+    # the case's figure, from the Parquet files alone (../shared/reference/case-facts.md)
+    quarter = tmp_path / "out" / "marts.company_quarter_lobbying.parquet"
+    with duckdb.connect() as con:
+        spend = con.execute(
+            "select lobbying_spend from read_parquet(?) "
+            "where company_id = 'amazon' and year = 2018 and quarter = 3",
+            [str(quarter)],
+        ).fetchone()
+    assert spend == (Decimal("3630000.00"),)
