@@ -216,14 +216,21 @@ order by records_count desc nulls last, company_name_raw
 
 # Spend per year counted once (company_period_lobbying: quarters, and half years before 2008).
 # A period whose spend is null was undisclosed, not zero: the year's total is the sum of the
-# disclosed periods, and says how many were not.
+# disclosed periods (a floor when some were not; null when none was), with each period's spend.
 SPEND_SQL = """
 select
     year,
     sum(lobbying_spend) as lobbying_spend,
     count(*) as periods_count,
     count(*) - count(lobbying_spend) as undisclosed_periods_count,
-    string_agg(distinct spend_basis, ', ' order by spend_basis) as spend_basis
+    string_agg(distinct spend_basis, ', ' order by spend_basis) as spend_basis,
+    list(
+        {
+            'period': if(period_grain = 'quarter', 'Q' || quarter, 'H' || half_year),
+            'lobbying_spend': lobbying_spend
+        }
+        order by period_start_date
+    ) as periods
 from marts.company_period_lobbying
 where company_id = $1
 group by year
@@ -329,6 +336,15 @@ class ResolvedName:
 
 
 @dataclass(frozen=True)
+class PeriodSpend:
+    """One filing period's spend counted once: Q1-Q4, or H1/H2 (half years, before 2008); None
+    when undisclosed."""
+
+    period: str
+    lobbying_spend: decimal.Decimal | None
+
+
+@dataclass(frozen=True)
 class YearSpend:
     """Lobbying spend of one year counted once; ``lobbying_spend`` is None when every period was
     undisclosed (not zero)."""
@@ -338,6 +354,7 @@ class YearSpend:
     periods_count: int
     undisclosed_periods_count: int
     spend_basis: str | None
+    periods: tuple[PeriodSpend, ...]
 
 
 @dataclass(frozen=True)
@@ -451,7 +468,10 @@ def company_summary(con: duckdb.DuckDBPyConnection, match: Candidate) -> Company
         Related(*row) for row in con.execute(SUBSIDIARIES_SQL, [company_id]).fetchall()
     )
     names = [ResolvedName(*row) for row in con.execute(NAMES_SQL, [company_id]).fetchall()]
-    spend = tuple(YearSpend(*row) for row in con.execute(SPEND_SQL, [company_id]).fetchall())
+    spend = tuple(
+        YearSpend(*row[:-1], tuple(PeriodSpend(**period) for period in row[-1]))
+        for row in con.execute(SPEND_SQL, [company_id]).fetchall()
+    )
     agencies = [AgencyLobbied(*row) for row in con.execute(AGENCIES_SQL, [company_id]).fetchall()]
     obligations = [
         AgencyObligations(*row) for row in con.execute(OBLIGATIONS_SQL, [company_id]).fetchall()
@@ -562,14 +582,11 @@ def summary_lines(summary: CompanySummary) -> list[str]:
     if not summary.lobbying_by_year:
         lines.append("  no lobbying reports")
     for y in summary.lobbying_by_year:
-        note = y.spend_basis or ""
-        if y.undisclosed_periods_count:
-            note += (
-                f"; {y.undisclosed_periods_count} of {y.periods_count} periods undisclosed"
-                if y.lobbying_spend is not None
-                else ""
-            )
-        lines.append(f"  {y.year}  {_money(y.lobbying_spend):>14}  {note}")
+        total = _money(y.lobbying_spend)
+        if y.undisclosed_periods_count and y.lobbying_spend is not None:
+            total = "at least " + total
+        periods = "  ".join(f"{p.period} {_money(p.lobbying_spend)}" for p in y.periods)
+        lines.append(f"  {y.year}  {total:>20}   {periods}   ({y.spend_basis})")
     lines.append("")
     lines.append(
         f"Agencies lobbied (reports naming them; top {len(summary.agencies_lobbied)} of "
