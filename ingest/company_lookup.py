@@ -469,8 +469,12 @@ def company_summary(con: duckdb.DuckDBPyConnection, match: Candidate) -> Company
     )
     names = [ResolvedName(*row) for row in con.execute(NAMES_SQL, [company_id]).fetchall()]
     spend = tuple(
-        YearSpend(*row[:-1], tuple(PeriodSpend(**period) for period in row[-1]))
-        for row in con.execute(SPEND_SQL, [company_id]).fetchall()
+        YearSpend(
+            year, spend, periods_count, undisclosed, basis, tuple(PeriodSpend(**p) for p in periods)
+        )
+        for year, spend, periods_count, undisclosed, basis, periods in con.execute(
+            SPEND_SQL, [company_id]
+        ).fetchall()
     )
     agencies = [AgencyLobbied(*row) for row in con.execute(AGENCIES_SQL, [company_id]).fetchall()]
     obligations = [
