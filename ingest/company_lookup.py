@@ -571,9 +571,8 @@ def summary_lines(summary: CompanySummary) -> list[str]:
         lines.append("  parent: none known")
     if summary.top:
         lines.append(f"  top of the group: {summary.top.company_name} ({summary.top.company_id})")
-    if summary.subsidiaries:
-        subs = ", ".join(f"{s.company_name} ({s.company_id})" for s in summary.subsidiaries)
-        lines.append(f"  subsidiaries: {subs}")
+    for sub in summary.subsidiaries:
+        lines.append(f"  subsidiary: {sub.company_name} (company_id {sub.company_id}; {sub.rule})")
     lines.append("")
     lines.append(f"Names resolved to it: {summary.names_count}")
     width = max((len(n.company_name_raw) for n in summary.names), default=0)
@@ -582,18 +581,27 @@ def summary_lines(summary: CompanySummary) -> list[str]:
     if summary.names_count > len(summary.names):
         lines.append(f"  ... and {summary.names_count - len(summary.names)} more")
     lines.append("")
-    lines.append("Lobbying spend by year, counted once:")
+    bases = {y.spend_basis for y in summary.lobbying_by_year}
+    one_basis = bases.pop() if len(bases) == 1 else None
+    lines.append(
+        "Lobbying spend by year, counted once"
+        + (f" (from {one_basis}):" if one_basis else " (basis per year):")
+    )
     if not summary.lobbying_by_year:
         lines.append("  no lobbying reports")
+    totals = {}
     for y in summary.lobbying_by_year:
-        total = _money(y.lobbying_spend)
+        totals[y.year] = _money(y.lobbying_spend)
         if y.undisclosed_periods_count and y.lobbying_spend is not None:
-            total = "at least " + total
+            totals[y.year] = "at least " + totals[y.year]
+    width = max((len(total) for total in totals.values()), default=0)
+    for y in summary.lobbying_by_year:
         periods = "  ".join(f"{p.period} {_money(p.lobbying_spend)}" for p in y.periods)
-        lines.append(f"  {y.year}  {total:>20}   {periods}   ({y.spend_basis})")
+        basis = "" if one_basis else f"  ({y.spend_basis})"
+        lines.append(f"  {y.year}  {totals[y.year]:>{width}}   {periods}{basis}")
     lines.append("")
     lines.append(
-        f"Agencies lobbied (reports naming them; top {len(summary.agencies_lobbied)} of "
+        f"Agencies lobbied (reports naming them, years; top {len(summary.agencies_lobbied)} of "
         f"{summary.agencies_lobbied_count}):"
     )
     if not summary.agencies_lobbied:
@@ -605,8 +613,8 @@ def summary_lines(summary: CompanySummary) -> list[str]:
         )
     lines.append("")
     lines.append(
-        f"Contract obligations by awarding agency (top {len(summary.obligations_by_agency)} of "
-        f"{summary.obligations_agencies_count}):"
+        f"Contract obligations by awarding agency (dollars, years with awards; top "
+        f"{len(summary.obligations_by_agency)} of {summary.obligations_agencies_count}):"
     )
     if not summary.obligations_by_agency:
         lines.append("  no contract awards")
