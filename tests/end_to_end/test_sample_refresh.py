@@ -611,7 +611,7 @@ def test_influence_company_resolves_amazon_and_summarises_it(built_run: Built, t
     assert lines[0] == "Amazon (company_id amazon)"
     # AWS is no company of its own in the sample: its names resolve to Amazon
     assert "AMAZON WEB SERVICES, INC." in run.output
-    assert "Whole Foods Market (whole-foods-market)" in run.output  # a subsidiary
+    assert "subsidiary: Whole Foods Market (company_id whole-foods-market" in run.output
     agencies = run.output.split("Agencies lobbied")[1].split("\n\n")[0]
     assert "DHS (070) Department of Homeland Security" in agencies
     assert "Contract obligations by awarding agency" in run.output
