@@ -15,7 +15,9 @@ macro's abbreviations written out), 8 (a leading THE, trailing legal suffixes) a
 (``ON BEHALF OF``, ``F/K/A``, ``D/B/A``, filers' parentheses, EDGAR state tags) describe how
 filers write names, not how a reporter types one, and are left out. The names it is compared with
 are the warehouse's own ``normalized_name`` (``intermediate.int_company_name_matches``), made by
-the macro itself; the display names of ``marts.dim_company`` go through this function.
+the macro itself; the display names of ``marts.dim_company`` go through the same SQL as the query
+(``normalize_sql``). A unit test checks that the abbreviations and legal suffixes copied here
+are the macro's.
 """
 
 from __future__ import annotations

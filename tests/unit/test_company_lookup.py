@@ -3,12 +3,22 @@ query's normalisation, exact matches winning, near matches ranked, ambiguity ref
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import duckdb
 import pytest
 
-from ingest.company_lookup import NotResolved, find_company, normalize_name
+from ingest.company_lookup import (
+    LEGAL_SUFFIXES,
+    WORD_EXPANSIONS,
+    NotResolved,
+    find_company,
+    normalize_name,
+)
+from ingest.config import DBT_PROJECT_DIR
+
+MACRO = DBT_PROJECT_DIR / "macros" / "normalize_company_name.sql"
 
 pytestmark = pytest.mark.unit
 
@@ -56,6 +66,13 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
             "insert into intermediate.int_company_name_matches values (?, ?, ?, ?)", NAMES
         )
         yield con
+
+
+def test_the_copied_steps_are_the_macros() -> None:
+    macro = MACRO.read_text(encoding="utf-8")
+    expansions = macro.split("{% macro company_word_expansions")[1].split("endmacro")[0]
+    assert dict(re.findall(r"'([A-Z]+)': '([A-Z]+)'", expansions)) == WORD_EXPANSIONS
+    assert f"'{LEGAL_SUFFIXES}'" in macro
 
 
 @pytest.mark.parametrize(
