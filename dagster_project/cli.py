@@ -373,6 +373,48 @@ def docs(args: argparse.Namespace) -> int:
     return run_foreground(dbt_command(serve), env=env, cwd=DBT_PROJECT_DIR)
 
 
+def company(args: argparse.Namespace) -> int:
+    """Summarise one company from the published warehouse (ingest/company_lookup.py)."""
+    import json
+
+    from ingest.company_lookup import (
+        CompanyLookupError,
+        NotResolved,
+        candidates_lines,
+        lookup_company,
+        summary_json,
+        summary_lines,
+    )
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return 2
+    try:
+        summary = lookup_company(settings.warehouse, args.name, args.pick)
+    except NotResolved as exc:
+        lookup = exc.lookup
+        what = {"ambiguous": "matches several companies", "no such pick": "has no such --pick"}
+        problem = what.get(lookup.problem or "", "matches no company")
+        print(
+            f"influence company: {lookup.query!r} {problem}"
+            "; did you mean (rerun with --pick N, or the company_id):",
+            *candidates_lines(lookup),
+            sep="\n",
+            file=sys.stderr,
+        )
+        return 2
+    except CompanyLookupError as exc:
+        print(f"influence company: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary_json(summary), indent=2))
+    else:
+        print(*summary_lines(summary), sep="\n")
+    return 0
+
+
 def snapshots(args: argparse.Namespace) -> int:
     """List the kept snapshots of the published warehouse, newest first."""
     from ingest.publish import WarehouseFiles, is_published, list_snapshots
@@ -450,6 +492,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="schema.table, or a bare name of marts (default: every table of marts)",
     )
     p.set_defaults(func=export)
+    p = sub.add_parser("company", help="summarise one company: names, lobbying, agencies, news")
+    p.add_argument(
+        "name", metavar="NAME", help="a company name, a name it files under, or its company_id"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument(
+        "--pick", type=int, metavar="N", help="take the Nth suggestion of an ambiguous name"
+    )
+    p.set_defaults(func=company)
     p = sub.add_parser("snapshots", help="list the kept snapshots of the published warehouse")
     p.add_argument("--loads", action="store_true", help="list each snapshot's load ids too")
     p.set_defaults(func=snapshots)

@@ -586,3 +586,82 @@ def test_the_published_marts_export_to_parquet_with_their_snapshot(
             [str(quarter)],
         ).fetchone()
     assert spend == (Decimal("3630000.00"),)
+
+
+# `influence company NAME` (ingest/company_lookup.py) on the published sample warehouse: the case's
+# company resolves from the names a reporter types, and its summary gives the marts' figures
+CASE_Q3_2018_SPEND = Decimal("3630000")  # case-facts.md: Amazon's Q3 2018, counted once
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.0f}"
+
+
+@pytest.mark.parametrize("typed", ["amazon", "Amazon.com", "AMAZON WEB SERVICES"])
+def test_influence_company_resolves_amazon_and_summarises_it(built_run: Built, typed: str) -> None:
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    run = influence(env, "company", typed)
+    assert run.returncode == 0, run.output
+    with duckdb.connect(str(built_run.warehouse), read_only=True) as con:
+        quarters = dict(
+            con.execute(
+                "select quarter, lobbying_spend from marts.company_quarter_lobbying "
+                "where company_id = 'amazon' and year = 2018"
+            ).fetchall()
+        )
+        snapshot_id = con.execute("select snapshot_id from audit.published_snapshot").fetchall()
+    assert quarters[3] == CASE_Q3_2018_SPEND
+    year_2018 = next(line for line in run.output.splitlines() if line.startswith("  2018 "))
+    # the year counted once: the sum of its quarters, each shown beside it
+    assert _money(sum(quarters.values(), Decimal(0))) in year_2018
+    assert f"Q3 {_money(CASE_Q3_2018_SPEND)}" in year_2018
+    assert "counted once (from self_filed_expenses)" in run.output
+    lines = run.output.splitlines()
+    assert lines[0] == "Amazon (company_id amazon)"
+    # AWS is no company of its own in the sample: its names resolve to Amazon
+    assert "AMAZON WEB SERVICES, INC." in run.output
+    assert "subsidiary: Whole Foods Market (company_id whole-foods-market" in run.output
+    agencies = run.output.split("Agencies lobbied")[1].split("\n\n")[0]
+    assert "DHS (070) Department of Homeland Security" in agencies
+    assert "Contract obligations by awarding agency" in run.output
+    assert f"Snapshot: {snapshot_id[0][0]}" in run.output
+
+
+def test_influence_company_json_matches_the_text(built_run: Built) -> None:
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    text = influence(env, "company", "amazon")
+    as_json = influence(env, "company", "amazon", "--json")
+    assert as_json.returncode == 0, as_json.output
+    summary = json.loads(as_json.output)
+    assert summary["company_id"] == "amazon" and summary["parent"] is None
+    year = next(y for y in summary["lobbying_by_year"] if y["year"] == 2018)
+    q3 = next(p for p in year["periods"] if p["period"] == "Q3")
+    assert Decimal(q3["lobbying_spend"]) == CASE_Q3_2018_SPEND
+    assert _money(Decimal(year["lobbying_spend"])) in text.output
+    assert "DHS" in [a["agency_abbreviation"] for a in summary["agencies_lobbied"]]
+    for agency in summary["obligations_by_agency"]:
+        assert _money(Decimal(agency["contract_obligations"])) in text.output
+    assert summary["news_count"] > 0 and summary["news"][0]["seen_date"][:4].isdigit()
+    for item in summary["news"]:
+        assert item["title"] in text.output
+    assert summary["names_count"] == len(summary["names"])
+
+
+def test_influence_company_refuses_an_ambiguous_or_unknown_name(built_run: Built) -> None:
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    ambiguous = influence(env, "company", "general")
+    assert ambiguous.returncode == 2, ambiguous.output
+    assert "matches several companies" in ambiguous.output
+    assert "  1. General " in ambiguous.output and "  2. General " in ambiguous.output
+    picked = influence(env, "company", "general", "--pick", "1")
+    assert picked.returncode == 0, picked.output
+    assert picked.output.startswith("General ")
+    unknown = influence(env, "company", "Amazoon Cloud Holdings")
+    assert unknown.returncode == 2, unknown.output
+    assert "matches no company" in unknown.output and "  1. Amazon " in unknown.output
+    missing = influence(
+        dict(env, INFLUENCE_WAREHOUSE=str(built_run.warehouse.with_name("none.duckdb"))),
+        "company",
+        "amazon",
+    )
+    assert missing.returncode == 2 and "influence refresh --sample" in missing.output
