@@ -665,3 +665,17 @@ def test_influence_company_refuses_an_ambiguous_or_unknown_name(built_run: Built
         "amazon",
     )
     assert missing.returncode == 2 and "influence refresh --sample" in missing.output
+
+
+def test_the_readme_shows_what_influence_company_amazon_prints(built_run: Built) -> None:
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"```text\n(Amazon \(company_id amazon\)\n.*?)```", text, flags=re.S)
+    assert match is not None, "the README's influence company example"
+    env = dict(os.environ, INFLUENCE_WAREHOUSE=str(built_run.warehouse))
+    run = influence(env, "company", "amazon")
+    assert run.returncode == 0, run.output
+
+    def steady(output: str) -> list[str]:  # the snapshot's id and time change with every build
+        return [line for line in output.splitlines() if not line.startswith("Snapshot: ")]
+
+    assert steady(run.output) == steady(match.group(1)), run.output
