@@ -188,6 +188,15 @@ def _published_summary(settings: Settings, result: ExecuteInProcessResult) -> Pu
     return PublishedSummary(lines, dict(snapshot.stale_sources))
 
 
+def _settings_or_report() -> Settings | None:
+    """The settings, or None after printing each configuration problem once (exit code 2)."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+        return None
+
+
 def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
     """What a crashed refresh left behind, given back before this one runs (one line each):
     Dagster runs whose process is gone (marked failed, their slots in the warehouse pool freed),
@@ -359,10 +368,8 @@ def ui(args: argparse.Namespace) -> int:
 def docs(args: argparse.Namespace) -> int:
     from ingest.dbt_cli import dbt_command, dbt_env
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+    settings = _settings_or_report()
+    if settings is None:
         return 2
     env = dbt_env(settings.build_warehouse)
     code = run_foreground(dbt_command(["docs", "generate"]), env=env, cwd=DBT_PROJECT_DIR)
@@ -386,10 +393,8 @@ def company(args: argparse.Namespace) -> int:
         summary_lines,
     )
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+    settings = _settings_or_report()
+    if settings is None:
         return 2
     try:
         summary = lookup_company(settings.warehouse, args.name, args.pick)
@@ -419,10 +424,8 @@ def snapshots(args: argparse.Namespace) -> int:
     """List the kept snapshots of the published warehouse, newest first."""
     from ingest.publish import WarehouseFiles, is_published, list_snapshots
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+    settings = _settings_or_report()
+    if settings is None:
         return 2
     files = WarehouseFiles(settings.warehouse)
     kept = list_snapshots(files)
@@ -449,10 +452,8 @@ def export(args: argparse.Namespace) -> int:
     """Write the marts (or ``--tables``) of the warehouse to files in ``DIR``, with a manifest."""
     from ingest.export import ExportError, ExportFailed, export_tables
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(*(f"influence: {problem}" for problem in exc.problems), sep="\n", file=sys.stderr)
+    settings = _settings_or_report()
+    if settings is None:
         return 2
     try:
         result = export_tables(settings.warehouse, args.dir, args.format, args.tables)
