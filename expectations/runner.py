@@ -22,8 +22,10 @@ import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.suite import CRITICAL, RECORD_FAILURE_SHARE, SuiteSpec, is_record_level
+from ingest.landing import BATCH_TABLE, batch_chunks
 
 MAX_EXAMPLES = 10
+NAMED_FAILURES = 100_000  # failing rows always named, whatever the batch's size
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class ValidationOutcome:
     raw_table: str
     outcomes: list[ExpectationOutcome]
     batch_size: int = 0  # records validated
+    # more records failed than the batch may lose (``RECORD_FAILURE_SHARE``): validation stopped
+    # naming them (``failing`` holds the first), and the batch is quarantined whole
+    failing_truncated: bool = False
 
     @property
     def success(self) -> bool:
@@ -107,7 +112,7 @@ class ValidationOutcome:
         record-level failure that names no record, or more failing records than the share the
         suite tolerates (``RECORD_FAILURE_SHARE``: above it, and above one record, the API has
         drifted rather than sent one bad record)."""
-        if not all(o.names_its_records for o in self.critical_failures):
+        if self.failing_truncated or not all(o.names_its_records for o in self.critical_failures):
             return True
         failing = len(self.failing_records())
         return failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size
@@ -127,9 +132,12 @@ class ValidationOutcome:
         when it is the records' number that blocks it, how many failed out of how many."""
         text = "; ".join(o.describe() for o in self.critical_failures)
         failing = len(self.failing_records())
-        if failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size:
+        if self.failing_truncated or (
+            failing > 1 and failing > RECORD_FAILURE_SHARE * self.batch_size
+        ):
             text = (
-                f"{failing} of {self.batch_size} records fail critical expectations, more than "
+                f"{'at least ' * self.failing_truncated}{failing} of {self.batch_size} records "
+                "fail critical expectations, more than "
                 f"{RECORD_FAILURE_SHARE:.0%} of the batch (the API's answers have changed, not "
                 f"one record): {text}"
             )
@@ -159,8 +167,13 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutcome:
-    """Validate ``frame`` (the suite's projection of a batch) against the suite."""
+def validate_frame(
+    frame: pd.DataFrame, suite_spec: SuiteSpec, *, name_failures: bool = True
+) -> ValidationOutcome:
+    """Validate ``frame`` (the suite's projection of a batch) against the suite.
+
+    ``name_failures`` asks GX for every failing row (its record and page); without it GX only
+    counts them, which is many times faster on a batch where nothing fails."""
     context = gx_context()
     name = f"{suite_spec.name}-{id(frame)}"
     source = context.data_sources.add_or_update_pandas(name)
@@ -174,17 +187,19 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
     position = {expectation.id: index for index, expectation in enumerate(suite.expectations)}
     try:
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(
-            suite,
-            result_format={
+        result_format: dict[str, Any] = (
+            {
                 # COMPLETE: every failing row is named, so failing records can be quarantined
                 "result_format": "COMPLETE",
                 "partial_unexpected_count": MAX_EXAMPLES,
                 "unexpected_index_column_names": list(
                     dict.fromkeys([suite_spec.key_column, suite_spec.landing_key, "page"])
                 ),
-            },
+            }
+            if name_failures
+            else {"result_format": "SUMMARY", "partial_unexpected_count": 0}
         )
+        result = batch.validate(suite, result_format=result_format)
     finally:
         context.suites.delete(name)
         context.data_sources.delete(name)
@@ -232,11 +247,72 @@ def validate_frame(frame: pd.DataFrame, suite_spec: SuiteSpec) -> ValidationOutc
 def validate_batch(
     con: duckdb.DuckDBPyConnection, suite_spec: SuiteSpec, load_id: str
 ) -> ValidationOutcome:
-    """Validate the batch in ``landing_batch`` and record every outcome for the load."""
-    frame = con.execute(suite_spec.projection).df()
-    outcome = validate_frame(frame, suite_spec)
+    """Validate the batch in ``landing_batch`` and record every outcome for the load.
+
+    The batch is validated one bucket at a time (``ingest.landing.batch_chunks``: each holds
+    every record of its keys, so uniqueness is judged right), each bucket first only counted
+    and, where something fails, validated again naming its failing rows; the buckets' outcomes
+    add up to the batch's. Memory holds one bucket's projection, whatever the batch's size."""
+    total_row = con.execute(f"select count(*) from {BATCH_TABLE}").fetchone()
+    total = int(total_row[0]) if total_row else 0
+    # past this many failing records the batch is quarantined whole: no need to name more
+    # (but a small batch's drift is named in full: it costs nothing)
+    most_failing = max(int(RECORD_FAILURE_SHARE * total) + 2, NAMED_FAILURES)
+    parts: list[ValidationOutcome] = []
+    for _ in batch_chunks(con):
+        frame = con.execute(suite_spec.projection).df()
+        outcome = validate_frame(frame, suite_spec, name_failures=False)
+        if not outcome.success:
+            outcome = validate_frame(frame, suite_spec)
+        parts.append(outcome)
+        del frame
+    outcome = combine_outcomes(suite_spec, parts, most_failing)
     store_outcome(con, outcome, load_id)
     return outcome
+
+
+def combine_outcomes(
+    suite_spec: SuiteSpec, parts: list[ValidationOutcome], most_failing: int
+) -> ValidationOutcome:
+    """One outcome for a batch validated in parts: counts added, examples and failing rows
+    taken in order (failing rows up to ``most_failing`` records; past it the outcome says it
+    stopped naming them)."""
+    if len(parts) == 1 and len(parts[0].failing_records()) <= most_failing:
+        return parts[0]
+    if not parts:
+        return validate_frame(pd.DataFrame(), suite_spec)
+    combined = []
+    truncated = False
+    for index, first in enumerate(parts[0].outcomes):
+        same = [part.outcomes[index] for part in parts]
+        failing: list[dict[str, Any]] = []
+        for o in same:
+            room = most_failing - len(failing)
+            if len(o.failing) > room:
+                truncated = True
+            failing.extend(o.failing[: max(room, 0)])
+        counts = [o.unexpected_count for o in same if o.unexpected_count is not None]
+        elements = [o.element_count for o in same if o.element_count is not None]
+        combined.append(
+            ExpectationOutcome(
+                index=first.index,
+                expectation_type=first.expectation_type,
+                column=first.column,
+                severity=first.severity,
+                success=all(o.success for o in same),
+                element_count=sum(elements) if elements else None,
+                unexpected_count=sum(counts) if counts else None,
+                examples=[e for o in same for e in o.examples][:MAX_EXAMPLES],
+                failing=tuple(failing),
+            )
+        )
+    return ValidationOutcome(
+        suite_spec.name,
+        suite_spec.raw_table,
+        combined,
+        sum(part.batch_size for part in parts),
+        failing_truncated=truncated,
+    )
 
 
 def store_outcome(con: duckdb.DuckDBPyConnection, outcome: ValidationOutcome, load_id: str) -> None:

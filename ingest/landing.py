@@ -30,13 +30,17 @@ changes no row of ``raw.*``.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import duckdb
@@ -121,7 +125,7 @@ def without_host(record: Mapping[str, Any], paths: Sequence[str]) -> dict[str, A
     return out
 
 
-BATCH_TABLE = "landing_batch"  # a temporary table, one per connection
+BATCH_TABLE = "landing_batch"  # a temporary view over the batch's files, one per connection
 
 _DDL = [
     "create schema if not exists raw",
@@ -245,6 +249,10 @@ class Load:
     counts: LoadCounts = field(default_factory=LoadCounts)
     status: str = "running"
     error: str | None = None
+    # whether any page of the batch could be read, and the first reason one could not (set by
+    # ``land_batch``)
+    readable: bool = True
+    first_unreadable: str | None = None
 
 
 def start_load(
@@ -366,48 +374,146 @@ def _quarantine_rows(
     )
 
 
-def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[FetchedPage]) -> None:
-    """Put the fetched pages into the temporary batch table ``landing_batch``.
+def landing_root(con: duckdb.DuckDBPyConnection) -> Path:
+    """Where the batches of the database ``con`` is connected to are landed: the folder
+    ``<database file>.landing`` beside it (``warehouse.build.duckdb.landing``), or, for an
+    in-memory database, a temporary folder of this process."""
+    row = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    path = row[0] if row else None
+    if path:
+        return Path(f"{path}.landing")
+    global _MEMORY_ROOT
+    if _MEMORY_ROOT is None:
+        _MEMORY_ROOT = Path(tempfile.mkdtemp(prefix="influence-landing-"))
+        atexit.register(shutil.rmtree, _MEMORY_ROOT, True)
+    return _MEMORY_ROOT
 
-    A record that is not a JSON object or has no usable natural key is quarantined at once with
-    that reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of
-    a page: ``record`` holds ``{"body": <the text as received>}`` and ``page`` the request.
+
+_MEMORY_ROOT: Path | None = None
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _batch_dir(con: duckdb.DuckDBPyConnection, load: Load) -> Path:
+    return landing_root(con) / load.table.name / f"load_id={load.load_id}"
+
+
+@dataclass
+class _Parts:
+    """The Parquet parts a batch is landed in while it is fetched, before it is consolidated."""
+
+    folder: Path
+    records: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    bad: list[tuple[str | None, str | None, str, str | None]] = field(default_factory=list)
+    written: int = 0
+
+    def _next(self, kind: str) -> Path:
+        self.written += 1
+        return self.folder / f"{kind}-{self.written:06d}.parquet"
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write the records (and the unusable ones) held so far to parts; hold nothing."""
+        if self.records:
+            frame = pd.DataFrame(
+                self.records, columns=["record_key", "record", "record_hash", "page", "position"]
+            )
+            self._copy(con, "part", frame)
+            self.records = []
+        if self.bad:
+            frame = pd.DataFrame(self.bad, columns=["record_key", "page", "reason", "record"])
+            self._copy(con, "bad", frame)
+            self.bad = []
+
+    def _copy(self, con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame) -> None:
+        con.register("landing_rows", frame)
+        try:
+            con.execute(
+                f"copy (select * from landing_rows) to {_sql_text(str(self._next(kind)))} "
+                "(format parquet)"
+            )
+        finally:
+            con.unregister("landing_rows")
+
+    def copy_query(self, con: duckdb.DuckDBPyConnection, select_sql: str) -> int:
+        """Write the rows of ``select_sql`` (the landing columns) to a part; their number."""
+        target = self._next("part")
+        con.execute(f"copy ({select_sql}) to {_sql_text(str(target))} (format parquet)")
+        row = con.execute(f"select count(*) from read_parquet({_sql_text(str(target))})").fetchone()
+        return int(row[0]) if row else 0
+
+
+class FilePart(Protocol):
+    """A part of a pull that is a file on disk (a bulk CSV), landed by DuckDB without passing
+    its rows through Python. ``select_sql`` selects the landing columns from it: ``record_key``
+    (null when the row has no usable key), ``record`` (JSON), ``record_hash``, ``page`` and
+    ``position`` (the row's place in the file)."""
+
+    @property
+    def label(self) -> str: ...
+
+    def select_sql(self) -> str: ...
+
+
+LANDING_PART_RECORDS = 50_000  # records held in memory before they are written to a part
+VALIDATION_CHUNK_ROWS = 500_000  # records validated at a time (the batch's bucket size)
+
+
+def land_batch(
+    con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[FetchedPage | FilePart]
+) -> None:
+    """Fetch the pages (lazily, one at a time) and land them as the batch ``landing_batch``.
+
+    Pages are written to Parquet parts as they arrive (``LANDING_PART_RECORDS`` records at a
+    time), so memory does not grow with the batch. A file part (``FilePart``, a bulk CSV) is
+    copied by DuckDB straight into a part. When every page has arrived the parts are
+    consolidated into the batch, ``<landing root>/<table>/load_id=<id>/bucket=<n>/*.parquet``
+    (Parquet files partitioned Hive-style, which any engine reads), each bucket holding every
+    record of its keys, so the batch can be validated one bucket at a time; ``landing_batch`` is
+    a view over it.
+
+    A record that is not a JSON object or has no usable natural key is quarantined with that
+    reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of a
+    page: ``record`` holds ``{"body": <the text as received>}`` and ``page`` the request.
     Records repeated verbatim across pages or queries (an award found by agency and by company)
     are landed once and counted as duplicates. The same key with different content stays twice,
     so the uniqueness expectation fails and the batch is quarantined rather than one version
-    chosen silently.
+    chosen silently. A failure while fetching leaves nothing behind (``discard_batch``).
     """
     table = load.table
-    con.execute(f"drop table if exists {BATCH_TABLE}")
-    con.execute(
-        f"""
-        create temp table {BATCH_TABLE} (
-            record_key varchar,
-            record json not null,
-            record_hash varchar not null,
-            page varchar not null,
-            position integer not null
-        )
-        """
-    )
-    rows: list[tuple[str, str, str, str, int]] = []
-    seen: set[tuple[str, str]] = set()
-    bad: list[tuple[str | None, str | None, str, str | None]] = []
+    folder = _batch_dir(con, load)
+    discard_batch(con)
+    shutil.rmtree(folder, ignore_errors=True)
+    parts_dir = folder / "parts"
+    parts_dir.mkdir(parents=True)
+    parts = _Parts(parts_dir)
     counts = load.counts
     position = 0
+    readable = False
     for page in pages:
         counts.pages += 1
+        if not isinstance(page, FetchedPage):
+            landed = parts.copy_query(con, page.select_sql())
+            counts.fetched += landed
+            readable = readable or landed > 0
+            continue
+        readable = readable or bool(page.records) or not page.unreadable
         for part in page.unreadable:
+            load.first_unreadable = load.first_unreadable or part.reason
             counts.fetched += 1
             counts.unreadable += 1
             body = json.dumps({"body": part.body}, ensure_ascii=False)
-            bad.append((None, page.label, part.reason, body))
+            parts.bad.append((None, redact(page.label), redact(part.reason), redact(body)))
         for index, record in enumerate(page.records):
             counts.fetched += 1
             name = page.record_names[index] if index < len(page.record_names) else None
             where = f"{name or f'record {index}'} of {page.label}"
             if not isinstance(record, dict):
-                bad.append((None, page.label, f"{where} is not a JSON object", json.dumps(record)))
+                reason = f"{where} is not a JSON object"
+                parts.bad.append((None, redact(page.label), redact(reason), json.dumps(record)))
                 continue
             text = redact(serialize_record(record))
             key = table.key_of(record)
@@ -418,33 +524,185 @@ def land_batch(con: duckdb.DuckDBPyConnection, load: Load, pages: Iterable[Fetch
                     else field_value(record, table.key_field)
                 )
                 reason = f"{where} has no usable {table.key_description()} (got {got!r})"
-                bad.append((None, page.label, reason, text))
+                parts.bad.append((None, redact(page.label), redact(reason), text))
                 continue
             digest = table.content_hash(record, text)
-            if (key, digest) in seen:
-                counts.duplicates_in_batch += 1
-                continue
-            seen.add((key, digest))
-            rows.append((redact(key), text, digest, redact(page.label), position))
+            parts.records.append((redact(key), text, digest, redact(page.label), position))
             position += 1
-    counts.quarantined += len(bad)
-    _quarantine_rows(con, load, bad)
-    if rows:
-        # One bulk insert from a DataFrame: row-by-row executemany was most of a load's time
-        # (tests/benchmarks/bench_lda_load.py).
-        frame = pd.DataFrame(
-            rows, columns=["record_key", "record", "record_hash", "page", "position"]
-        )
-        con.register("landing_rows", frame)
-        try:
-            con.execute(
-                f"""
-                insert into {BATCH_TABLE}
-                select record_key, record::json, record_hash, page, position from landing_rows
-                """
+        if len(parts.records) + len(parts.bad) >= LANDING_PART_RECORDS:
+            parts.flush(con)
+    parts.flush(con)
+    load.readable = readable or counts.pages == 0
+    _consolidate(con, load, folder, parts_dir)
+
+
+def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts_dir: Path) -> None:
+    """Quarantine the parts' unusable rows, drop repeated records, and write the batch in
+    buckets of keys (``VALIDATION_CHUNK_ROWS`` records each at most, about)."""
+    table = load.table
+    counts = load.counts
+    records = _sql_text(str(parts_dir / "part-*.parquet"))
+    bad = _sql_text(str(parts_dir / "bad-*.parquet"))
+    has_records = any(parts_dir.glob("part-*.parquet"))
+    now = _now()
+    if any(parts_dir.glob("bad-*.parquet")):
+        row = con.execute(
+            f"""
+            insert into audit.quarantine
+                (load_id, raw_table, record_key, page, reason, record, quarantined_at)
+            select ?, ?, record_key, page, reason, record, ? from read_parquet({bad})
+            """,
+            [load.load_id, table.qualified, now],
+        ).fetchone()
+        counts.quarantined += int(row[0]) if row else 0
+    folder_sql = _sql_text(str(folder / "batch"))
+    if has_records:
+        # file parts: a row without a usable key is quarantined here, with its row and file
+        row = con.execute(
+            f"""
+            insert into audit.quarantine
+                (load_id, raw_table, record_key, page, reason, record, quarantined_at)
+            select ?, ?, null, page,
+                'row ' || position || ' of ' || page || ' has no usable '
+                    || ? || ' (got ' || coalesce('"' || record_key || '"', 'nothing') || ')',
+                record, ?
+            from read_parquet({records})
+            where record_key is null or trim(record_key) = ''
+            """,
+            [load.load_id, table.qualified, table.key_description(), now],
+        ).fetchone()
+        counts.quarantined += int(row[0]) if row else 0
+        distinct = con.execute(
+            f"""
+            select count(*) from (
+                select distinct record_key, record_hash from read_parquet({records})
+                where record_key is not null and trim(record_key) <> ''
             )
-        finally:
-            con.unregister("landing_rows")
+            """
+        ).fetchone()
+        keyed = con.execute(
+            f"""
+            select count(*) from read_parquet({records})
+            where record_key is not null and trim(record_key) <> ''
+            """
+        ).fetchone()
+        n_distinct = int(distinct[0]) if distinct else 0
+        counts.duplicates_in_batch += (int(keyed[0]) if keyed else 0) - n_distinct
+        buckets = max(1, -(-n_distinct // VALIDATION_CHUNK_ROWS))
+        con.execute(
+            f"""
+            copy (
+                with parts as (
+                    select * from read_parquet({records})
+                    where record_key is not null and trim(record_key) <> ''
+                ),
+                firsts as (
+                    select min(position) as position from parts group by record_key, record_hash
+                )
+                select
+                    record_key, record, record_hash, page, position,
+                    hash(record_key) % {buckets} as bucket,
+                from parts
+                where position in (select position from firsts)
+            ) to {folder_sql} (format parquet, partition_by (bucket))
+            """
+        )
+    else:
+        buckets = 0
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    con.execute(f"drop table if exists {BATCH_INFO}")
+    con.execute(
+        f"create temp table {BATCH_INFO} as select ? as folder, ? as buckets",
+        [str(folder / "batch"), buckets],
+    )
+    _point_batch_view(con, None)
+
+
+BATCH_INFO = "landing_batch_info"  # a temporary table: where the batch is, in how many buckets
+_EMPTY_BATCH = """
+    select
+        null::varchar as record_key, null::json as record, null::varchar as record_hash,
+        null::varchar as page, null::bigint as position
+    where false
+"""
+
+
+def _batch_info(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+    try:
+        row = con.execute(f"select folder, buckets from {BATCH_INFO}").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return (str(row[0]), int(row[1])) if row else None
+
+
+def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> None:
+    """Point ``landing_batch`` at the whole batch (``bucket`` None) or at one bucket of it."""
+    info = _batch_info(con)
+    if info is None or info[1] == 0:
+        select = _EMPTY_BATCH
+    else:
+        folder, _ = info
+        where = "*" if bucket is None else f"bucket={bucket}"
+        files = _sql_text(f"{folder}/{where}/*.parquet")
+        select = f"""
+            select record_key, record::json as record, record_hash, page, position
+            from read_parquet({files}, hive_partitioning = false)
+        """
+    con.execute(f"create or replace temp view {BATCH_TABLE} as {select}")
+
+
+def batch_chunks(con: duckdb.DuckDBPyConnection) -> Iterator[int]:
+    """Point ``landing_batch`` at each bucket of the batch in turn (yielding its number), then
+    back at the whole batch. Every record of a key is in one bucket, so an expectation of
+    uniqueness holds on the batch exactly when it holds on each bucket."""
+    info = _batch_info(con)
+    buckets = info[1] if info else 0
+    try:
+        for bucket in range(max(buckets, 1)):
+            if buckets:
+                if not any(Path(info[0], f"bucket={bucket}").glob("*.parquet")):  # type: ignore[index]
+                    continue
+                _point_batch_view(con, bucket)
+            yield bucket
+    finally:
+        _point_batch_view(con, None)
+
+
+def discard_batch(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the connection's current batch (its view and bookkeeping; not its files)."""
+    con.execute(f"drop view if exists {BATCH_TABLE}")
+    con.execute(f"drop table if exists {BATCH_INFO}")
+
+
+def prune_batches(con: duckdb.DuckDBPyConnection, table: RawTable, keep: int = 2) -> None:
+    """Remove the landed batches of ``table`` but the newest ``keep`` merged ones (a failed,
+    quarantined or killed load's batch goes at once: its records are in the quarantine or were
+    never accepted)."""
+    root = landing_root(con) / table.name
+    if not root.exists():
+        return
+    kept = {
+        load_id
+        for (load_id,) in con.execute(
+            """
+            select load_id from audit.load_ledger
+            where raw_table = ? and status = 'succeeded'
+            order by started_at desc limit ?
+            """,
+            [table.qualified, keep],
+        ).fetchall()
+    }
+    running = {
+        load_id
+        for (load_id,) in con.execute(
+            "select load_id from audit.load_ledger where raw_table = ? and status = 'running'",
+            [table.qualified],
+        ).fetchall()
+    }
+    for folder in root.glob("load_id=*"):
+        load_id = folder.name.removeprefix("load_id=")
+        if load_id not in kept and load_id not in running:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def quarantine_batch(con: duckdb.DuckDBPyConnection, load: Load, reason: str) -> None:
@@ -476,7 +734,8 @@ def _quarantine_batch_records(
     con: duckdb.DuckDBPyConnection, load: Load, reasons: Mapping[str, str]
 ) -> None:
     """Move the batch's records whose keys are in ``reasons`` to ``audit.quarantine``, each with
-    its reason (inside the caller's transaction)."""
+    its reason (inside the caller's transaction); ``landing_quarantined`` keeps their keys, which
+    the merge then leaves out."""
     frame = pd.DataFrame(
         [(redact(k), redact(r)) for k, r in reasons.items()], columns=["record_key", "reason"]
     )
@@ -494,8 +753,7 @@ def _quarantine_batch_records(
             [load.load_id, load.table.qualified, _now()],
         ).fetchone()
         con.execute(
-            f"delete from {BATCH_TABLE} "
-            "where record_key in (select record_key from quarantine_reasons)"
+            "insert into landing_quarantined select distinct record_key from quarantine_reasons"
         )
     finally:
         con.unregister("quarantine_reasons")
@@ -507,7 +765,20 @@ def keys_not_in_batch(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> li
     wanted = [redact(k) for k in keys]
     if not wanted:
         return []
-    found = {k for (k,) in con.execute(f"select distinct record_key from {BATCH_TABLE}").fetchall()}
+    frame = pd.DataFrame({"record_key": wanted})
+    con.register("wanted_keys", frame)
+    try:
+        found = {
+            k
+            for (k,) in con.execute(
+                f"""
+                select distinct record_key from {BATCH_TABLE}
+                where record_key in (select record_key from wanted_keys)
+                """
+            ).fetchall()
+        }
+    finally:
+        con.unregister("wanted_keys")
     return [k for k in wanted if k not in found]
 
 
@@ -524,10 +795,13 @@ def merge_batch(
 
     ``quarantine`` (record key -> reason) names records that failed validation on their own: in
     the same transaction they go to ``audit.quarantine`` with their reason and are not merged (a
-    stored earlier version of the same key stays as it was), and they count as quarantined."""
+    stored earlier version of the same key stays as it was), and they count as quarantined.
+    Only keys and actions are held apart from the batch (``landing_diff``); records are read
+    from the batch's files as they are written, so memory does not grow with the batch."""
     table = load.table
     target = table.qualified
     key = table.key_column
+    con.execute("create or replace temp table landing_quarantined (record_key varchar)")
     con.execute("begin transaction")
     try:
         if quarantine:
@@ -535,35 +809,45 @@ def merge_batch(
         con.execute(
             f"""
             create or replace temp table landing_diff as
-            select b.record_key, b.record, b.record_hash,
+            select b.record_key,
                    case when t.{key} is null then 'insert'
                         when t.record_hash <> b.record_hash then 'update'
                         else 'same' end as action
             from {BATCH_TABLE} b
             left join {target} t on t.{key} = b.record_key
+            where b.record_key not in (select record_key from landing_quarantined)
             """
         )
         actions = dict(
             con.execute("select action, count(*) from landing_diff group by action").fetchall()
         )
         now = _now()
-        con.execute(
-            f"""
-            update {target} as t
-            set record = d.record, record_hash = d.record_hash, load_id = ?, loaded_at = ?
-            from landing_diff d
-            where d.action = 'update' and t.{key} = d.record_key
-            """,
-            [load.load_id, now],
-        )
-        con.execute(
-            f"""
-            insert into {target} ({key}, record, record_hash, load_id, loaded_at)
-            select record_key, record, record_hash, ?, ?
-            from landing_diff where action = 'insert'
-            """,
-            [load.load_id, now],
-        )
+        if actions.get("update"):
+            con.execute(
+                f"""
+                update {target} as t
+                set record = b.record, record_hash = b.record_hash, load_id = ?, loaded_at = ?
+                from (
+                    select record_key, record, record_hash from {BATCH_TABLE}
+                    where record_key in (
+                        select record_key from landing_diff where action = 'update'
+                    )
+                ) b
+                where t.{key} = b.record_key
+                """,
+                [load.load_id, now],
+            )
+        if actions.get("insert"):
+            con.execute(
+                f"""
+                insert into {target} ({key}, record, record_hash, load_id, loaded_at)
+                select record_key, record, record_hash, ?, ?
+                from {BATCH_TABLE}
+                where record_key in (select record_key from landing_diff where action = 'insert')
+                order by position
+                """,
+                [load.load_id, now],
+            )
         load.counts.inserted = int(actions.get("insert", 0))
         load.counts.updated = int(actions.get("update", 0))
         load.counts.unchanged = int(actions.get("same", 0))
@@ -575,6 +859,7 @@ def merge_batch(
         raise
     finally:
         con.execute("drop table if exists landing_diff")
+        con.execute("drop table if exists landing_quarantined")
 
 
 def fail_load(con: duckdb.DuckDBPyConnection, load: Load, error: BaseException | str) -> None:

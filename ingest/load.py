@@ -57,16 +57,21 @@ def run_load(
       with its reason, in the same transaction, so one poison record never reaches ``raw.*``.
     """
     load = landing.start_load(con, table, pull.parameters)
+    landing.prune_batches(con, table)
     try:
-        pages = list(pull.pages)  # all pages first: a batch is all or nothing
+        # pages are fetched as they are landed (to files: memory does not grow with the batch),
+        # and nothing is merged before the last has arrived: a batch is all or nothing
+        landing.land_batch(con, load, pull.pages)
     except BaseException as exc:
         load.parameters = dict(pull.parameters)
-        landing.fail_load(con, load, exc)
+        landing.discard_batch(con)
+        with contextlib.suppress(Exception):
+            landing.fail_load(con, load, exc)
         raise
     # what fetching learnt (the LDA: which host answered) is recorded with the outcome
     load.parameters = dict(pull.parameters)
     try:
-        return _land_validate_merge(con, table, load, pages, validate)
+        return _validate_and_merge(con, table, load, validate)
     except BaseException as exc:
         # whatever stopped it (a bug, an interrupt), the load does not stay `running`
         # (best effort: if even that cannot be written, the next load marks it abandoned)
@@ -74,24 +79,23 @@ def run_load(
             with contextlib.suppress(Exception):
                 landing.fail_load(con, load, exc)
         raise
+    finally:
+        landing.discard_batch(con)
 
 
-def _land_validate_merge(
+def _validate_and_merge(
     con: duckdb.DuckDBPyConnection,
     table: RawTable,
     load: Load,
-    pages: list,
     validate: Validator,
 ) -> tuple[Load, Validation | None]:
-    landing.land_batch(con, load, pages)
-    if pages and all(page.unreadable and not page.records for page in pages):
+    if not load.readable:
         error = MalformedPageError(
             table.source,
-            f"every page of the load ({len(pages)})",
-            "no answer could be read; the first: " + pages[0].unreadable[0].reason,
+            f"every page of the load ({load.counts.pages})",
+            f"no answer could be read; the first: {load.first_unreadable}",
         )
         landing.fail_load(con, load, error)
-        con.execute(f"drop table if exists {landing.BATCH_TABLE}")
         raise error
     outcome = validate(con, load.load_id)
     if outcome.critical_failures and outcome.blocks_batch:
@@ -104,5 +108,4 @@ def _land_validate_merge(
             landing.quarantine_batch(con, load, reason + outcome.reason())
         else:
             landing.merge_batch(con, load, alone)
-    con.execute(f"drop table if exists {landing.BATCH_TABLE}")
     return load, outcome
