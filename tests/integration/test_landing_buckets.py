@@ -1,0 +1,190 @@
+"""A batch larger than one validation bucket: landed to Parquet parts, validated bucket by bucket,
+judged and merged as the whole batch it is (real DuckDB file, real GX suite)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.runner import validate_batch
+from expectations.suites import load_suite
+from ingest import landing
+from ingest.load import run_load
+from ingest.pulls import Pull
+from ingest.sources import GDELT_ARTICLES
+from ingest.transport import FetchedPage
+
+pytestmark = pytest.mark.integration
+
+SUITE = load_suite(GDELT_ARTICLES.suite)
+TABLE = GDELT_ARTICLES.table
+
+
+def article(n: int, **overrides: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "url": f"https://www.example-news.com/2018/10/story-{n}",
+        "url_mobile": "",
+        "title": f"Amazon and Homeland Security story {n}",
+        "seendate": "20181023T210400Z",
+        "socialimage": "",
+        "domain": "www.example-news.com",
+        "language": "English",
+        "sourcecountry": "United States",
+    }
+    record.update(overrides)
+    return record
+
+
+def pull_of(records: list[dict[str, object]], per_page: int = 10) -> Pull:
+    def gen() -> Iterator[FetchedPage]:
+        for start in range(0, len(records), per_page):
+            label = f"GET https://api.example/doc?page={start // per_page + 1}"
+            yield FetchedPage("gdelt", label, records[start : start + per_page])
+
+    return Pull({"test": True}, gen())
+
+
+def validator(con: duckdb.DuckDBPyConnection, load_id: str):  # type: ignore[no-untyped-def]
+    return validate_batch(con, SUITE, load_id)
+
+
+@pytest.fixture
+def con(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
+    # small parts and buckets, so a batch of a hundred records spans many of each
+    monkeypatch.setattr(landing, "LANDING_PART_RECORDS", 15)
+    monkeypatch.setattr(landing, "VALIDATION_CHUNK_ROWS", 20)
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+def test_a_batch_of_many_buckets_lands_whole_and_as_parquet(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    records = [article(n) for n in range(100)]
+    records += [article(7), article(42)]  # repeated verbatim on a later page
+    load, outcome = run_load(con, TABLE, pull_of(records), validator)
+
+    assert load.status == "succeeded"
+    assert (load.counts.fetched, load.counts.duplicates_in_batch) == (102, 2)
+    assert load.counts.inserted == 100 and load.counts.reconciles()
+    assert outcome is not None and outcome.batch_size == 100
+    # every expectation saw every record once, over the buckets
+    assert {o.element_count for o in outcome.outcomes} == {100}
+    stored = con.execute("select count(*) from raw.gdelt_articles").fetchone()
+    assert stored == (100,)
+    # the batch stays on disk as Hive-partitioned Parquet that any engine reads
+    batch = tmp_path / "warehouse.duckdb.landing" / "gdelt_articles" / f"load_id={load.load_id}"
+    buckets = sorted(p.name for p in (batch / "batch").iterdir())
+    assert len(buckets) == 5 and all(name.startswith("bucket=") for name in buckets)
+    reader = duckdb.connect()
+    files = str(batch / "batch" / "*" / "*.parquet")
+    urls = reader.execute(
+        f"select count(distinct json_extract_string(record, '$.url')) from read_parquet('{files}')"
+    ).fetchone()
+    assert urls == (100,)
+    assert not (batch / "parts").exists()
+
+
+def test_the_same_key_in_two_versions_is_caught_across_parts(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # the two versions arrive 90 records apart, in different parts; the bucket of their key
+    # holds both, so uniqueness fails and the whole batch is quarantined
+    records = [article(n) for n in range(100)]
+    records[95] = article(5, title="Amazon and Homeland Security story 5, corrected")
+    load, _ = run_load(con, TABLE, pull_of(records), validator)
+
+    assert load.status == "quarantined"
+    assert "expect_column_values_to_be_unique" in (load.error or "")
+    assert con.execute("select count(*) from raw.gdelt_articles").fetchone() == (0,)
+    kept = con.execute(
+        "select count(*) from audit.quarantine where load_id = ?", [load.load_id]
+    ).fetchone()
+    assert kept == (100,)
+
+
+def test_one_bad_record_among_many_buckets_is_quarantined_alone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    records = [article(n) for n in range(100)]
+    records[63] = article(63, seendate="not a date")
+    load, outcome = run_load(con, TABLE, pull_of(records), validator)
+
+    assert load.status == "succeeded"
+    assert (load.counts.inserted, load.counts.quarantined) == (99, 1)
+    assert outcome is not None and len(outcome.critical_failures) >= 1
+    reason = con.execute(
+        "select record_key, reason from audit.quarantine where load_id = ?", [load.load_id]
+    ).fetchall()
+    assert len(reason) == 1
+    assert reason[0][0] == "https://www.example-news.com/2018/10/story-63"
+    assert "not a date" in reason[0][1]
+
+
+def test_a_fetch_that_fails_midway_merges_nothing_and_leaves_no_batch(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    def pages() -> Iterator[FetchedPage]:
+        yield FetchedPage("gdelt", "GET page 1", [article(n) for n in range(30)])
+        raise ConnectionError("the API went away after page 1")
+
+    with pytest.raises(ConnectionError):
+        run_load(con, TABLE, Pull({"test": True}, pages()), validator)
+    status = con.execute("select status, error from audit.load_ledger").fetchall()
+    assert status == [("failed", "the API went away after page 1")]
+    assert con.execute("select count(*) from raw.gdelt_articles").fetchone() == (0,)
+    # the next load clears the failed load's files
+    run_load(con, TABLE, pull_of([article(1)]), validator)
+    folders = list((tmp_path / "warehouse.duckdb.landing" / "gdelt_articles").iterdir())
+    assert len(folders) == 1
+
+
+@dataclass(frozen=True)
+class CsvPart:
+    """A bulk file landed by DuckDB (``ingest.landing.FilePart``)."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    def select_sql(self) -> str:
+        return f"""
+            select
+                nullif(url, '') as record_key,
+                to_json(struct_pack(url := url, title := title, seendate := seendate,
+                    domain := domain, language := language, sourcecountry := sourcecountry,
+                    url_mobile := '', socialimage := '')) as record,
+                md5(to_json(struct_pack(url := url, title := title))::varchar) as record_hash,
+                '{self.path.name}' as page,
+                row_number() over () as position,
+            from read_csv('{self.path}', header = true, all_varchar = true)
+        """
+
+
+def test_a_file_part_is_landed_by_duckdb_and_a_keyless_row_quarantined(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    csv = tmp_path / "articles_1.csv"
+    lines = ["url,title,seendate,domain,language,sourcecountry"]
+    for n in range(40):
+        a = article(n)
+        lines.append(f"{a['url']},{a['title']},{a['seendate']},{a['domain']},English,US")
+    lines.append(",A row without its URL,20181023T210400Z,x.com,English,US")
+    csv.write_text("\n".join(lines) + "\n")
+    load, _ = run_load(con, TABLE, Pull({"test": True}, iter([CsvPart(csv)])), validator)
+
+    assert load.status == "succeeded"
+    assert (load.counts.fetched, load.counts.inserted, load.counts.quarantined) == (41, 40, 1)
+    (reason, record) = con.execute(
+        "select reason, record from audit.quarantine where load_id = ?", [load.load_id]
+    ).fetchone() or ("", "")
+    assert "row 41 of articles_1.csv has no usable url" in reason
+    assert json.loads(record)["title"] == "A row without its URL"
