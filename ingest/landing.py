@@ -5,12 +5,16 @@ A load goes through the same steps whatever the source:
 1. ``start_load`` writes a ``running`` row to ``audit.load_ledger`` (source, parameters, start,
    and the process that runs the load: pid and host). A load whose process died (``kill -9``)
    stays ``running``; the next load marks it ``abandoned`` (``abandon_stale_loads``).
-2. ``land_batch`` puts every fetched record into a temporary batch table with its natural key and
-   the page it came from. Records that cannot be keyed are quarantined one by one with the reason,
+2. ``land_batch`` fetches the pages one at a time and writes every record to Parquet parts
+   with its natural key and the page it came from (a bulk file is copied by DuckDB without
+   passing through Python), then consolidates them into the batch: Parquet files in buckets of
+   keys under ``<database>.landing/<table>/load_id=<id>/``, which ``landing_batch`` (a view)
+   reads. Memory does not grow with the batch, and any engine can read the landed files.
+   Records that cannot be keyed are quarantined one by one with the reason,
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
    body, kept as text with the reason and the request that fetched it), so one unreadable answer
    does not sink the load.
-3. The caller validates the batch (``expectations``) and, by the outcome (``ingest.load``):
+3. The caller validates the batch (``expectations``: one bucket at a time) and, by the outcome (``ingest.load``):
    - a batch-level critical failure (uniqueness, or more failing records than one and than
      ``expectations.suite.RECORD_FAILURE_SHARE`` of the batch: an API drift) quarantines the
      whole batch (kept in ``audit.quarantine`` with the failed expectations as the reason) and
@@ -38,6 +42,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -456,6 +461,30 @@ class FilePart(Protocol):
     def label(self) -> str: ...
 
     def select_sql(self) -> str: ...
+
+
+# DuckDB's memory while a load runs (its buffer manager: what does not fit is spilled to the
+# database's temporary folder), so a load's memory does not grow with its batch
+LOAD_MEMORY_LIMIT = "1GB"
+
+
+@contextmanager
+def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Hold DuckDB to ``LOAD_MEMORY_LIMIT`` and let it write without keeping rows in order, for
+    the time of a load; then restore both settings."""
+    row = con.execute(
+        "select current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+    ).fetchone()
+    limit, ordered = (row[0], row[1]) if row else (None, None)
+    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        if limit:
+            con.execute(f"set memory_limit = '{limit}'")
+        if ordered is not None:
+            con.execute(f"set preserve_insertion_order = {str(ordered).lower()}")
 
 
 LANDING_PART_RECORDS = 50_000  # records held in memory before they are written to a part

@@ -42,6 +42,9 @@ def run_load(
 ) -> tuple[Load, Validation | None]:
     """Run ``pull`` into the raw ``table``. Returns the load (status, counts) and the validation.
 
+    Pages are landed to disk as they are fetched (``landing.land_batch``) and DuckDB is held to
+    ``landing.LOAD_MEMORY_LIMIT`` meanwhile, so a load's memory does not grow with its batch.
+
     - A fetch or parse error (HTTP failure, malformed page) is recorded in the ledger as
       ``failed`` and re-raised: nothing of the batch is merged.
     - A page the client could not read (wholly or in part: ``FetchedPage.unreadable``) is
@@ -56,6 +59,13 @@ def run_load(
       record-level expectation (a key absent, an unparsable date) are quarantined alone, each
       with its reason, in the same transaction, so one poison record never reaches ``raw.*``.
     """
+    with landing.load_memory(con):
+        return _run_load(con, table, pull, validate)
+
+
+def _run_load(
+    con: duckdb.DuckDBPyConnection, table: RawTable, pull: Pull, validate: Validator
+) -> tuple[Load, Validation | None]:
     load = landing.start_load(con, table, pull.parameters)
     landing.prune_batches(con, table)
     try:
