@@ -470,21 +470,16 @@ LOAD_MEMORY_LIMIT = "1GB"
 
 @contextmanager
 def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Hold DuckDB to ``LOAD_MEMORY_LIMIT`` and let it write without keeping rows in order, for
-    the time of a load; then restore both settings."""
-    row = con.execute(
-        "select current_setting('memory_limit'), current_setting('preserve_insertion_order')"
-    ).fetchone()
-    limit, ordered = (row[0], row[1]) if row else (None, None)
+    """Hold DuckDB to ``LOAD_MEMORY_LIMIT`` for the time of a load, then restore its limit.
+    (Insertion order is kept: a bulk file's rows are numbered in file order.)"""
+    row = con.execute("select current_setting('memory_limit')").fetchone()
+    limit = row[0] if row else None
     con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
-    con.execute("set preserve_insertion_order = false")
     try:
         yield
     finally:
         if limit:
             con.execute(f"set memory_limit = '{limit}'")
-        if ordered is not None:
-            con.execute(f"set preserve_insertion_order = {str(ordered).lower()}")
 
 
 LANDING_PART_RECORDS = 50_000  # records held in memory before they are written to a part
