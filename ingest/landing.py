@@ -14,7 +14,8 @@ A load goes through the same steps whatever the source:
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
    body, kept as text with the reason and the request that fetched it), so one unreadable answer
    does not sink the load.
-3. The caller validates the batch (``expectations``: one bucket at a time) and, by the outcome (``ingest.load``):
+3. The caller validates the batch (``expectations``: one bucket at a time) and, by the outcome
+   (``ingest.load``):
    - a batch-level critical failure (uniqueness, or more failing records than one and than
      ``expectations.suite.RECORD_FAILURE_SHARE`` of the batch: an API drift) quarantines the
      whole batch (kept in ``audit.quarantine`` with the failed expectations as the reason) and
