@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ingest.config import DEFAULT_WATCHLIST
+from ingest.config import DEFAULT_WATCHLIST, ConfigError, load_settings
 from ingest.errors import MalformedPageError
 from ingest.gdelt import (
     MAX_QUERY_CHARS,
@@ -162,6 +162,15 @@ def test_the_default_watchlist_fits_two_queries() -> None:
     assert sorted(t for q in queries for t in q.terms) == sorted(watchlist_terms(watchlist))
     with pytest.raises(ValueError, match="not in order"):
         estimate_requests(watchlist, (2020, 2019))
+
+
+@pytest.mark.unit
+def test_the_query_length_is_a_setting() -> None:
+    assert load_settings({}).gdelt_max_query_chars is None  # the client's MAX_QUERY_CHARS
+    assert load_settings({"GDELT_MAX_QUERY_CHARS": " 80 "}).gdelt_max_query_chars == 80
+    for bad in ("0", "-5", "lots"):
+        with pytest.raises(ConfigError, match="GDELT_MAX_QUERY_CHARS must be a positive"):
+            load_settings({"GDELT_MAX_QUERY_CHARS": bad})
 
 
 @pytest.mark.unit
