@@ -74,6 +74,9 @@ class Settings:
     gleif_api_url: str = DEFAULT_GLEIF_API_URL
     # how many published snapshots of the warehouse to keep (the published one among them)
     snapshots_keep: int = 2
+    # the longest GDELT query (characters) a group of news terms may be; None: the client's
+    # default (ingest.gdelt.MAX_QUERY_CHARS)
+    gdelt_max_query_chars: int | None = None
 
     @property
     def is_sample(self) -> bool:
@@ -108,6 +111,16 @@ def _per_minute(raw: str | None) -> int | None:
         return None
     if not raw.strip().isdigit() or int(raw) < 1:
         raise ConfigError(f"LDA_REQUESTS_PER_MINUTE must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _gdelt_max_query_chars(raw: str | None) -> int | None:
+    """``GDELT_MAX_QUERY_CHARS``: the longest query a group of news terms may be, in characters
+    (unset: the client's default)."""
+    if raw is None or not raw.strip():
+        return None
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"GDELT_MAX_QUERY_CHARS must be a positive whole number, got {raw!r}")
     return int(raw)
 
 
@@ -274,6 +287,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     edgar_user_agent = checked(_edgar_user_agent, "EDGAR_USER_AGENT", None)
     lda_api_key = checked(_lda_api_key, "LDA_API_KEY", None)
     snapshots_keep = checked(_snapshots_keep, "INFLUENCE_SNAPSHOTS_KEEP", 2)
+    gdelt_max_query_chars = checked(_gdelt_max_query_chars, "GDELT_MAX_QUERY_CHARS", None)
     if problems:
         raise ConfigError(*problems)
     warehouse = Path(env.get("INFLUENCE_WAREHOUSE") or REPO_ROOT / "warehouse.duckdb")
@@ -307,4 +321,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         edgar_user_agent=edgar_user_agent,
         gleif_api_url=(env.get("GLEIF_API_URL") or DEFAULT_GLEIF_API_URL).rstrip("/"),
         snapshots_keep=snapshots_keep,
+        gdelt_max_query_chars=gdelt_max_query_chars,
     )

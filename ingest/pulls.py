@@ -446,12 +446,17 @@ def pull_usaspending_toptier_agencies(transport: Transport, settings: Settings) 
 def pull_gdelt(
     transport: Transport, settings: Settings, watchlist: Watchlist, years: tuple[int, int]
 ) -> Pull:
+    """The watchlist's news terms packed into term groups, each searched over the whole range
+    and narrowed only where GDELT's 250 cap is reached (``ingest.gdelt``). The ledger records
+    the groups' queries."""
     client = gdelt.GdeltClient(transport, settings.gdelt_api_url)
-    queries = gdelt.article_queries(watchlist, years)
+    max_query_chars = settings.gdelt_max_query_chars or gdelt.MAX_QUERY_CHARS
+    queries = gdelt.article_queries(watchlist, years, max_query_chars)
     return Pull(
         {
             "years": list(years),
-            "queries": len(queries),
+            "queries": [query.query for query in queries],
+            "max_query_chars": max_query_chars,
             "topics": list(watchlist.topics),
             "base_url": settings.gdelt_api_url,
         },

@@ -251,7 +251,9 @@ GDELT_ARTICLES = SourceSpec(
     pull=_gdelt_articles,
     suite="expectations.suites.gdelt_articles",
     description="News article metadata (URL, title, date, publisher domain) from the GDELT DOC "
-    "2.0 API in ArtList mode, for the watchlist's companies, agencies and topics, month by month. "
+    "2.0 API in ArtList mode, for the watchlist's companies, agencies and topics: their terms "
+    "OR-ed in as few queries as the query length allows, each window narrowed only where an "
+    "answer reaches the 250-article cap. "
     "API: https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/",
     sample_endpoint="/doc/doc",
 )

@@ -2,8 +2,12 @@
 
 Simplifications, so nobody mistakes it for the API's full behaviour: terms match titles as
 case-insensitive substrings; ``domain:``, ``sourcecountry:``, ``sourcelang:`` and ``-term`` are
-understood; relevance order is the list's order. A query GDELT would reject is answered as GDELT
-does: HTTP 200 with a text message.
+understood; relevance order is the list's order. With ``sort=DateAsc``/``DateDesc`` the matches
+are sorted by ``seendate`` before the ``maxrecords`` cut (at most 250), as GDELT does. A query
+GDELT would reject is answered as GDELT does: HTTP 200 with a line of text (the texts GDELT is
+known to send, as quoted by client libraries: /work/research/issue13_research.md section 2). That
+includes a query longer than ``max_query_chars``: GDELT documents no limit, so the fake keeps its
+own (``GDELT_MAX_QUERY_CHARS``, a constructor argument for tests), independent of the client's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from tests.fakes.app import TEXT_HEADERS, Reply, int_param, json_reply
 GDELT_PATH = "/api/v2/doc/doc"
 GDELT_DEFAULT_RECORDS = 75
 GDELT_MAX_RECORDS = 250
+# The fake's own query length limit (characters of the decoded query). GDELT's real one is not
+# documented; this is the fake's, not the client's: tests pass lower ones to exercise splitting.
+GDELT_MAX_QUERY_CHARS = 300
+TOO_LONG = "Your query was too short or too long."
+BAD_PARENTHESES = "One or more of your parenthetical clauses had an error in it."
+UNPARENTHESISED_OR = "Queries containing OR'd terms must be surrounded by ()."
 _TOKEN = re.compile(r'\s*(\(|\)|-?"[^"]*"|"|[^\s()"]+)')
 
 
@@ -61,6 +71,8 @@ def _term(token: str) -> _Term:
     name, sep, value = token.partition(":")
     if sep and name.lower() in ("domain", "sourcecountry", "sourcelang"):
         return _Term(name.lower(), value.lower(), negated)
+    if len(token) < 2:
+        raise GdeltQueryError(TOO_LONG)  # GDELT's answer to a single-character keyword
     return _Term("text", token.lower(), negated)
 
 
@@ -74,9 +86,9 @@ def parse_gdelt_query(query: str) -> list[list[_Term]]:
         if token == '"':
             raise GdeltQueryError("The query contains an unterminated phrase.")
         if token == ")":
-            raise GdeltQueryError("Unbalanced parentheses in the query.")
+            raise GdeltQueryError(BAD_PARENTHESES)
         if token == "OR":
-            raise GdeltQueryError("OR'd terms must be enclosed in parentheses.")
+            raise GdeltQueryError(UNPARENTHESISED_OR)
         if token != "(":
             clauses.append([_term(token)])
             i += 1
@@ -97,7 +109,7 @@ def parse_gdelt_query(query: str) -> list[list[_Term]]:
             expect_term = not expect_term
             i += 1
         if i >= len(tokens):
-            raise GdeltQueryError("Unbalanced parentheses in the query.")
+            raise GdeltQueryError(BAD_PARENTHESES)
         if expect_term or len(group) < 2:
             raise GdeltQueryError("Parentheses may only be used around OR'd statements.")
         clauses.append(group)
@@ -129,10 +141,17 @@ def _seen(article: dict[str, Any]) -> dt.datetime:
 class FakeGdeltApi:
     """``GET /api/v2/doc/doc?mode=ArtList&format=json`` over GDELT article objects."""
 
-    def __init__(self, articles: Sequence[dict[str, Any]], path: str = GDELT_PATH) -> None:
+    def __init__(
+        self,
+        articles: Sequence[dict[str, Any]],
+        path: str = GDELT_PATH,
+        max_query_chars: int = GDELT_MAX_QUERY_CHARS,
+    ) -> None:
         self.articles = list(articles)
         self.path = path
+        self.max_query_chars = max_query_chars
         self._seen = [_seen(article) for article in self.articles]
+        self.searches = 0  # the searches answered (rejected ones included)
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
         if path.rstrip("/") != self.path.rstrip("/"):
@@ -143,9 +162,12 @@ class FakeGdeltApi:
             return 200, dict(TEXT_HEADERS), str(exc).encode("utf-8")
 
     def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        self.searches += 1
         text = query.get("query", "").strip()
         if not text:
             raise GdeltQueryError("Please specify a search query.")
+        if len(text) > self.max_query_chars:
+            raise GdeltQueryError(TOO_LONG)
         clauses = parse_gdelt_query(text)
         if query.get("mode", "").lower() != "artlist":
             raise GdeltQueryError("The fake GDELT API only implements mode=ArtList.")

@@ -151,18 +151,19 @@ def test_a_rejected_query_is_an_unreadable_part_not_an_error() -> None:
     assert "rejected query" in part.reason and "too short" in part.reason
 
 
-# -- a pull with one broken answer among many windows --------------------------------------------
+# -- a pull with one broken answer among many term groups -----------------------------------------
 
 
-class MonthlyBodies:
-    """Answers each ArtList request with the body given for its start month (``{}`` else)."""
+class BodiesByQuery:
+    """Answers each ArtList request with the body given for its query (``{}`` else)."""
 
     def __init__(self, bodies: dict[str, bytes]) -> None:
         self.bodies = bodies
+        self.queries: list[str] = []
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes | None) -> Reply:
-        month = query["startdatetime"][:6]
-        answer = self.bodies.get(month, b"{}")
+        self.queries.append(query["query"])
+        answer = self.bodies.get(query["query"], b"{}")
         headers = JSON_HEADERS if answer.lstrip().startswith(b"{") else TEXT_HEADERS
         return 200, dict(headers), answer
 
@@ -180,21 +181,29 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+# four topics, each a term group of its own under a 12-character query limit
+TOPICS = ("Vizhinjam", "Trivandrum", "Kerala", "Adani")
+
+
 @pytest.mark.integration
 def test_a_pull_with_broken_answers_lands_every_readable_article(
     api_server: LocalApiServer, con: duckdb.DuckDBPyConnection
 ) -> None:
-    api_server.app = MonthlyBodies(
+    api_server.app = BodiesByQuery(
         {
-            "202407": with_title(1, quoted_title_fragment()),  # repairable
-            "202408": unreadable_body(),  # beyond repair: quarantined
-            "202409": KEYWORD_ERROR,  # a rejected query: quarantined too
+            "Vizhinjam": with_title(1, quoted_title_fragment()),  # repairable
+            "Trivandrum": unreadable_body(),  # beyond repair: quarantined
+            "Kerala": KEYWORD_ERROR,  # a single term GDELT rejects: quarantined too
         }
     )
-    settings = load_settings({"GDELT_API_URL": api_server.url + PATH})
-    watchlist = Watchlist(companies=(), agencies=(), topics=("Vizhinjam",))
+    settings = load_settings(
+        {"GDELT_API_URL": api_server.url + PATH, "GDELT_MAX_QUERY_CHARS": "12"}
+    )
+    watchlist = Watchlist(companies=(), agencies=(), topics=TOPICS)
     transport, _ = quick_transport()
     pull = pull_gdelt(transport, settings, watchlist, (2024, 2024))
+    assert pull.parameters["queries"] == list(TOPICS)
+    assert pull.parameters["max_query_chars"] == 12
     suite = load_suite(GDELT_ARTICLES.suite)
     load, outcome = run_load(
         con, GDELT_ARTICLES.table, pull, lambda c, load_id: validate_batch(c, suite, load_id)
@@ -202,12 +211,14 @@ def test_a_pull_with_broken_answers_lands_every_readable_article(
 
     assert load.status == "succeeded"
     assert outcome is not None and not outcome.critical_failures
-    assert len(api_server.requests) == 12
+    assert len(api_server.requests) == 4
+    assert all(r.query["startdatetime"] == "20240101000000" for r in api_server.requests)
+    assert all(r.query["enddatetime"] == "20241231235959" for r in api_server.requests)
     stored = con.execute("select url, record->>'$.title' from raw.gdelt_articles").fetchall()
     assert sorted(url for url, _ in stored) == sorted(ARTLIST_URLS)
     assert dict(stored)[ARTLIST_URLS[1]] == quoted_title_fragment()
     counts = load.counts
-    assert (counts.pages, counts.fetched, counts.unreadable, counts.quarantined) == (12, 6, 2, 2)
+    assert (counts.pages, counts.fetched, counts.unreadable, counts.quarantined) == (4, 6, 2, 2)
     assert counts.duplicates_in_batch == 0 and counts.inserted == 4
     assert counts.reconciles()
     quarantined = con.execute(
@@ -218,14 +229,17 @@ def test_a_pull_with_broken_answers_lands_every_readable_article(
         [load.load_id],
     ).fetchall()
     assert len(quarantined) == 2
-    (august_page, august_reason, august_body), (september_page, september_reason, body) = sorted(
-        quarantined, key=lambda row: "20240901" in row[0]
-    )
-    assert "startdatetime=20240801000000" in august_page and "topic Vizhinjam" in august_page
-    assert "could not be repaired" in august_reason
-    assert august_body == unreadable_body().decode()
-    assert "startdatetime=20240901000000" in september_page
-    assert "rejected query" in september_reason and body == KEYWORD_ERROR.decode()
+    by_query = {
+        ("Kerala" if "query=Kerala" in page else "Trivandrum"): (reason, body)
+        for page, reason, body in quarantined
+    }
+    (unreadable_page,) = [page for page, *_ in quarantined if "query=Trivandrum" in page]
+    assert unreadable_page.endswith("[group 2/4]")
+    trivandrum_reason, trivandrum_body = by_query["Trivandrum"]
+    assert "could not be repaired" in trivandrum_reason
+    assert trivandrum_body == unreadable_body().decode()
+    kerala_reason, kerala_body = by_query["Kerala"]
+    assert "rejected query" in kerala_reason and kerala_body == KEYWORD_ERROR.decode()
     ledger = con.execute(
         "select status, records_fetched, records_quarantined, unreadable_quarantined "
         "from audit.load_ledger where load_id = ?",
@@ -235,16 +249,52 @@ def test_a_pull_with_broken_answers_lands_every_readable_article(
 
 
 @pytest.mark.integration
+def test_a_rejected_group_is_split_until_the_rejected_term_stands_alone(
+    api_server: LocalApiServer,
+) -> None:
+    # GDELT refuses any query holding "Kerala" (as it does a keyword it finds too common): the
+    # group of four is split in halves until "Kerala" alone is refused and reported; the other
+    # three terms are still asked, and the real answer to the half holding "Vizhinjam" is kept
+    class RefusesKerala(BodiesByQuery):
+        def handle(
+            self, method: str, path: str, query: dict[str, str], body: bytes | None
+        ) -> Reply:
+            if "Kerala" in query["query"]:
+                self.queries.append(query["query"])
+                return 200, dict(TEXT_HEADERS), KEYWORD_ERROR
+            return super().handle(method, path, query, body)
+
+    app = RefusesKerala({"(Vizhinjam OR Trivandrum)": ARTLIST})
+    api_server.app = app
+    watchlist = Watchlist(companies=(), agencies=(), topics=TOPICS)
+    transport, _ = quick_transport()
+    (query,) = article_queries(watchlist, (2024, 2024))
+    assert query.query == "(Vizhinjam OR Trivandrum OR Kerala OR Adani)"
+    pages = list(GdeltClient(transport, api_server.url + PATH).iter_articles(query))
+    assert app.queries == [
+        "(Vizhinjam OR Trivandrum OR Kerala OR Adani)",
+        "(Vizhinjam OR Trivandrum)",
+        "(Kerala OR Adani)",
+        "Kerala",
+        "Adani",
+    ]
+    assert sorted(a["url"] for p in pages for a in p.records) == sorted(ARTLIST_URLS)
+    (refused,) = [p for p in pages if p.unreadable]
+    assert refused.label.endswith("[group 1/1 half 2 half 1]")
+    assert refused.unreadable[0].body == KEYWORD_ERROR.decode()
+
+
+@pytest.mark.integration
 def test_the_client_yields_the_unreadable_window_with_its_request(
     api_server: LocalApiServer,
 ) -> None:
-    api_server.app = MonthlyBodies({"202408": unreadable_body()})
+    api_server.app = BodiesByQuery({"Vizhinjam": unreadable_body()})
     transport, _ = quick_transport()
     watchlist = Watchlist(companies=(), agencies=(), topics=("Vizhinjam",))
-    (august,) = [q for q in article_queries(watchlist, (2024, 2024)) if q.label.endswith("08")]
-    (page,) = list(GdeltClient(transport, api_server.url + PATH).iter_articles(august))
+    (query,) = article_queries(watchlist, (2024, 2024))
+    (page,) = list(GdeltClient(transport, api_server.url + PATH).iter_articles(query))
     assert page.records == []
     (part,) = page.unreadable
     assert page.label.startswith("GET http://127.0.0.1")
-    assert "startdatetime=20240801000000" in page.label
+    assert "startdatetime=20240101000000" in page.label
     assert part.body == unreadable_body().decode()
