@@ -361,12 +361,13 @@ class ArchiveClient:
 
 
 def zip_members(path: Path, label: str) -> list[str]:
-    """The CSV members of a zip, in part order (``_1.csv``, ``_2.csv``, ... ``_10.csv``)."""
+    """The CSV members of a zip, in part order (``_1.csv``, ``_2.csv``, ... ``_10.csv``);
+    ``label`` (the download request) names it if it is not a zip."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
     except zipfile.BadZipFile as exc:
-        raise IngestError(SOURCE, f"{label} is not a readable zip file ({exc})") from None
+        raise MalformedPageError(SOURCE, label, f"not a readable zip file ({exc})") from None
 
     def part(name: str) -> tuple[int, str]:
         match = re.search(r"_(\d+)\.csv$", name, re.IGNORECASE)
@@ -551,9 +552,9 @@ def iter_archive_files(
             zip_path = folder / file.file_name
             client.download(file, zip_path)
             try:
-                members = zip_members(zip_path, file.file_name)
+                members = zip_members(zip_path, f"GET {file.url}")
                 if not members:
-                    raise IngestError(SOURCE, f"{file.file_name} holds no CSV file")
+                    raise MalformedPageError(SOURCE, f"GET {file.url}", "the zip holds no CSV")
                 subtiers = (
                     tuple(s.code for s in agency.subtiers) if agency.pull == "subtiers" else ()
                 )
