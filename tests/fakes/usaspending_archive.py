@@ -381,6 +381,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _timestamp(value: Any) -> str:
+    """``2020-08-31`` or ``2020-08-31 09:30:00`` as the archive writes it (with a time)."""
+    text = _text(value)
+    return f"{text} 00:00:00" if len(text) == 10 else text
+
+
 def archive_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, str]:
     """One contract transaction row (by column name) for an action of ``fact``."""
     row = fact.row
@@ -443,7 +449,7 @@ def archive_row(fact: AwardFact, action: dict[str, Any]) -> dict[str, str]:
             f"{code}: " for code in def_codes
         ),
         "usaspending_permalink": f"https://www.usaspending.gov/award/{generated}/",
-        "last_modified_date": f"{row.get('Last Modified Date')} 00:00:00",
+        "last_modified_date": _timestamp(row.get("Last Modified Date")),
     }
     return values
 

@@ -180,7 +180,8 @@ def generate(out_dir: Path) -> dict[str, object]:
         )
     manifest: dict[str, object] = {
         "description": "Recorded responses of the fake LDA, USAspending (search API and Award "
-        "Data Archive zips), GDELT, SEC EDGAR and GLEIF APIs and of two publishers' feeds over the deterministic sample universe "
+        "Data Archive zips), GDELT, SEC EDGAR and GLEIF APIs and of two publishers' feeds over "
+        "the deterministic sample universe "
         "(tests/sample/universe.py, universe_edgar.py, universe_gleif.py), and an analyst's "
         "article list (analyst/articles.csv). Case facts are public; the background companies' "
         "amounts, awards and articles are synthetic, and so are the GLEIF records marked SAMPLE.",
