@@ -425,14 +425,16 @@ def choose_files(
     state: AgencyState,
     max_delta_gap_days: int = 35,
 ) -> list[FileChoice]:
-    """The files of one agency to load this time, Full files first.
+    """The files of one agency to load this time: its Full files, or its Delta file alone.
 
-    - A fiscal year never loaded in full: its Full file (a first load, or a wider year range).
-    - An agency already loaded: the Delta file when its stamp is newer than the newest file
-      loaded. A Delta covers about a month (the archive is regenerated monthly); when the last
-      load is older than ``max_delta_gap_days`` before the Delta's stamp, the changes between
-      are in no file any more, so every fiscal year is loaded in full again.
-    - On a first load the Delta is not loaded: the Full files of the same stamp hold its changes.
+    - A first load, or a fiscal year never loaded in full (a wider year range): the Full file of
+      every fiscal year of ``years``. Not a Delta beside them: the Full files of the same stamp
+      hold its changes already, and one action in two files of a load would be two versions of
+      one key in one batch.
+    - Else the Delta file, when its stamp is newer than the newest file loaded. A Delta covers
+      about a month (the archive is regenerated monthly); when the last load is older than
+      ``max_delta_gap_days`` before the Delta's stamp, the changes in between are in no file
+      any more, so every fiscal year is loaded in full again.
     """
     fulls = {f.fiscal_year: f for f in listed if f.kind == FULL}
     deltas = sorted((f for f in listed if f.kind == DELTA), key=lambda f: f.stamp)
@@ -445,29 +447,23 @@ def choose_files(
             listed[0].toptier_code if listed else "?",
             ", ".join(map(str, missing_years)),
         )
-    reload_all = False
-    if state.loaded_through is not None and delta is not None:
-        gap = _stamp_date(delta.stamp) - _stamp_date(state.loaded_through)
-        reload_all = gap.days > max_delta_gap_days
-    choices = [
-        FileChoice(
-            fulls[y],
+    new_years = [y for y in years if y not in state.full_years]
+    gap = False
+    if not new_years and state.loaded_through is not None and delta is not None:
+        days = (_stamp_date(delta.stamp) - _stamp_date(state.loaded_through)).days
+        gap = days > max_delta_gap_days
+    if new_years or gap:
+        reason = (
             "gap: the last load is older than the Delta covers"
-            if reload_all and y in state.full_years
-            else "first load of this fiscal year",
+            if gap
+            else "first load of this fiscal year"
+            if not state.full_years
+            else f"fiscal years {', '.join(map(str, new_years))} never loaded: all in full"
         )
-        for y in years
-        if y in fulls and (reload_all or y not in state.full_years)
-    ]
-    first_load = not state.full_years
-    if (
-        delta is not None
-        and not first_load
-        and not reload_all
-        and (state.loaded_through is None or delta.stamp > state.loaded_through)
-    ):
-        choices.append(FileChoice(delta, "changes since the last load"))
-    return choices
+        return [FileChoice(fulls[y], reason) for y in years if y in fulls]
+    if delta is not None and (state.loaded_through is None or delta.stamp > state.loaded_through):
+        return [FileChoice(delta, "changes since the last load")]
+    return []
 
 
 def _stamp_date(stamp: str) -> dt.date:

@@ -80,13 +80,15 @@ def test_a_later_load_takes_a_newer_delta_only() -> None:
     assert choices[0].reason == "changes since the last load"
 
 
-def test_a_wider_year_range_adds_the_new_years_in_full_beside_the_delta() -> None:
+def test_a_wider_year_range_loads_every_year_in_full_and_no_delta() -> None:
+    # never a Full and a Delta in one load: one action would be in the batch twice
     state = AgencyState(frozenset({2019}), "20260906")
     choices = choose_files(listed("20261006", range(2017, 2021)), [2018, 2019], state)
     assert names(choices) == [
         "FY2018_097_Contracts_Full_20261006.zip",
-        "FY(All)_097_Contracts_Delta_20261006.zip",
+        "FY2019_097_Contracts_Full_20261006.zip",
     ]
+    assert choices[0].reason == "fiscal years 2018 never loaded: all in full"
 
 
 def test_a_missed_month_reloads_every_year_in_full() -> None:
