@@ -13,6 +13,7 @@ What it adds on top of ``requests``:
   and timeouts; a 429 waits the larger of its ``Retry-After`` header and the delay its DRF-style
   body states ("Expected available in 4 seconds.");
 - a client-side rate limiter per source (minimum interval between requests);
+- ``download``: the same, with a 2xx body streamed to a file in chunks (archive zips);
 - errors that name the source and the page: 401/403 -> ``SourceAuthError`` when the API refused
   (a JSON ``detail``); a 403 from a bot wall (an HTML "Access Denied" page) ->
   ``SourceBlockedError``, whose message names ``LDA_API_URL`` and the other official LDA host;
@@ -33,6 +34,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
@@ -55,6 +57,7 @@ USER_AGENT = "influence-warehouse/0.1 (+https://github.com/influence-warehouse)"
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)  # (connect, read) seconds
 DEFAULT_MAX_RETRIES = 5
 MAX_REDIRECTS = 10
+DOWNLOAD_CHUNK = 1 << 20  # bytes written at a time by ``download``
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Hosts between which the LDA token may follow a redirect (the historic host and its successor).
 LDA_HOSTS = frozenset({"lda.senate.gov", "lda.gov"})
@@ -325,6 +328,15 @@ class LiveTransport:
     # -- the Transport protocol --------------------------------------------------------------
 
     def send(self, request: Request) -> Response:
+        return self._exchange(request, None)
+
+    def download(self, request: Request, dest: Path) -> Response:
+        """Stream the 2xx body of ``request`` to ``dest`` in chunks (an archive zip of hundreds
+        of megabytes never sits in memory), with the retries, redirects and errors of ``send``;
+        a connection dropped mid-body starts the file again."""
+        return self._exchange(request, dest)
+
+    def _exchange(self, request: Request, sink: Path | None) -> Response:
         source, label = request.source, request.label
         method = request.method.upper()
         url = request.full_url()
@@ -344,8 +356,15 @@ class LiveTransport:
                     headers=headers,
                     timeout=self.timeout,
                     allow_redirects=False,
+                    stream=sink is not None,
                 )
-                body = answer.content
+                if sink is not None and 200 <= answer.status_code < 300:
+                    with answer, sink.open("wb") as out:
+                        for chunk in answer.iter_content(DOWNLOAD_CHUNK):
+                            out.write(chunk)
+                    body = b""
+                else:
+                    body = answer.content
             except (
                 requests.ConnectionError,
                 requests.Timeout,

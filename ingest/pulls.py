@@ -7,6 +7,7 @@ bundled sample is a recording of exactly the requests a live refresh makes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from ingest import articles, edgar, feeds, gdelt, gleif, lda, usaspending
+from ingest import articles, edgar, feeds, gdelt, gleif, lda, usaspending, usaspending_archive
 from ingest.config import ConfigError, Settings
 from ingest.landing import RawTable
 from ingest.progress import ProgressObserver
@@ -43,6 +44,9 @@ class Pull:
 
     parameters: dict[str, Any]
     pages: Iterator[FetchedPage]
+    # bulk files landed by DuckDB itself (the Award Data Archive's CSVs), fetched lazily, each
+    # with the query that reads it (``ArchiveFile.select_sql``); None: the pull is pages only
+    files: Iterator[usaspending_archive.ArchiveFile] | None = None
 
 
 @dataclass(frozen=True)
@@ -380,21 +384,83 @@ def pull_usaspending_transactions(
     watchlist: Watchlist,
     years: tuple[int, int],
     plan: UsaspendingPlan | None = None,
+    archive: bool = False,
 ) -> Pull:
     """Every award action (modification) of the watched scopes, by quarter of action date (or,
     incremental, dated since the plan's start), so obligations land in the quarter they were
-    made."""
+    made. With ``archive``, the agencies the Award Data Archive loads
+    (``usaspending_archive.archive_agencies``) are left out: only the companies are searched."""
     plan = plan or UsaspendingPlan("full")
     client = usaspending.TransactionClient(transport, settings.usaspending_api_url)
     if plan.mode == "full":
-        queries = usaspending.transaction_queries(watchlist, years)
+        queries = usaspending.transaction_queries(watchlist, years, archive=archive)
     else:
         assert plan.since and plan.until
-        queries = usaspending.recent_transaction_queries(watchlist, plan.since, plan.until)
+        queries = usaspending.recent_transaction_queries(
+            watchlist, plan.since, plan.until, archive=archive
+        )
     return Pull(
         _usaspending_parameters(plan, len(queries), settings, watchlist, years),
         each(queries, client.iter_transactions),
     )
+
+
+ARCHIVE_TABLE = "raw.usaspending_archive_transactions"
+
+
+def archive_loaded_files(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The archive files (``MonthlyFile.ledger_entry``) that earlier successful loads of
+    ``raw.usaspending_archive_transactions`` landed, from the load ledger's parameters."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'audit' "
+        "and table_name = 'load_ledger'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    rows = con.execute(
+        "select parameters from audit.load_ledger where raw_table = ? and status = 'succeeded'",
+        [ARCHIVE_TABLE],
+    ).fetchall()
+    entries: list[dict[str, Any]] = []
+    for (parameters,) in rows:
+        data = json.loads(parameters) if isinstance(parameters, str) else parameters
+        files = data.get("files") if isinstance(data, dict) else None
+        entries.extend(f for f in files or [] if isinstance(f, dict))
+    return entries
+
+
+def pull_usaspending_archive(
+    con: duckdb.DuckDBPyConnection,
+    transport: Transport,
+    settings: Settings,
+    watchlist: Watchlist,
+    years: tuple[int, int],
+    work_dir: Path | None = None,
+) -> Pull:
+    """The contract actions of every watched agency from the Award Data Archive: the Full file
+    of each fiscal year of ``years`` never loaded, then the agency's Delta file when it is newer
+    than what was loaded (``usaspending_archive.choose_files``); rows dated in ``years``, of the
+    listed sub-agencies for ``pull: subtiers``. The sample is always a first load. The ledger's
+    ``files`` names every file and stamp loaded (filled in as the listing is read)."""
+    client = usaspending_archive.ArchiveClient(transport, settings.usaspending_api_url)
+    states = (
+        {} if settings.is_sample else usaspending_archive.agency_states(archive_loaded_files(con))
+    )
+    parameters: dict[str, Any] = {
+        "years": list(years),
+        "fiscal_years": usaspending_archive.fiscal_years(years),
+        "agencies": [a.toptier_code for a in usaspending_archive.archive_agencies(watchlist)],
+        "base_url": settings.usaspending_api_url,
+    }
+    if settings.is_sample:
+        parameters["answered_by"] = SAMPLE_ANSWERED_BY
+
+    def files() -> Iterator[usaspending_archive.ArchiveFile]:
+        plan = usaspending_archive.plan_archive(client, watchlist, years, states)
+        parameters["files"] = plan.ledger()
+        yield from usaspending_archive.iter_archive_files(client, plan, years, work_dir)
+
+    return Pull(parameters, iter(()), files())
 
 
 def child_recipients_to_fetch(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -93,8 +93,20 @@ def _usaspending_awards(run: RunContext) -> Pull:
 
 def _usaspending_transactions(run: RunContext) -> Pull:
     plan = _usaspending_plan(run, USASPENDING_TRANSACTIONS.table)
+    # the watched agencies' actions come from the Award Data Archive once its source is loaded
     return pulls.pull_usaspending_transactions(
-        run.transport, run.settings, run.watchlist, run.years, plan
+        run.transport,
+        run.settings,
+        run.watchlist,
+        run.years,
+        plan,
+        archive=USASPENDING_ARCHIVE_TRANSACTIONS in SOURCES,
+    )
+
+
+def _usaspending_archive_transactions(run: RunContext) -> Pull:
+    return pulls.pull_usaspending_archive(
+        run.con, run.transport, run.settings, run.watchlist, run.years
     )
 
 
@@ -223,6 +235,29 @@ USASPENDING_TRANSACTIONS = SourceSpec(
     "split when they pass the endpoint's 50,000-record limit. Obligations are dated by these "
     f"actions. API: {USASPENDING_API_DOCS}",
     sample_endpoint="/spending_by_transaction/",
+)
+
+# The watched agencies' contract actions from the Award Data Archive's bulk files. Landed by
+# DuckDB from the extracted CSVs (``Pull.files``), not record by record; not in ``SOURCES`` until
+# landing lands ``Pull.files``: adding it there also moves the agencies' actions off the search
+# API (``_usaspending_transactions``).
+USASPENDING_ARCHIVE_TRANSACTIONS = SourceSpec(
+    table=RawTable(
+        "usaspending",
+        "usaspending_archive_transactions",
+        "contract_transaction_unique_key",
+        "contract_transaction_unique_key",
+    ),
+    pull=_usaspending_archive_transactions,
+    suite="expectations.suites.usaspending_archive_transactions",
+    description="Contract actions of every watched agency (pull: toptier or subtiers) from "
+    "USAspending's Award Data Archive (https://files.usaspending.gov/award_data_archive/): the "
+    "agency's Full contract transaction file of each fiscal year on a first load, its monthly "
+    "Delta file after (deletions included, marked correction_delete_ind = D), the files named "
+    "by POST /api/v2/bulk_download/list_monthly_files/. One row per "
+    "contract_transaction_unique_key, the kept columns of the CSV as a JSON object. API: "
+    "https://api.usaspending.gov/docs/endpoints",
+    sample_endpoint="/award_data_archive/",
 )
 
 USASPENDING_RECIPIENTS = SourceSpec(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
@@ -90,6 +91,17 @@ class Transport(Protocol):
 
     def close(self) -> None:
         """Release what the transport holds (the live one's HTTP session)."""
+        ...
+
+
+@runtime_checkable
+class DownloadingTransport(Transport, Protocol):
+    """A transport that can also stream a large body (an archive zip) to a file, in chunks,
+    never holding it in memory."""
+
+    def download(self, request: Request, dest: Path) -> Response:
+        """Write the 2xx body of ``request`` to ``dest``; the response's ``body`` is empty.
+        Errors as ``send``."""
         ...
 
 

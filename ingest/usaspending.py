@@ -15,6 +15,7 @@ from typing import Any
 
 from ingest.errors import IngestError, MalformedPageError, SourceHTTPError
 from ingest.transport import FetchedPage, Request, Transport
+from ingest.usaspending_archive import archive_agencies
 from ingest.watchlist import Watchlist
 
 # The fields asked of spending_by_award: enough to key, date, price and attribute each award.
@@ -186,14 +187,20 @@ def _time_period(start: dt.date, end: dt.date, date_type: str) -> list[dict[str,
     return [{"start_date": start.isoformat(), "end_date": end.isoformat(), "date_type": date_type}]
 
 
-def search_scopes(watchlist: Watchlist) -> list[tuple[str, dict[str, Any]]]:
+def search_scopes(watchlist: Watchlist, archive: bool = False) -> list[tuple[str, dict[str, Any]]]:
     """``(label, filters)`` of every watched scope: each agency by toptier code (the awarding
     toptier agency, or only its listed sub-agencies when the watchlist says ``pull: subtiers``)
     and each company by its ``recipient_search`` terms. Agencies are named in the filters as
     the API requires; the watchlist's codes are what the warehouse joins on.
+
+    With ``archive``, the agencies that the Award Data Archive loads (every ``pull: toptier`` or
+    ``subtiers`` agency, ``ingest.usaspending_archive.archive_agencies``) are left out.
     """
+    from_archive = {a.toptier_code for a in archive_agencies(watchlist)} if archive else set()
     scopes: list[tuple[str, dict[str, Any]]] = []
     for agency in watchlist.agencies:
+        if agency.toptier_code in from_archive:
+            continue
         name = agency.abbreviation or agency.name
         if agency.pull == "subtiers":
             for sub in agency.subtiers:
@@ -270,13 +277,15 @@ def transaction_queries(
     watchlist: Watchlist,
     years: tuple[int, int],
     groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+    archive: bool = False,
 ) -> list[TransactionQuery]:
     """The transaction searches of a full refresh: every watched scope, award type group and
-    calendar quarter of ``years`` (by action date)."""
+    calendar quarter of ``years`` (by action date); with ``archive``, the archive's agencies
+    are left out (``search_scopes``)."""
     return [
         TransactionQuery(f"{label} {group} {quarter}", scope, group, start, end)
         for group in groups
-        for label, scope in search_scopes(watchlist)
+        for label, scope in search_scopes(watchlist, archive)
         for quarter, start, end in calendar_quarters(years)
     ]
 
@@ -286,14 +295,16 @@ def recent_transaction_queries(
     since: dt.date,
     until: dt.date,
     groups: tuple[str, ...] = tuple(AWARD_GROUPS),
+    archive: bool = False,
 ) -> list[TransactionQuery]:
     """The transaction searches of an incremental refresh: every action dated ``since`` ..
-    ``until`` (the API filters transactions by action date only)."""
+    ``until`` (the API filters transactions by action date only); ``archive`` as in
+    ``transaction_queries``."""
     since = max(since, EARLIEST_START)
     return [
         TransactionQuery(f"{label} {group} actions {since}..{until}", scope, group, since, until)
         for group in groups
-        for label, scope in search_scopes(watchlist)
+        for label, scope in search_scopes(watchlist, archive)
     ]
 
 

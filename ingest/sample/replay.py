@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,16 @@ class SampleTransport:
         return self._indexes[source]
 
     def send(self, request: Request) -> Response:
+        page = self._page(request)
+        body = (self.data_dir / request.source / page).read_bytes()
+        return Response(request, 200, body, {"Content-Type": "application/json"})
+
+    def download(self, request: Request, dest: Path) -> Response:
+        """Copy a recorded file (an archive zip) to ``dest``, in chunks."""
+        shutil.copyfile(self.data_dir / request.source / self._page(request), dest)
+        return Response(request, 200, b"", {"Content-Type": "application/zip"})
+
+    def _page(self, request: Request) -> str:
         page = self._index(request.source).get(request.key())
         if page is None:
             years = self.manifest.get("years")
@@ -54,8 +65,7 @@ class SampleTransport:
                 f"years {years} and the default watchlist; regenerate it with "
                 "`python -m tests.sample.generate` after changing either.",
             )
-        body = (self.data_dir / request.source / page).read_bytes()
-        return Response(request, 200, body, {"Content-Type": "application/json"})
+        return page
 
     def close(self) -> None:
         """Nothing to release: the recordings are read per request."""

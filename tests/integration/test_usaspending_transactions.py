@@ -157,6 +157,24 @@ def test_transaction_queries_per_scope_group_and_quarter() -> None:
 
 
 @pytest.mark.unit
+def test_with_the_archive_the_agencies_leave_the_search_and_the_companies_stay() -> None:
+    everything = transaction_queries(WATCHLIST, (2018, 2018))
+    queries = transaction_queries(WATCHLIST, (2018, 2018), archive=True)
+    # the companies' searches are exactly what they were
+    assert queries == [q for q in everything if q.label.startswith("company ")]
+    assert len(queries) == 2 * 4  # groups x quarters, Amazon only
+    since, until = dt.date(2019, 1, 1), dt.date(2019, 3, 31)
+    recent = recent_transaction_queries(WATCHLIST, since, until, archive=True)
+    assert [q.label for q in recent] == [
+        "company Amazon contracts actions 2019-01-01..2019-03-31",
+        "company Amazon idvs actions 2019-01-01..2019-03-31",
+    ]
+    # a subtiers agency goes to the archive too
+    assert transaction_queries(ICE_ONLY, (2018, 2018))
+    assert transaction_queries(ICE_ONLY, (2018, 2018), archive=True) == []
+
+
+@pytest.mark.unit
 def test_a_subtier_scope_names_the_subtier_under_its_toptier() -> None:
     (query, *_) = award_queries(ICE_ONLY, (2018, 2018))
     assert query.label == "agency ICE (7012) contracts 2018-Q1"

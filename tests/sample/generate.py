@@ -32,7 +32,7 @@ from ingest.errors import SourceHTTPError
 from ingest.load import run_load
 from ingest.pulls import SAMPLE_ARTICLE_FILE, Pull, RunContext
 from ingest.sample.replay import MANIFEST
-from ingest.sources import SOURCES
+from ingest.sources import SOURCES, USASPENDING_ARCHIVE_TRANSACTIONS
 from ingest.transport import Request, Response
 from ingest.watchlist import load_watchlist
 from tests.fakes.app import App
@@ -42,6 +42,7 @@ from tests.fakes.gdelt import FakeGdeltApi
 from tests.fakes.gleif import FakeGleifApi
 from tests.fakes.lda import FakeLdaApi
 from tests.fakes.usaspending import FakeUsaspendingApi
+from tests.fakes.usaspending_archive import FakeArchive, RoutedUsaspending
 from tests.sample import universe_edgar
 from tests.sample.constants import bundled_constants, bundled_toptier_agencies
 from tests.sample.universe import build_universe
@@ -71,8 +72,21 @@ class RecordingTransport:
         self.recorded[request.source].append((request.key(), payload))
         return Response(request, status, payload, headers)
 
+    def download(self, request: Request, dest: Path) -> Response:
+        """As ``send``, the body written to ``dest`` (the fakes' files are small)."""
+        response = self.send(request)
+        dest.write_bytes(response.body)
+        return Response(request, response.status, b"", response.headers)
+
     def close(self) -> None:
         """Nothing to release: the fakes answer in-process."""
+
+
+def _extension(source: str, key: str) -> str:
+    """The recorded body's file extension: feeds are XML, archive files zips, the rest JSON."""
+    if source == "feeds":
+        return "xml"
+    return "zip" if key.split(" ")[1].endswith(".zip") else "json"
 
 
 def write_analyst_list(path: Path) -> None:
@@ -111,8 +125,9 @@ def generate(out_dir: Path) -> dict[str, object]:
                 contributions=universe.lda_contributions,
                 constants=bundled_constants(),
             ),
-            "usaspending": FakeUsaspendingApi(
-                universe.awards, toptier_agencies=bundled_toptier_agencies()
+            "usaspending": RoutedUsaspending(
+                FakeUsaspendingApi(universe.awards, toptier_agencies=bundled_toptier_agencies()),
+                FakeArchive(universe.awards, bundled_toptier_agencies()),
             ),
             "gdelt": FakeGdeltApi(universe.articles),
             "feeds": FakeFeedsApi(feeds_from_tuples(FEEDS)),
@@ -140,6 +155,15 @@ def generate(out_dir: Path) -> dict[str, object]:
                 "distinct_keys": len({spec.table.key_of(r) for p in pages for r in p.records}),
             }
             run_load(con, spec.table, Pull(pull.parameters, iter(pages)), lambda *_: _Passes())
+        if USASPENDING_ARCHIVE_TRANSACTIONS not in SOURCES:
+            # not landed yet (landing does not read ``Pull.files``), but recorded: the sample
+            # replays the archive's listing and zips to whoever pulls them
+            archive = USASPENDING_ARCHIVE_TRANSACTIONS.pull(run)
+            labels = [f.label for f in archive.files or iter(())]
+            counts[USASPENDING_ARCHIVE_TRANSACTIONS.name] = {
+                "files": len(archive.parameters.get("files", [])),
+                "csv_parts": len(labels),
+            }
     if out_dir.exists():
         shutil.rmtree(out_dir)
     write_analyst_list(out_dir / SAMPLE_ARTICLE_FILE)
@@ -148,15 +172,16 @@ def generate(out_dir: Path) -> dict[str, object]:
         pages_dir.mkdir(parents=True)
         index: dict[str, str] = {}
         for number, (key, payload) in enumerate(responses, start=1):
-            name = f"pages/{number:05d}.{'xml' if source == 'feeds' else 'json'}"
+            name = f"pages/{number:05d}.{_extension(source, key)}"
             (out_dir / source / name).write_bytes(payload)
             index[key] = name
         (out_dir / source / "index.json").write_text(
             json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
     manifest: dict[str, object] = {
-        "description": "Recorded responses of the fake LDA, USAspending, GDELT, SEC EDGAR and "
-        "GLEIF APIs and of two publishers' feeds over the deterministic sample universe "
+        "description": "Recorded responses of the fake LDA, USAspending (search API and Award "
+        "Data Archive zips), GDELT, SEC EDGAR and GLEIF APIs and of two publishers' feeds over "
+        "the deterministic sample universe "
         "(tests/sample/universe.py, universe_edgar.py, universe_gleif.py), and an analyst's "
         "article list (analyst/articles.csv). Case facts are public; the background companies' "
         "amounts, awards and articles are synthetic, and so are the GLEIF records marked SAMPLE.",

@@ -1,0 +1,128 @@
+"""raw.usaspending_archive_transactions: contract actions from the Award Data Archive's CSVs.
+
+Each record holds the kept columns of one CSV row (``ingest.usaspending_archive.KEPT_COLUMNS``,
+named as in the archive's header), as text. A Delta file's deletion row
+(``correction_delete_ind`` = "D") is blank but for its keys, so the rules on amounts, dates and
+agencies apply to the other rows only. Fields are read by the rules staging uses
+(``usaspending_common``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import great_expectations as gx
+
+from expectations.suite import CheckedExpectation, SuiteSpec, critical, warning
+from expectations.suites.usaspending_common import (
+    amount,
+    day,
+    presence_column,
+    presence_columns,
+    text,
+    timestamp,
+    unparsable,
+)
+
+OBLIGATION = "$.federal_action_obligation"
+ACTION_DATE = "$.action_date"
+LAST_MODIFIED = "$.last_modified_date"
+ORDERING_END = "$.ordering_period_end_date"
+
+# Columns the landing query writes into every record (null when blank): absent, the query or the
+# archive's header changed.
+ALWAYS_PRESENT = (
+    "contract_transaction_unique_key",
+    "contract_award_unique_key",
+    "award_id_piid",
+    "modification_number",
+    "transaction_number",
+    "federal_action_obligation",
+    "action_date",
+    "awarding_agency_code",
+    "awarding_sub_agency_code",
+    "recipient_name",
+    "last_modified_date",
+)
+
+IS_DELETION = f"coalesce({text('$.correction_delete_ind')} = 'D', false)"
+
+
+def _missing(path: str) -> str:
+    """True when a row other than a deletion has no value at ``path``."""
+    return f"(not {IS_DELETION} and {text(path)} is null)"
+
+
+PROJECTION = f"""
+select
+    record_key as contract_transaction_unique_key,
+    {IS_DELETION} as is_deletion,
+    {text("$.correction_delete_ind")} as correction_delete_ind,
+    {text("$.contract_award_unique_key")} as contract_award_unique_key,
+    {_missing("$.contract_award_unique_key")} as is_award_key_missing,
+    {_missing("$.modification_number")} as is_modification_number_missing,
+    {_missing(OBLIGATION)} as is_obligation_missing,
+    {unparsable(OBLIGATION, amount(OBLIGATION))} as is_obligation_unparsable,
+    {day(ACTION_DATE)} as action_date,
+    {_missing(ACTION_DATE)} as is_action_date_missing,
+    {unparsable(ACTION_DATE, day(ACTION_DATE))} as is_action_date_unparsable,
+    {unparsable(ORDERING_END, day(ORDERING_END))} as is_ordering_end_unparsable,
+    {unparsable(LAST_MODIFIED, timestamp(LAST_MODIFIED))} as is_last_modified_unparsable,
+    {_missing("$.awarding_agency_code")} as is_awarding_agency_missing,
+    {presence_columns(ALWAYS_PRESENT)},
+    page
+from landing_batch
+"""
+
+
+def _never(column: str) -> CheckedExpectation:
+    return critical(gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[False]))
+
+
+def expectations() -> list[CheckedExpectation]:
+    e = gx.expectations
+    return [
+        *(
+            critical(e.ExpectColumnValuesToBeInSet(column=presence_column(k), value_set=[True]))
+            for k in ALWAYS_PRESENT
+        ),
+        critical(e.ExpectColumnValuesToNotBeNull(column="contract_transaction_unique_key")),
+        # one row per action: two contents of one key in one batch are a conflict to look at
+        critical(e.ExpectColumnValuesToBeUnique(column="contract_transaction_unique_key")),
+        critical(
+            e.ExpectColumnValuesToMatchRegex(
+                column="contract_award_unique_key", regex=r"^CONT_(?:AWD|IDV)_\S+$"
+            )
+        ),
+        _never("is_award_key_missing"),
+        _never("is_modification_number_missing"),
+        # money: an action's obligation must be there and parse; de-obligations are negative
+        _never("is_obligation_missing"),
+        _never("is_obligation_unparsable"),
+        _never("is_action_date_missing"),
+        _never("is_action_date_unparsable"),
+        critical(
+            e.ExpectColumnValuesToBeBetween(
+                column="action_date",
+                min_value=dt.datetime(1990, 1, 1),
+                max_value=dt.datetime(2100, 1, 1),
+            )
+        ),
+        _never("is_ordering_end_unparsable"),
+        _never("is_last_modified_unparsable"),
+        # the values seen besides a deletion's "D" are not documented: an odd one is shown
+        warning(
+            e.ExpectColumnValuesToBeInSet(column="correction_delete_ind", value_set=["C", "D"])
+        ),
+        warning(
+            e.ExpectColumnValuesToBeInSet(column="is_awarding_agency_missing", value_set=[False])
+        ),
+    ]
+
+
+SUITE = SuiteSpec(
+    name="raw.usaspending_archive_transactions",
+    raw_table="raw.usaspending_archive_transactions",
+    key_column="contract_transaction_unique_key",
+    projection=PROJECTION,
+    expectations=expectations,
+)

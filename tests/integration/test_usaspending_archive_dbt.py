@@ -1,0 +1,121 @@
+"""stg_usaspending__archive_transactions on the bundled sample's archive, landed as landing will
+land it (``ArchiveFile.select_sql``): the same columns and types as stg_usaspending__transactions
+(plus retrieved_via), deletions left out, and the same transaction keys as the search API's rows
+of the watched agencies. Built with the var that enables it (usaspending_archive)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest import landing
+from ingest.config import load_settings
+from ingest.dbt_cli import run_dbt
+from ingest.pulls import pull_usaspending_archive, pull_usaspending_transactions
+from ingest.sample.replay import SampleTransport
+from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS, raw_tables
+from ingest.watchlist import load_watchlist
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ENABLED = ["--vars", "{usaspending_archive: true}"]
+
+
+def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
+    """Land the sample's archive and its search-API transactions; returns the archive rows, the
+    key of one action then deleted (by a deletion row, as a Delta lands it) and the API's keys of
+    the watched agencies' actions."""
+    settings = replace(load_settings({}), source="sample")
+    watched = load_watchlist(settings.watchlist)
+    transport = SampleTransport(settings.sample_dir)
+    table = USASPENDING_ARCHIVE_TRANSACTIONS.table
+    with duckdb.connect(str(warehouse)) as con:
+        landing.ensure_schema(con, [*raw_tables(), table])
+        pull = pull_usaspending_archive(con, transport, settings, watched, (2017, 2019), tmp_path)
+        assert pull.files is not None
+        for file in pull.files:
+            con.execute(
+                f"""
+                insert into {table.qualified}
+                select record_key, record, record_hash, 'load-1', now() from ({file.select_sql()})
+                """
+            )
+        # a Delta's deletion replaces the action's row
+        deleted = con.execute(
+            f"select {table.key_column} from {table.qualified} order by all limit 1"
+        ).fetchone()
+        assert deleted is not None
+        record = json.dumps(
+            {"contract_transaction_unique_key": deleted[0], "correction_delete_ind": "D"}
+        )
+        con.execute(
+            f"update {table.qualified} set record = ?, load_id = 'load-2' "
+            f"where {table.key_column} = ?",
+            [record, deleted[0]],
+        )
+        count = con.execute(f"select count(*) from {table.qualified}").fetchone()
+        assert count is not None
+        api = pull_usaspending_transactions(transport, settings, watched, (2017, 2019))
+        names = {a.name for a in watched.agencies}
+        keys = {
+            f"{r['generated_internal_id']}|{r['Mod']}|{r['Action Date']}"
+            for page in api.pages
+            for r in page.records
+            if r["Awarding Agency"] in names
+        }
+    return count[0], deleted[0], keys
+
+
+def test_the_archive_staging_model_matches_the_search_api_model(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    rows, deleted, api_keys = land_sample(warehouse, tmp_path)
+    select = "stg_usaspending__archive_transactions stg_usaspending__transactions"
+    result = run_dbt(["build", "--select", select, *ENABLED], warehouse, tmp_path / "dbt")
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "stg_usaspending_archive_transactions_maps_archive_columns" in result.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+
+        def columns(model: str) -> list[tuple[str, str]]:
+            return con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where schema_name = 'staging' and table_name = ? order by column_index",
+                [model],
+            ).fetchall()
+
+        archive = columns("stg_usaspending__archive_transactions")
+        api = columns("stg_usaspending__transactions")
+        assert archive == [*api, ("retrieved_via", "VARCHAR")]
+        keys = {
+            k
+            for (k,) in con.execute(
+                "select transaction_key from staging.stg_usaspending__archive_transactions"
+            ).fetchall()
+        }
+        deleted_key = con.execute(
+            """
+            select count(*) from staging.stg_usaspending__archive_transactions
+            where award_piid is null or action_date < ?
+            """,
+            [dt.date(2017, 1, 1)],
+        ).fetchone()
+    assert len(keys) == rows - 1  # the deletion is left out
+    assert keys < api_keys and len(api_keys - keys) == 1  # the deleted action, only
+    assert deleted_key == (0,)
+    assert deleted
+
+
+def test_without_the_var_the_model_and_its_source_are_disabled(tmp_path: Path) -> None:
+    warehouse, work = tmp_path / "w.duckdb", tmp_path / "dbt"
+    args = ["ls", "--resource-type", "model", "--resource-type", "source"]
+    disabled = run_dbt(args, warehouse, work)
+    enabled = run_dbt([*args, *ENABLED], warehouse, work)
+    assert disabled.returncode == 0 and enabled.returncode == 0, disabled.stdout[-2000:]
+    model = "influence_warehouse.staging.usaspending.stg_usaspending__archive_transactions"
+    source = "source:influence_warehouse.raw.usaspending_archive_transactions"
+    assert model not in disabled.stdout and source not in disabled.stdout
+    assert model in enabled.stdout and source in enabled.stdout
