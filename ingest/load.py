@@ -7,6 +7,7 @@ module needs neither Great Expectations nor Dagster to be used or tested.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -71,7 +72,7 @@ def _run_load(
     try:
         # pages are fetched as they are landed (to files: memory does not grow with the batch),
         # and nothing is merged before the last has arrived: a batch is all or nothing
-        landing.land_batch(con, load, pull.pages)
+        landing.land_batch(con, load, itertools.chain(pull.pages, pull.files or ()))
     except BaseException as exc:
         load.parameters = dict(pull.parameters)
         landing.discard_batch(con)
