@@ -670,7 +670,7 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> Non
         where = "*" if bucket is None else f"bucket={bucket}"
         files = _sql_text(f"{folder}/{where}/*.parquet")
         select = f"""
-            select record_key, record::json as record, record_hash, page, position
+            select record_key, record, record_hash, page, position
             from read_parquet({files}, hive_partitioning = false)
         """
     con.execute(f"create or replace temp view {BATCH_TABLE} as {select}")

@@ -188,7 +188,8 @@ class ArchiveFile:
             f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}})"
         )
         record = ", ".join(
-            f"{_quote_literal(name)}, {_quote_identifier(name)}" for name in self.record_columns
+            f"{_quote_identifier(name)} := {_quote_identifier(name)}"
+            for name in self.record_columns
         )
         conditions = []
         if self.subtier_codes:
@@ -210,7 +211,7 @@ with numbered as (
 kept as (
     select
         {_quote_identifier(KEY_COLUMN)} as record_key,
-        json_object({record}) as record,
+        to_json(struct_pack({record})) as record,
         position
     from numbered
     {"where " + where if where else ""}

@@ -17,19 +17,29 @@ from expectations.suites.usaspending_common import (
     amount,
     day,
     presence_column,
-    presence_columns,
     text,
     timestamp,
     unparsable,
 )
+from ingest.usaspending_archive import DELTA_LEADING_COLUMNS, KEPT_COLUMNS
 
-OBLIGATION = "$.federal_action_obligation"
-ACTION_DATE = "$.action_date"
-LAST_MODIFIED = "$.last_modified_date"
-ORDERING_END = "$.ordering_period_end_date"
+# Every record is parsed once, into a struct of the archive's columns as text
+# (``json_transform``): a 10-million-row load reads dozens of fields per record, and reading
+# each with ``->>`` would parse the record again for every field.
+FIELDS = (*KEPT_COLUMNS, DELTA_LEADING_COLUMNS[0])
+_SHAPE = "{" + ", ".join(f'"{name}": "VARCHAR"' for name in FIELDS) + "}"
 
-# Columns the landing query writes into every record (null when blank): absent, the query or the
-# archive's header changed.
+
+def field(name: str) -> str:
+    """The parsed record's field ``name`` (text, null when absent)."""
+    return f'r."{name}"'
+
+
+OBLIGATION = field("federal_action_obligation")
+ACTION_DATE = field("action_date")
+LAST_MODIFIED = field("last_modified_date")
+ORDERING_END = field("ordering_period_end_date")
+
 ALWAYS_PRESENT = (
     "contract_transaction_unique_key",
     "contract_award_unique_key",
@@ -44,22 +54,35 @@ ALWAYS_PRESENT = (
     "last_modified_date",
 )
 
-IS_DELETION = f"coalesce({text('$.correction_delete_ind')} = 'D', false)"
+IS_DELETION = f"coalesce({text(field('correction_delete_ind'))} = 'D', false)"
 
 
-def _missing(path: str) -> str:
-    """True when a row other than a deletion has no value at ``path``."""
-    return f"(not {IS_DELETION} and {text(path)} is null)"
+def _missing(column: str) -> str:
+    """True when a row other than a deletion has no value in ``column``."""
+    return f"(not {IS_DELETION} and {text(column)} is null)"
 
+
+_PRESENCE = ",\n    ".join(
+    f"list_contains(record_keys, '{k}') as {presence_column(k)}" for k in ALWAYS_PRESENT
+)
 
 PROJECTION = f"""
+with parsed as (
+    select
+        record_key,
+        page,
+        json_keys(record) as record_keys,
+        json_transform(record, '{_SHAPE}') as r,
+    from landing_batch
+)
+
 select
     record_key as contract_transaction_unique_key,
     {IS_DELETION} as is_deletion,
-    {text("$.correction_delete_ind")} as correction_delete_ind,
-    {text("$.contract_award_unique_key")} as contract_award_unique_key,
-    {_missing("$.contract_award_unique_key")} as is_award_key_missing,
-    {_missing("$.modification_number")} as is_modification_number_missing,
+    {text(field("correction_delete_ind"))} as correction_delete_ind,
+    {text(field("contract_award_unique_key"))} as contract_award_unique_key,
+    {_missing(field("contract_award_unique_key"))} as is_award_key_missing,
+    {_missing(field("modification_number"))} as is_modification_number_missing,
     {_missing(OBLIGATION)} as is_obligation_missing,
     {unparsable(OBLIGATION, amount(OBLIGATION))} as is_obligation_unparsable,
     {day(ACTION_DATE)} as action_date,
@@ -67,10 +90,10 @@ select
     {unparsable(ACTION_DATE, day(ACTION_DATE))} as is_action_date_unparsable,
     {unparsable(ORDERING_END, day(ORDERING_END))} as is_ordering_end_unparsable,
     {unparsable(LAST_MODIFIED, timestamp(LAST_MODIFIED))} as is_last_modified_unparsable,
-    {_missing("$.awarding_agency_code")} as is_awarding_agency_missing,
-    {presence_columns(ALWAYS_PRESENT)},
+    {_missing(field("awarding_agency_code"))} as is_awarding_agency_missing,
+    {_PRESENCE},
     page
-from landing_batch
+from parsed
 """
 
 

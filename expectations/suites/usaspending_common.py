@@ -6,8 +6,11 @@ from __future__ import annotations
 
 
 def text(path: str) -> str:
-    """A field as trimmed text, empty as null (staging's ``json_text``)."""
-    return f"nullif(trim(record->>'{path}'), '')"
+    """A field as trimmed text, empty as null (staging's ``json_text``). ``path`` is a JSON path
+    into ``record`` (``$.x``), or an SQL expression already holding the field's text (a
+    projection that parses each record once, ``usaspending_archive_transactions``)."""
+    raw = f"record->>'{path}'" if path.startswith("$") else path
+    return f"nullif(trim({raw}), '')"
 
 
 def amount(path: str) -> str:
