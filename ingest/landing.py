@@ -444,12 +444,28 @@ class _Parts:
         finally:
             con.unregister("landing_rows")
 
-    def copy_query(self, con: duckdb.DuckDBPyConnection, select_sql: str) -> int:
-        """Write the rows of ``select_sql`` (the landing columns) to a part; their number."""
+    def copy_query(
+        self, con: duckdb.DuckDBPyConnection, select_sql: str, first_position: int
+    ) -> tuple[int, int]:
+        """Write the rows of ``select_sql`` (the landing columns; ``position`` the row's place in
+        its file) to a part, numbered on from ``first_position`` so that positions stay unique
+        across the batch; the number of rows and the next free position."""
         target = self._next("part")
-        con.execute(f"copy ({select_sql}) to {_sql_text(str(target))} (format parquet)")
-        row = con.execute(f"select count(*) from read_parquet({_sql_text(str(target))})").fetchone()
-        return int(row[0]) if row else 0
+        con.execute(
+            f"""
+            copy (
+                select record_key, record, record_hash, page,
+                    position + {int(first_position)} as position,
+                from ({select_sql})
+            ) to {_sql_text(str(target))} (format parquet)
+            """
+        )
+        row = con.execute(
+            f"select count(*), max(position) from read_parquet({_sql_text(str(target))})"
+        ).fetchone()
+        rows = int(row[0]) if row else 0
+        last = int(row[1]) if row and row[1] is not None else first_position - 1
+        return rows, last + 1
 
 
 class FilePart(Protocol):
@@ -521,7 +537,7 @@ def land_batch(
     for page in pages:
         counts.pages += 1
         if not isinstance(page, FetchedPage):
-            landed = parts.copy_query(con, page.select_sql())
+            landed, position = parts.copy_query(con, page.select_sql(), position)
             counts.fetched += landed
             readable = readable or landed > 0
             continue

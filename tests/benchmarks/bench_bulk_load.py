@@ -44,8 +44,7 @@ def archive_parts(work: Path, transactions: int) -> list[Path]:
     bench_archive_files.main([str(folder), "--transactions", str(transactions)])
     (zip_path,) = folder.glob("*.zip")
     parts = [
-        extract_member(zip_path, member, folder)
-        for member in zip_members(zip_path, zip_path.name)
+        extract_member(zip_path, member, folder) for member in zip_members(zip_path, zip_path.name)
     ]
     zip_path.unlink()
     done.write_text(json.dumps([str(p) for p in parts]))

@@ -188,3 +188,26 @@ def test_a_file_part_is_landed_by_duckdb_and_a_keyless_row_quarantined(
     ).fetchone() or ("", "")
     assert "row 41 of articles_1.csv has no usable url" in reason
     assert json.loads(record)["title"] == "A row without its URL"
+
+
+def test_two_files_of_one_batch_keep_their_rows_apart(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # both files number their rows from 1: the batch must still hold each row once, and a row
+    # repeated verbatim in the second file is a duplicate of the first file's
+    def write(name: str, numbers: range) -> Path:
+        path = tmp_path / name
+        lines = ["url,title,seendate,domain,language,sourcecountry"]
+        for n in numbers:
+            a = article(n)
+            lines.append(f"{a['url']},{a['title']},{a['seendate']},{a['domain']},English,US")
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    files = [CsvPart(write("a_1.csv", range(30))), CsvPart(write("a_2.csv", range(29, 60)))]
+    load, _ = run_load(con, TABLE, Pull({"test": True}, iter(files)), validator)
+
+    assert load.status == "succeeded"
+    assert (load.counts.fetched, load.counts.duplicates_in_batch) == (61, 1)
+    assert load.counts.inserted == 60
+    assert con.execute("select count(*) from raw.gdelt_articles").fetchone() == (60,)
