@@ -487,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--full",
         action="store_true",
-        help="rebuild every dbt model from scratch (default: incremental models take new loads only)",
+        help="rebuild every dbt model from scratch (default: incremental, new loads only)",
     )
     p.set_defaults(func=refresh)
     p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")
