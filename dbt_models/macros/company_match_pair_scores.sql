@@ -154,3 +154,13 @@
     where inputs_hash <> {{ company_match_inputs_hash() }}
     {%- endif %}
 {%- endmacro %}
+
+{# The names int_company_match_pair_scores has scored: those of its rows on an incremental build,
+   none on a full build. #}
+{% macro company_match_scored_names() -%}
+    {%- if is_incremental() -%}
+    select distinct scored.normalized_name from {{ this }} as scored
+    {%- else -%}
+    select cast(null as varchar) as normalized_name where false
+    {%- endif -%}
+{%- endmacro %}

@@ -23,20 +23,12 @@ company_names as (
 
 ),
 
-{% if is_incremental() %}
+-- the names scored by earlier builds (none on a full build)
 scored_names as (
 
-    select distinct normalized_name from {{ this }}
+    {{ company_match_scored_names() }}
 
 ),
-{% else %}
-scored_names as (
-
-    select cast(null as varchar) as normalized_name
-    where false
-
-),
-{% endif %}
 
 pair_scores as (
 
