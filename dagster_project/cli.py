@@ -299,6 +299,8 @@ def refresh(args: argparse.Namespace) -> int:
         "resources": {"sources": {"config": {"source": source, "years": args.years or ""}}},
         "loggers": {"progress": {}},
     }
+    if getattr(args, "full", False):  # dbt rebuilds every model, incremental ones included
+        run_config["ops"] = {"influence_dbt_models": {"config": {"full_refresh": True}}}
     if args.verbose:  # Dagster's log lines too; dbt's are not hidden below
         run_config["loggers"]["console"] = {"config": {"log_level": "DEBUG"}}
     else:  # a live line while a pull fetches pages
@@ -481,6 +483,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--years", help="filing years to pull, e.g. 2017-2019 (default: see README)")
     p.add_argument(
         "--verbose", action="store_true", help="print Dagster's and dbt's full logs as they come"
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every dbt model from scratch (default: incremental, new loads only)",
     )
     p.set_defaults(func=refresh)
     p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")

@@ -29,8 +29,8 @@ import duckdb
 
 # the schemas analysts use: marts and the intermediate tables they are built from, the reference
 # seeds, the resolver's evaluation, and the audit trail (ledger, validation, quarantine,
-# freshness). Not raw (the fetched JSON) and not staging (views over raw): they stay in the
-# build database, where the next refresh needs them.
+# freshness). Not raw (the fetched JSON) and not staging (views and incremental tables over raw):
+# they stay in the build database, where the next refresh needs them.
 PUBLISHED_SCHEMAS = ("marts", "intermediate", "reference", "evaluation", "audit")
 # the oldest storage format DuckDB can write: DuckDB 1.0 and later read it
 STORAGE_VERSION = "v1.0.0"

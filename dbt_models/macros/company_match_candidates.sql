@@ -30,26 +30,14 @@
                          share their first words score high however different the rest
     A name accepted against another source name (not a curated one) only when that name is not
     itself accepted against a third: one hop, so both resolve to the same company.
+    With `cache` (int_company_match_pair_scores: the kept scores of every pair among the names it
+    has scored), a pair whose names the cache has both scored is read from it, and only pairs with
+    a name it has not seen are scored here: the same rows, as a pair's score depends on the two
+    names and the curated lists alone. The ranking by records, the best reference per company and
+    the one-hop rule always run on the current names.
 #}
-{% macro company_match_candidates(names) -%}
-    {%- set accept_score = var('company_match_accept_score', 0.92) -%}
-    {%- set review_score = var('company_match_review_score', 0.85) -%}
-    {%- set similarity_review_score = var('company_match_similarity_review_score', 0.95) -%}
-    {%- set known_word_zipf = var('company_match_known_word_zipf', 2.5) -%}
+{% macro company_match_candidates(names, cache=none) -%}
     with
-
-    -- words that are words: common English ones and those of the curated company names
-    known_words as (
-
-        select english_words.word from {{ ref('english_words') }} as english_words
-        where english_words.zipf_frequency >= {{ known_word_zipf }}
-
-        union
-
-        select unnest(string_split(aliases.normalized_name, ' ')) as word
-        from {{ ref('company_aliases') }} as aliases
-
-    ),
 
     curated_names as (
 
@@ -84,18 +72,7 @@
 
         select
             subjects.*,
-            -- its first three letters; and a first word of one or two letters ("BP AMERICA",
-            -- "BP") is a block of its own too, as its first three letters mix in the next word
-            unnest(list_filter(
-                [
-                    left(replace(subjects.normalized_name, ' ', ''), 3),
-                    case
-                        when len(split_part(subjects.normalized_name, ' ', 1)) < 3
-                            then split_part(subjects.normalized_name, ' ', 1)
-                    end
-                ],
-                lambda block_key: block_key is not null
-            )) as block_key
+            {{ company_name_block_keys('subjects.normalized_name') }} as block_key
         from subjects
 
     ),
@@ -137,6 +114,166 @@
             )
 
     ),
+{% if cache %}
+    -- the names the cache has scored (its marker rows, with no reference, included)
+    cached_names as (
+
+        select distinct cache.normalized_name from {{ cache }} as cache
+
+    ),
+
+    matched_cached as (
+
+        select
+            matched_references.*,
+            matched_references.normalized_name in (
+                select cached_names.normalized_name from cached_names
+            )
+            and (
+                matched_references.is_curated
+                or matched_references.reference_name in (
+                    select cached_names.normalized_name from cached_names
+                )
+            ) as is_cached
+        from matched_references
+
+    ),
+
+    to_score as (
+
+        select * exclude (is_cached) from matched_cached
+        where not is_cached
+
+    ),
+
+    cached_pairs as (
+
+        select distinct
+            matched_cached.normalized_name,
+            matched_cached.reference_name,
+            matched_cached.company_id
+        from matched_cached
+        where matched_cached.is_cached
+
+    ),
+
+    cached_scores as (
+
+        select
+            cache.normalized_name,
+            cache.company_id,
+            cache.reference_name,
+            cache.is_curated_reference,
+            cache.match_rule,
+            cache.match_score,
+            cache.is_accepted,
+            cache.match_reason
+        from {{ cache }} as cache
+        inner join cached_pairs
+            on
+                cache.normalized_name = cached_pairs.normalized_name
+                and cache.reference_name = cached_pairs.reference_name
+                and cache.company_id = cached_pairs.company_id
+
+    ),
+{% else %}
+    to_score as (
+
+        select * from matched_references
+
+    ),
+{% endif %}
+    scored_here as (
+
+        {{ company_match_scored('to_score') }}
+
+    ),
+
+    scored as (
+
+        select * from scored_here
+        {%- if cache %}
+
+        union all by name
+
+        select * from cached_scores
+        {%- endif %}
+
+    ),
+
+    best_per_company as (
+
+        select * from scored
+        qualify row_number() over (
+            partition by normalized_name, company_id
+            order by is_accepted desc, match_score desc, reference_name
+        ) = 1
+
+    ),
+
+    -- names accepted against some reference: they cannot be another name's reference
+    linked_names as (
+
+        select distinct normalized_name from best_per_company
+        where is_accepted
+
+    ),
+
+    final as (
+
+        select
+            best_per_company.normalized_name,
+            best_per_company.company_id,
+            best_per_company.reference_name,
+            best_per_company.is_curated_reference,
+            best_per_company.match_rule,
+            best_per_company.match_score,
+            best_per_company.is_accepted
+            and (
+                best_per_company.is_curated_reference
+                or best_per_company.reference_name not in (
+                    select linked_names.normalized_name from linked_names
+                )
+            ) as is_accepted,
+            case
+                when
+                    best_per_company.is_accepted
+                    and not best_per_company.is_curated_reference
+                    and best_per_company.reference_name in (
+                        select linked_names.normalized_name from linked_names
+                    )
+                    then 'the other name is itself matched to a third: review'
+                else best_per_company.match_reason
+            end as match_reason
+        from best_per_company
+
+    )
+
+    select * from final
+{%- endmacro %}
+
+{# The pairs of `pairs` (normalized_name, reference_name, company_id, is_curated,
+   is_distinctive_word) scored by the rules above, kept when accepted or worth a review: one row
+   per pair, before the best reference per company is chosen. #}
+{% macro company_match_scored(pairs) -%}
+    {%- set accept_score = var('company_match_accept_score', 0.92) -%}
+    {%- set review_score = var('company_match_review_score', 0.85) -%}
+    {%- set similarity_review_score = var('company_match_similarity_review_score', 0.95) -%}
+    {%- set known_word_zipf = var('company_match_known_word_zipf', 2.5) -%}
+    with
+
+    -- words that are words: common English ones and those of the curated company names
+    known_words as (
+
+        select english_words.word from {{ ref('english_words') }} as english_words
+        where english_words.zipf_frequency >= {{ known_word_zipf }}
+
+        union
+
+        select unnest(string_split(aliases.normalized_name, ' ')) as word
+        from {{ ref('company_aliases') }} as aliases
+
+    ),
 
     pairs as (
 
@@ -146,7 +283,7 @@
             string_split(matched_references.reference_name, ' ') as reference_words,
             {{ company_name_stem('matched_references.normalized_name') }} as subject_stem,
             {{ company_name_stem('matched_references.reference_name') }} as reference_stem
-        from matched_references
+        from {{ pairs }} as matched_references
 
     ),
 
@@ -345,60 +482,28 @@
             end as match_reason
         from tested
 
-    ),
-
-    best_per_company as (
-
-        select * from scored
-        where
-            is_accepted
-            or (match_rule <> 'fuzzy_similarity' and match_score >= {{ review_score }})
-            -- names a word or more apart: only the very close ones are worth a look
-            or match_score >= {{ similarity_review_score }}
-        qualify row_number() over (
-            partition by normalized_name, company_id
-            order by is_accepted desc, match_score desc, reference_name
-        ) = 1
-
-    ),
-
-    -- names accepted against some reference: they cannot be another name's reference
-    linked_names as (
-
-        select distinct normalized_name from best_per_company
-        where is_accepted
-
-    ),
-
-    final as (
-
-        select
-            best_per_company.normalized_name,
-            best_per_company.company_id,
-            best_per_company.reference_name,
-            best_per_company.is_curated_reference,
-            best_per_company.match_rule,
-            best_per_company.match_score,
-            best_per_company.is_accepted
-            and (
-                best_per_company.is_curated_reference
-                or best_per_company.reference_name not in (
-                    select linked_names.normalized_name from linked_names
-                )
-            ) as is_accepted,
-            case
-                when
-                    best_per_company.is_accepted
-                    and not best_per_company.is_curated_reference
-                    and best_per_company.reference_name in (
-                        select linked_names.normalized_name from linked_names
-                    )
-                    then 'the other name is itself matched to a third: review'
-                else best_per_company.match_reason
-            end as match_reason
-        from best_per_company
-
     )
 
-    select * from final
+    select * from scored
+    where
+        is_accepted
+        or (match_rule <> 'fuzzy_similarity' and match_score >= {{ review_score }})
+        -- names a word or more apart: only the very close ones are worth a look
+        or match_score >= {{ similarity_review_score }}
+{%- endmacro %}
+
+{# A name's blocks: its first three letters (spaces ignored); and a first word of one or two
+   letters ("BP AMERICA", "BP") is a block of its own too, as its first three letters mix in the
+   next word. Unnested: one row per block. #}
+{% macro company_name_block_keys(name) -%}
+    unnest(list_filter(
+        [
+            left(replace({{ name }}, ' ', ''), 3),
+            case
+                when len(split_part({{ name }}, ' ', 1)) < 3
+                    then split_part({{ name }}, ' ', 1)
+            end
+        ],
+        lambda block_key: block_key is not null
+    ))
 {%- endmacro %}

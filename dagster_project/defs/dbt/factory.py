@@ -13,6 +13,14 @@ from dagster_project.defs.dbt.results import store_run_results, summarize_run_re
 from dagster_project.defs.resources import DUCKDB_POOL, WarehouseResource
 
 
+class DbtBuildConfig(dg.Config):
+    """How the dbt build runs: incremental by default (the incremental models read only the raw
+    rows landed since their last build); ``full_refresh`` rebuilds every model from scratch (dbt's
+    ``--full-refresh``, ``influence refresh --full``)."""
+
+    full_refresh: bool = False
+
+
 class InfluenceDbtTranslator(DagsterDbtTranslator):
     """Groups follow the dbt layers: staging, intermediate, marts; seeds are reference data."""
 
@@ -35,13 +43,17 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         pool=DUCKDB_POOL,
     )
     def influence_dbt_models(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        config: DbtBuildConfig,
     ) -> Iterator[Any]:
         # dbt's profiles.yml reads its database's path from INFLUENCE_DBT_DATABASE; the dbt
         # subprocess inherits this process's environment, so hand it the build database (dbt
         # never writes the published file: the publish asset does, by a rename, afterwards).
         os.environ["INFLUENCE_DBT_DATABASE"] = warehouse.build_path
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
         # Keep dbt's own account of the build (every model, seed, data test and unit test)
         # beside the load ledger, for analysts and for the `influence refresh` summary.

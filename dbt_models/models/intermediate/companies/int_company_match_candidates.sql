@@ -1,7 +1,9 @@
 -- Scored fuzzy candidates for the normalised names that no alias lists exactly: each name against
 -- every curated name of company_aliases (rules and scores in macros/company_match_candidates.sql).
 -- Accepted candidates resolve names in int_company_name_matches; the others at or above the
--- review threshold are company_match_review's rows.
+-- review threshold are company_match_review's rows. The pairs among names scored by an earlier
+-- build come from int_company_match_pair_scores; only pairs with a new name are scored here (none
+-- when that model has just scored them).
 
 with
 
@@ -13,7 +15,7 @@ company_names as (
 
 candidates as (
 
-    {{ company_match_candidates('company_names') }}
+    {{ company_match_candidates('company_names', cache=ref('int_company_match_pair_scores')) }}
 
 ),
 

@@ -1,10 +1,20 @@
 -- One row per news article (GDELT DOC 2.0 ArtList), unpacked from the raw JSON.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='url',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'gdelt_articles') }}
+    {{ new_raw_rows() }}
 
 ),
 

@@ -1,10 +1,21 @@
 -- One row per lobbying activity (issue) of an LDA filing, in the order the filing lists them.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -12,6 +23,8 @@ activities as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         cast(activity.key as integer) as activity_index,
         activity.value as activity
     from source,
@@ -40,7 +53,11 @@ renamed as (
         ----------  numerics
         coalesce(json_array_length(activity, '$.lobbyists'), 0) as lobbyists_count,
         coalesce(json_array_length(activity, '$.government_entities'), 0)
-            as government_entities_count
+            as government_entities_count,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from activities
 

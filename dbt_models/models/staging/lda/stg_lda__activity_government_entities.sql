@@ -4,11 +4,22 @@
 -- Caveats"). is_listed_per_filing says which rows are such a copy, so that "the activity named the
 -- entity" is read as "the filing named it" there.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -16,6 +27,8 @@ activities as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
         cast(activity.key as integer) as activity_index,
         activity.value as activity
@@ -28,6 +41,8 @@ entities as (
 
     select
         activities.filing_uuid,
+        activities.load_id,
+        activities.loaded_at,
         activities.posted_at,
         activities.activity_index,
         cast(entity.key as integer) as entity_index,
@@ -56,7 +71,11 @@ renamed as (
         ----------  booleans
         -- posted before 2021-02-14, Eastern time (the API's dt_posted carries an Eastern offset);
         -- null when the filing has no posting time
-        posted_at < timestamptz '2021-02-14 00:00:00-05:00' as is_listed_per_filing
+        posted_at < timestamptz '2021-02-14 00:00:00-05:00' as is_listed_per_filing,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from entities
 

@@ -1,11 +1,21 @@
 -- One row per LDA filing (registration or report, original or amendment), unpacked from the raw
 -- JSON.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 

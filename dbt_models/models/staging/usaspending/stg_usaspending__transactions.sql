@@ -2,11 +2,21 @@
 -- modification), unpacked from the raw spending_by_transaction rows. The endpoint states agencies
 -- by name only (no codes); fct_contract_transactions maps the names to codes.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='transaction_key',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'usaspending_transactions') }}
+    {{ new_raw_rows() }}
 
 ),
 
