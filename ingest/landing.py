@@ -481,8 +481,11 @@ class FilePart(Protocol):
 
 
 # DuckDB's memory while a load runs (its buffer manager: what does not fit is spilled to the
-# database's temporary folder), so a load's memory does not grow with its batch
-LOAD_MEMORY_LIMIT = "1GB"
+# database's temporary folder), so a load's memory does not grow with its batch. Not lower:
+# DuckDB's JSON functions reserve their working memory per expression and thread (16 MB blocks),
+# and a suite's projection reads some thirty fields (2,150 LDA filings, 10 MB of JSON, ran out
+# of a 1 GB limit).
+LOAD_MEMORY_LIMIT = "2GB"
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from ingest.errors import SourceHTTPError
 from ingest.load import run_load
 from ingest.pulls import SAMPLE_ARTICLE_FILE, Pull, RunContext
 from ingest.sample.replay import MANIFEST
-from ingest.sources import SOURCES, USASPENDING_ARCHIVE_TRANSACTIONS
+from ingest.sources import SOURCES
 from ingest.transport import Request, Response
 from ingest.watchlist import load_watchlist
 from tests.fakes.app import App
@@ -149,20 +149,22 @@ def generate(out_dir: Path) -> dict[str, object]:
         for spec in SOURCES:
             pull = spec.pull(run)
             pages = list(pull.pages)
+            load, _ = run_load(
+                con,
+                spec.table,
+                Pull(pull.parameters, iter(pages), pull.files),
+                lambda *_: _Passes(),
+            )
+            if pull.files is not None:  # the Award Data Archive: its listing and zips
+                counts[spec.name] = {
+                    "files": len(pull.parameters.get("files", [])),
+                    "csv_parts": load.counts.pages - len(pages),
+                }
+                continue
             counts[spec.name] = {
                 "pages": len(pages),
                 "records": sum(len(p.records) for p in pages),
                 "distinct_keys": len({spec.table.key_of(r) for p in pages for r in p.records}),
-            }
-            run_load(con, spec.table, Pull(pull.parameters, iter(pages)), lambda *_: _Passes())
-        if USASPENDING_ARCHIVE_TRANSACTIONS not in SOURCES:
-            # not landed yet (landing does not read ``Pull.files``), but recorded: the sample
-            # replays the archive's listing and zips to whoever pulls them
-            archive = USASPENDING_ARCHIVE_TRANSACTIONS.pull(run)
-            labels = [f.label for f in archive.files or iter(())]
-            counts[USASPENDING_ARCHIVE_TRANSACTIONS.name] = {
-                "files": len(archive.parameters.get("files", [])),
-                "csv_parts": len(labels),
             }
     if out_dir.exists():
         shutil.rmtree(out_dir)

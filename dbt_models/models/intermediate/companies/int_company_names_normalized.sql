@@ -19,7 +19,7 @@ awards as (
 
 transactions as (
 
-    select * from {{ ref('stg_usaspending__transactions') }}
+    select * from {{ ref('int_contract_transactions_unioned') }}
 
 ),
 

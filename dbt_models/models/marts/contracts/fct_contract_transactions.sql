@@ -11,7 +11,7 @@ with
 
 transactions as (
 
-    select * from {{ ref('stg_usaspending__transactions') }}
+    select * from {{ ref('int_contract_transactions_unioned') }}
 
 ),
 

@@ -4,12 +4,28 @@
 -- the search API's key (contract_award_unique_key = generated_internal_id, modification number,
 -- action date): the same action seen through both doors has the same key. A Delta file's
 -- deletion rows (correction_delete_ind = 'D') replace the action in raw and are left out here.
+-- Incremental on the raw rows' loaded_at (macros/incremental_loads.sql), keyed on the archive's
+-- own key: a changed or deleted raw row first removes its action (pre-hook), then the new version,
+-- unless it is a deletion, is inserted.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='contract_transaction_unique_key',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(
+            source('raw', 'usaspending_archive_transactions'), 'contract_transaction_unique_key'
+        ) }}",
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('raw', 'usaspending_archive_transactions') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -89,7 +105,9 @@ renamed as (
         loaded_at,
 
         ----------  lineage
-        'award_data_archive' as retrieved_via
+        'award_data_archive' as retrieved_via,
+        -- the archive's key of the action (the raw table's key)
+        contract_transaction_unique_key
 
     from kept
 

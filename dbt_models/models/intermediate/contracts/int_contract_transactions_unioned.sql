@@ -1,0 +1,40 @@
+-- Every contract action once, whichever door it came through: the search API's rows
+-- (stg_usaspending__transactions: the watched companies' searches) and the Award Data Archive's
+-- (stg_usaspending__archive_transactions: the watched agencies' files). Both build the same
+-- transaction_key (award id, modification, action date), so an action found both ways (a watched
+-- company's award from a watched agency) is one row: the archive's, which carries the agency
+-- codes, else the most recently loaded. A view: it adds no copy of the actions.
+
+{{ config(materialized='view') }}
+
+with
+
+search_api as (
+
+    select
+        *,
+        'search_api' as retrieved_via,
+    from {{ ref('stg_usaspending__transactions') }}
+
+),
+
+archive as (
+
+    select * exclude (contract_transaction_unique_key)
+    from {{ ref('stg_usaspending__archive_transactions') }}
+
+),
+
+unioned as (
+
+    select * from search_api
+    union all by name
+    select * from archive
+
+)
+
+select * from unioned
+qualify row_number() over (
+    partition by transaction_key
+    order by retrieved_via = 'award_data_archive' desc, loaded_at desc, load_id
+) = 1
