@@ -233,13 +233,23 @@ def _gdelt_articles(ctx: _Context, parameters: dict[str, Any]) -> _Planned:
     return _Planned(max(groups, pages), ABOUT, f"{what}: {pages:,} requests last time")
 
 
+def _at_least_or_last(ctx: _Context, lower: int, basis: str, extra: int = 0) -> _Planned:
+    """``lower`` requests at least, or about as many as the last load's pages (+ ``extra``
+    requests that yield no page) when that is more."""
+    last = _last_load(ctx.con, ctx.table, None)
+    if last is None or last[0] + extra <= lower:
+        return _Planned(lower, AT_LEAST, basis)
+    return _Planned(last[0] + extra, ABOUT, f"{basis}: {last[0]:,} pages last time")
+
+
 def _edgar_submissions(ctx: _Context, parameters: dict[str, Any]) -> _Planned:
     ciks = len({cik for c in ctx.watchlist.companies for cik in c.ciks})
-    return _Planned(
+    return _at_least_or_last(
+        ctx,
         1 + ciks,
-        AT_LEAST,
         f"company_tickers.json + 1 per CIK: {_count(ciks, 'listed CIK')}, + those whose "
         "ticker title matches a watched name",
+        extra=1,
     )
 
 
@@ -248,9 +258,9 @@ def _gleif(relationships: bool) -> Callable[[_Context, dict[str, Any]], _Planned
         leis = sum(len(v) for v in parameters["leis"].values())
         searches = len(parameters["legal_names_searched"])
         what = "relationship" if relationships else "LEI record"
-        return _Planned(
+        return _at_least_or_last(
+            ctx,
             leis + searches,
-            AT_LEAST,
             f"{_count(leis, 'listed LEI')} + {_count(searches, 'name search', 'name searches')}"
             f", + linked parents' and children's {what}s",
         )

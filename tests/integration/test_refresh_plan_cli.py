@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -54,6 +55,15 @@ def test_plan_of_the_sample_prints_every_source_and_builds_nothing(tmp_path: Pat
     assert lines[-1].split()[0] == "total"
     # nothing ran: no warehouse, no build database, no Dagster instance
     assert not any(tmp_path.iterdir())
+    # the README shows this output
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(
+        r"```\n\$ influence refresh --plan --sample\n(Refresh plan: [^\n]*a first load\n.*?)```",
+        readme,
+        flags=re.S,
+    )
+    assert shown is not None, "the README's refresh --plan example"
+    assert shown.group(1) == proc.stdout
 
 
 def _read_until(fd: int, marker: bytes, deadline: float) -> bytes:

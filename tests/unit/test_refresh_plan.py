@@ -13,10 +13,10 @@ import duckdb
 import pytest
 
 from ingest import gdelt, lda, usaspending, usaspending_archive
+from ingest import sources as sources_module
 from ingest.config import DEFAULT_WATCHLIST, Settings, load_settings
 from ingest.http import default_intervals
 from ingest.landing import ensure_schema
-from ingest import sources as sources_module
 from ingest.plan import ABOUT, AT_LEAST, EXACT, PLANNERS, SourceEstimate, estimate, plan_lines
 from ingest.pulls import ARCHIVE_TABLE
 from ingest.sources import SOURCES, USASPENDING_ARCHIVE_TRANSACTIONS
