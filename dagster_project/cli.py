@@ -12,9 +12,9 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, Settings, load_settings
@@ -241,6 +241,69 @@ def recover(instance: DagsterInstance, warehouse: Path) -> list[str]:
     return lines
 
 
+# An interactive `influence refresh` whose plan is estimated to take longer than this at the APIs'
+# rate limits shows the plan and asks before it starts (--yes skips the question)
+CONFIRM_ABOVE_SECONDS = 15 * 60
+
+
+def refresh_plan(settings: Settings, years: str | None) -> tuple[list[str], float]:
+    """The lines of ``influence refresh --plan`` (what each source's pull would fetch and the
+    time its API's rate limit implies, ``ingest.plan``) and that total time in seconds. Reads
+    the warehouse read-only when it exists; sends no request."""
+    import duckdb
+
+    from ingest.config import parse_years
+    from ingest.plan import estimate, plan_lines, plan_warehouse, total_seconds
+    from ingest.publish import WarehouseFiles
+    from ingest.sample.replay import sample_years
+    from ingest.watchlist import load_watchlist
+
+    if years:
+        span = parse_years(years, "--years")
+    elif settings.is_sample:
+        span = sample_years(settings.sample_dir)
+    else:
+        span = settings.years
+    watchlist = load_watchlist(settings.watchlist)
+    path = plan_warehouse(WarehouseFiles(settings.warehouse).build, settings.warehouse)
+    note = f"reading {path} read-only" if path else "no warehouse yet: a first load"
+    try:
+        con = duckdb.connect(str(path), read_only=True) if path else None
+    except duckdb.Error as exc:  # held by a running refresh: plan as if none
+        con, note = None, f"{path} could not be read ({exc}): planned as a first load"
+    try:
+        estimates = estimate(settings, watchlist, span, con)
+    finally:
+        if con is not None:
+            con.close()
+    return [
+        f"Refresh plan: source={settings.source}, years {span[0]}-{span[1]}, {note}",
+        *plan_lines(estimates),
+    ], total_seconds(estimates)
+
+
+def confirm_refresh(
+    lines: list[str],
+    seconds: float,
+    stdin: TextIO,
+    stdout: TextIO,
+    assume_yes: bool = False,
+    threshold: float = CONFIRM_ABOVE_SECONDS,
+) -> bool:
+    """Whether the refresh goes on: yes with ``assume_yes``, when either stream is not a
+    terminal (CI, cron, the schedule never ask) or when the plan is short; else the plan is
+    shown and the answer to "Proceed? [y/N]" decides."""
+    if assume_yes or not (stdin.isatty() and stdout.isatty()) or seconds <= threshold:
+        return True
+    print(*lines, sep="\n", file=stdout)
+    stdout.write(
+        f"This refresh is estimated to take longer than {threshold / 60:g} minutes at the APIs' "
+        "rate limits (--yes skips this question).\nProceed? [y/N] "
+    )
+    stdout.flush()
+    return stdin.readline().strip().lower() in ("y", "yes")
+
+
 def refresh(args: argparse.Namespace) -> int:
     # the configuration first (settings, years, paths, the watchlist's schema), before any
     # Dagster or dbt import: every problem is printed once and nothing runs
@@ -254,6 +317,10 @@ def refresh(args: argparse.Namespace) -> int:
         )
         return 2
     source = "sample" if args.sample else settings.source
+    if args.plan:
+        lines, _ = refresh_plan(replace(settings, source=source), args.years)
+        print(*lines, sep="\n")
+        return 0
     if source == "live":
         for name, url in (
             ("LDA_API_URL", settings.lda_api_url),
@@ -278,6 +345,12 @@ def refresh(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+
+    if not args.yes and sys.stdin.isatty() and sys.stdout.isatty():
+        lines, seconds = refresh_plan(replace(settings, source=source), args.years)
+        if not confirm_refresh(lines, seconds, sys.stdin, sys.stdout):
+            print("influence: refresh not started", file=sys.stderr)
+            return 1
 
     dagster_home()
     os.environ.setdefault("DAGSTER_CLI_NO_ANALYTICS", "1")
@@ -488,6 +561,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--full",
         action="store_true",
         help="rebuild every dbt model from scratch (default: incremental, new loads only)",
+    )
+    p.add_argument(
+        "--plan",
+        action="store_true",
+        help="print what each source would fetch and the time the rate limits imply; no refresh",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="do not ask before a long refresh (only a terminal is ever asked)",
     )
     p.set_defaults(func=refresh)
     p = sub.add_parser("export", help="write the marts (or --tables) to Parquet or CSV files")
