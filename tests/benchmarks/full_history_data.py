@@ -163,8 +163,7 @@ def _create_names(con: duckdb.DuckDBPyConnection, sizes: Sizes) -> None:
     suffixes = _sql_list(LEGAL_SUFFIXES)
     n_suffixes = len(LEGAL_SUFFIXES)
     con.execute(
-        "create or replace temp table bench_names "
-        "(kind varchar, e bigint, v integer, name varchar)"
+        "create or replace temp table bench_names (kind varchar, e bigint, v integer, name text)"
     )
     for kind, count in (
         ("client", sizes.lda_clients),
@@ -181,7 +180,8 @@ def _create_names(con: duckdb.DuckDBPyConnection, sizes: Sizes) -> None:
                         else a.words[1] || ' ' || coalesce(
                             nullif(array_to_string(b.words[2:], ' '), ''), b.stem)
                     end as stem,
-                    {suffixes}[cast(1 + hash(e.range, '{kind}', 'sfx') % {n_suffixes} as bigint)] as suffix
+                    {suffixes}[cast(1 + hash(e.range, '{kind}', 'sfx') % {n_suffixes} as bigint)]
+                        as suffix
                 from range({count}) e
                 join bench_stems a on a.s = e.range % {n_stems}
                 join bench_stems b on b.s = hash(e.range, '{kind}', 'b') % {n_stems}
