@@ -373,7 +373,7 @@ def _insert_contracts(con: duckdb.DuckDBPyConnection, n: int, sizes: Sizes, quar
                 'internal_id', cast(tpl.record ->> '$.internal_id' as bigint)
                     + 10000000 * a.k,
                 'Award ID', a.new_piid,
-                'generated_internal_id', regexp_replace(a.gid, a.piid, a.new_piid),
+                'generated_internal_id', replace(a.gid, a.piid, a.new_piid),
                 'Recipient Name', case when a.keeps_template
                     then tpl.record ->> '$."Recipient Name"' else a.recipient_name end,
                 'Recipient UEI', case when a.keeps_template
@@ -403,7 +403,7 @@ def _insert_contracts(con: duckdb.DuckDBPyConnection, n: int, sizes: Sizes, quar
             select json_merge_patch(tpl.record, json_object(
                 'internal_id', cast(tpl.record ->> '$.internal_id' as bigint) + 10000000 * a.k,
                 'Award ID', a.new_piid,
-                'generated_internal_id', regexp_replace(a.gid, a.piid, a.new_piid),
+                'generated_internal_id', replace(a.gid, a.piid, a.new_piid),
                 'Recipient Name', case when a.keeps_template
                     then tpl.record ->> '$."Recipient Name"' else a.recipient_name end,
                 'Recipient UEI', case when a.keeps_template
