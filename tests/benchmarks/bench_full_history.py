@@ -58,7 +58,8 @@ def dbt_build(database: Path, label: str) -> Build:
     if results.exists():
         run = json.loads(results.read_text())
         for r in run["results"]:
-            name = r["unique_id"].split(".", 2)[-1]
+            kind, _, name, *_ = r["unique_id"].split(".")  # a test's id ends in a hash
+            name = r["unique_id"].split(".", 2)[-1] if kind != "test" else name
             build.per_node[name] = float(r.get("execution_time") or 0.0)
             if r["status"] not in ("success", "pass", "no-op"):
                 build.failed.append(f"{name}: {r['status']}")
