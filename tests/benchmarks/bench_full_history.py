@@ -1,0 +1,192 @@
+"""Benchmark: the dbt project on full-history raw tables, a full build and one new quarter (not a
+test; prints figures only).
+
+    python -m tests.benchmarks.bench_full_history [--scale 0.02] [--reuse DIR]
+
+1. Generates the raw tables in SQL inside DuckDB (``full_history_data``): at scale 1, 1.5M LDA
+   filings (~6M activities), 10M award actions (and their ~4M awards), 1M GDELT articles, with
+   generated, varied company names; the other raw tables keep the sample's rows.
+2. Times ``dbt build`` of the whole project on it (per-model seconds from run_results.json, the
+   dbt process's peak resident set).
+3. Adds one new quarter (history / 96: new filings, actions and articles as new loads) and times
+   ``dbt build`` again (the incremental refresh; while every model is a table, a full rebuild),
+   then times building that quarter alone (the same rows in an empty database).
+Ends with one ``full_history:`` summary line that other tools read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.benchmarks.bench_contracts import dbt, say
+from tests.benchmarks.full_history_data import (
+    DISTINCT_NAMES_NOTE,
+    Sizes,
+    generate,
+    name_counts,
+    write_seed,
+)
+
+TOP_MODELS = 15
+
+
+@dataclass
+class Build:
+    seconds: float = math.nan
+    peak_mb: float = math.nan
+    per_node: dict[str, float] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+
+def dbt_build(database: Path, label: str) -> Build:
+    """``dbt build`` on ``database`` (target/ beside it): seconds, peak MB, seconds per node."""
+    work = database.parent
+    results = work / "target" / "run_results.json"
+    results.unlink(missing_ok=True)
+    build = Build()
+    try:
+        build.seconds, build.peak_mb = dbt(["build"], database)
+    except SystemExit as failure:  # a failed test or model: still report what ran
+        say(f"[dbt] {label}: {str(failure)[:1500]}")
+    if results.exists():
+        run = json.loads(results.read_text())
+        for r in run["results"]:
+            kind, _, name, *_ = r["unique_id"].split(".")  # a test's id ends in a hash
+            name = r["unique_id"].split(".", 2)[-1] if kind != "test" else name
+            build.per_node[name] = float(r.get("execution_time") or 0.0)
+            if r["status"] not in ("success", "pass", "no-op"):
+                build.failed.append(f"{name}: {r['status']}")
+        if math.isnan(build.seconds):
+            build.seconds = float(run.get("elapsed_time") or math.nan)
+        shutil.copyfile(results, work / f"run_results_{label}.json")
+    return build
+
+
+def top(build: Build, n: int = TOP_MODELS) -> list[tuple[str, float]]:
+    return sorted(build.per_node.items(), key=lambda kv: -kv[1])[:n]
+
+
+def load_10m_figures() -> tuple[float | None, float | None]:
+    """Peak GB and rows/s of loading 10M award actions from bulk files on disk through the
+    project's landing.
+
+    TODO(integrator of the USAspending bulk-file loader, issue 13 item 2): run that loader on
+    10M generated archive rows here and return (peak GB, rows per second)."""
+    return None, None
+
+
+def fmt(value: float | None) -> str:
+    return "nan" if value is None or math.isnan(value) else f"{value:.2f}"
+
+
+def prepare(directory: Path, scale: float, reuse: bool) -> tuple[Path, Path, dict[str, int]]:
+    """The generated history (raw tables only) and the quarter alone, in ``directory``."""
+    sizes = Sizes.at(scale)
+    seed = directory / "seed.duckdb"
+    history = directory / f"history_{scale:g}.duckdb"
+    quarter = directory / f"quarter_{scale:g}.duckdb"
+    write_seed(seed)
+    counts: dict[str, int] = {}
+    if not (reuse and history.exists() and quarter.exists()):
+        for path in (history, quarter):
+            path.unlink(missing_ok=True)
+        t = time.perf_counter()
+        counts = generate(history, seed, sizes, quarter=False, with_small_tables=True)
+        say(f"[data] history generated in {time.perf_counter() - t:.1f} s: {counts}")
+        t = time.perf_counter()
+        q = generate(quarter, seed, sizes.quarter(), quarter=True, with_small_tables=True)
+        say(f"[data] quarter generated in {time.perf_counter() - t:.1f} s: {q}")
+    else:
+        say(f"[data] reusing {history} and {quarter}")
+    return history, quarter, counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="every size times this")
+    parser.add_argument(
+        "--reuse", type=Path, help="keep generated databases in DIR and reuse them when present"
+    )
+    args = parser.parse_args(argv)
+    sizes = Sizes.at(args.scale)
+    say(f"[data] scale {args.scale:g}: {sizes}; quarter: {sizes.quarter()}")
+    say(f"[data] {DISTINCT_NAMES_NOTE}")
+
+    keep = args.reuse is not None
+    directory = args.reuse or Path(tempfile.mkdtemp(prefix="bench-full-history-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        history, quarter, _ = prepare(directory, args.scale, keep)
+        names = name_counts(history)
+        say(f"[data] distinct in the history: {names}")
+
+        runs = directory / "runs"
+        shutil.rmtree(runs, ignore_errors=True)
+        (runs / "full").mkdir(parents=True)
+        (runs / "alone").mkdir(parents=True)
+        warehouse = runs / "full" / "warehouse.duckdb"
+        shutil.copyfile(history, warehouse)
+        full = dbt_build(warehouse, "full")
+
+        # the new quarter, as new loads, into the built warehouse; then the refresh
+        import duckdb
+
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute(f"attach '{quarter}' as q (read_only)")
+            for table in ("lda_filings", "usaspending_awards", "usaspending_transactions",
+                          "gdelt_articles"):  # fmt: skip
+                con.execute(f"insert or replace into raw.{table} select * from q.raw.{table}")
+            con.execute(
+                "insert into audit.load_ledger by name select * from q.audit.load_ledger "
+                "where load_id like 'bench-quarter-%' and raw_table in ('raw.lda_filings', "
+                "'raw.usaspending_awards', 'raw.usaspending_transactions', 'raw.gdelt_articles')"
+            )
+        incremental = dbt_build(warehouse, "incremental")
+
+        alone_db = runs / "alone" / "warehouse.duckdb"
+        shutil.copyfile(quarter, alone_db)
+        alone = dbt_build(alone_db, "alone")
+
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute(
+                "select (select count(*) from raw.lda_filings), "
+                "(select count(*) from raw.usaspending_transactions), "
+                "(select count(*) from raw.gdelt_articles)"
+            ).fetchone()
+        filings, transactions, articles = (int(v) for v in (row or (0, 0, 0)))
+    finally:
+        if not keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    say("")
+    for label, build in (("full build", full), ("incremental (quarter)", incremental),
+                         ("quarter alone", alone)):  # fmt: skip
+        say(f"{label}: {build.seconds:.1f} s, peak {build.peak_mb / 1024:.2f} GB")
+        say(f"  top {TOP_MODELS} nodes by seconds:")
+        for name, seconds in top(build):
+            say(f"    {seconds:8.1f}  {name}")
+        if build.failed:
+            say(f"  not passed ({len(build.failed)}): {'; '.join(build.failed[:20])}")
+    say(
+        f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f}; "
+        f"incremental / full = {incremental.seconds / full.seconds:.2f}; "
+        "(every model is a table today: the incremental refresh is a second full build)"
+    )
+    load_peak_gb, load_rows_per_s = load_10m_figures()
+    say(
+        f"full_history: filings={filings} transactions={transactions} articles={articles} "
+        f"full_build_s={fmt(full.seconds)} full_build_peak_gb={fmt(full.peak_mb / 1024)} "
+        f"incremental_quarter_s={fmt(incremental.seconds)} quarter_alone_s={fmt(alone.seconds)} "
+        f"load_10m_peak_gb={fmt(load_peak_gb)} load_rows_per_s={fmt(load_rows_per_s)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
