@@ -1,7 +1,7 @@
 """stg_usaspending__archive_transactions on the bundled sample's archive, landed as landing will
 land it (``ArchiveFile.select_sql``): the same columns and types as stg_usaspending__transactions
 (plus retrieved_via), deletions left out, and the same transaction keys as the search API's rows
-of the watched agencies. Built with the var that enables it (usaspending_archive)."""
+of the watched agencies."""
 
 from __future__ import annotations
 
@@ -16,20 +16,20 @@ import pytest
 from ingest import landing
 from ingest.config import load_settings
 from ingest.dbt_cli import run_dbt
-from ingest.pulls import pull_usaspending_archive, pull_usaspending_transactions
+from ingest.pulls import pull_usaspending_archive
 from ingest.sample.replay import SampleTransport
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS, raw_tables
 from ingest.watchlist import load_watchlist
+from tests.fakes.usaspending import transaction_row
+from tests.sample.universe import build_universe
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ENABLED = ["--vars", "{usaspending_archive: true}"]
-
 
 def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
-    """Land the sample's archive and its search-API transactions; returns the archive rows, the
-    key of one action then deleted (by a deletion row, as a Delta lands it) and the API's keys of
-    the watched agencies' actions."""
+    """Land the sample's archive; returns the archive rows, the key of one action then deleted
+    (by a deletion row, as a Delta lands it) and the search API's keys of the watched agencies'
+    actions."""
     settings = replace(load_settings({}), source="sample")
     watched = load_watchlist(settings.watchlist)
     transport = SampleTransport(settings.sample_dir)
@@ -60,14 +60,17 @@ def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
         )
         count = con.execute(f"select count(*) from {table.qualified}").fetchone()
         assert count is not None
-        api = pull_usaspending_transactions(transport, settings, watched, (2017, 2019))
+        # the search API's rows of the watched agencies' actions, as its fake serves them (the
+        # sample no longer asks the search API for agencies: the archive answers for them)
         names = {a.name for a in watched.agencies}
-        keys = {
-            f"{r['generated_internal_id']}|{r['Mod']}|{r['Action Date']}"
-            for page in api.pages
-            for r in page.records
-            if r["Awarding Agency"] in names
-        }
+        keys = set()
+        for award in build_universe().awards:
+            for action in award.transactions:
+                row = transaction_row(award, action)
+                # the search asked for the years' quarters only
+                in_years = "2017-01-01" <= str(row["Action Date"]) <= "2019-12-31"
+                if row["Awarding Agency"] in names and in_years:
+                    keys.add(f"{row['generated_internal_id']}|{row['Mod']}|{row['Action Date']}")
     return count[0], deleted[0], keys
 
 
@@ -75,7 +78,7 @@ def test_the_archive_staging_model_matches_the_search_api_model(tmp_path: Path) 
     warehouse = tmp_path / "warehouse.duckdb"
     rows, deleted, api_keys = land_sample(warehouse, tmp_path)
     select = "stg_usaspending__archive_transactions stg_usaspending__transactions"
-    result = run_dbt(["build", "--select", select, *ENABLED], warehouse, tmp_path / "dbt")
+    result = run_dbt(["build", "--select", select], warehouse, tmp_path / "dbt")
     assert result.returncode == 0, result.stdout[-4000:]
     assert "stg_usaspending_archive_transactions_maps_archive_columns" in result.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -89,7 +92,12 @@ def test_the_archive_staging_model_matches_the_search_api_model(tmp_path: Path) 
 
         archive = columns("stg_usaspending__archive_transactions")
         api = columns("stg_usaspending__transactions")
-        assert archive == [*api, ("retrieved_via", "VARCHAR")]
+        # and the archive's own key, by which the incremental model replaces and deletes actions
+        assert archive == [
+            *api,
+            ("retrieved_via", "VARCHAR"),
+            ("contract_transaction_unique_key", "VARCHAR"),
+        ]
         keys = {
             k
             for (k,) in con.execute(
@@ -107,15 +115,3 @@ def test_the_archive_staging_model_matches_the_search_api_model(tmp_path: Path) 
     assert keys < api_keys and len(api_keys - keys) == 1  # the deleted action, only
     assert deleted_key == (0,)
     assert deleted
-
-
-def test_without_the_var_the_model_and_its_source_are_disabled(tmp_path: Path) -> None:
-    warehouse, work = tmp_path / "w.duckdb", tmp_path / "dbt"
-    args = ["ls", "--resource-type", "model", "--resource-type", "source"]
-    disabled = run_dbt(args, warehouse, work)
-    enabled = run_dbt([*args, *ENABLED], warehouse, work)
-    assert disabled.returncode == 0 and enabled.returncode == 0, disabled.stdout[-2000:]
-    model = "influence_warehouse.staging.usaspending.stg_usaspending__archive_transactions"
-    source = "source:influence_warehouse.raw.usaspending_archive_transactions"
-    assert model not in disabled.stdout and source not in disabled.stdout
-    assert model in enabled.stdout and source in enabled.stdout
