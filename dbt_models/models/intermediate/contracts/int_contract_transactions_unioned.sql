@@ -13,7 +13,7 @@ search_api as (
 
     select
         *,
-        'search_api' as retrieved_via,
+        'search_api' as retrieved_via
     from {{ ref('stg_usaspending__transactions') }}
 
 ),
@@ -36,5 +36,5 @@ unioned as (
 select * from unioned
 qualify row_number() over (
     partition by transaction_key
-    order by retrieved_via = 'award_data_archive' desc, loaded_at desc, load_id
+    order by retrieved_via = 'award_data_archive' desc, loaded_at desc, load_id asc
 ) = 1
