@@ -159,8 +159,8 @@
    none on a full build. #}
 {% macro company_match_scored_names() -%}
     {%- if is_incremental() -%}
-    select distinct scored.normalized_name from {{ this }} as scored
+        select distinct scored.normalized_name from {{ this }} as scored
     {%- else -%}
-    select cast(null as varchar) as normalized_name where false
+        select cast(null as varchar) as normalized_name where false
     {%- endif -%}
 {%- endmacro %}

@@ -13,8 +13,8 @@
 {# A filter for the raw rows an incremental run reads: `where` (or `and`, with `keyword`) and the
    watermark condition, or nothing on a full build. #}
 {% macro new_raw_rows(loaded_at='loaded_at', keyword='where') -%}
-    {%- if is_incremental() %}
-    {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark() }}
+    {%- if is_incremental() -%}
+        {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark() }}
     {%- endif %}
 {%- endmacro %}
 
