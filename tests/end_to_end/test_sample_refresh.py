@@ -227,6 +227,7 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
         ("raw.lda_constants", 0, 0, "succeeded"),
         ("raw.lda_contributions", 0, 0, "succeeded"),
         ("raw.lda_filings", 0, 0, "succeeded"),
+        ("raw.usaspending_archive_transactions", 0, 0, "succeeded"),
         ("raw.usaspending_awards", 0, 0, "succeeded"),
         ("raw.usaspending_recipients", 0, 0, "succeeded"),
         ("raw.usaspending_toptier_agencies", 0, 0, "succeeded"),
