@@ -20,8 +20,7 @@ from ingest.pulls import pull_usaspending_archive
 from ingest.sample.replay import SampleTransport
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS, raw_tables
 from ingest.watchlist import load_watchlist
-from tests.fakes.usaspending import transaction_row
-from tests.sample.universe import build_universe
+from tests.integration.test_usaspending_archive import search_api_agency_keys
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -60,17 +59,7 @@ def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
         )
         count = con.execute(f"select count(*) from {table.qualified}").fetchone()
         assert count is not None
-        # the search API's rows of the watched agencies' actions, as its fake serves them (the
-        # sample no longer asks the search API for agencies: the archive answers for them)
-        names = {a.name for a in watched.agencies}
-        keys = set()
-        for award in build_universe().awards:
-            for action in award.transactions:
-                row = transaction_row(award, action)
-                # the search asked for the years' quarters only
-                in_years = "2017-01-01" <= str(row["Action Date"]) <= "2019-12-31"
-                if row["Awarding Agency"] in names and in_years:
-                    keys.add(f"{row['generated_internal_id']}|{row['Mod']}|{row['Action Date']}")
+        keys = search_api_agency_keys({a.name for a in watched.agencies}, (2017, 2019))
     return count[0], deleted[0], keys
 
 
