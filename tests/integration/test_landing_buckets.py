@@ -18,26 +18,12 @@ from ingest.load import run_load
 from ingest.pulls import Pull
 from ingest.sources import GDELT_ARTICLES
 from ingest.transport import FetchedPage
+from tests.integration.test_landing import article
 
 pytestmark = pytest.mark.integration
 
 SUITE = load_suite(GDELT_ARTICLES.suite)
 TABLE = GDELT_ARTICLES.table
-
-
-def article(n: int, **overrides: object) -> dict[str, object]:
-    record: dict[str, object] = {
-        "url": f"https://www.example-news.com/2018/10/story-{n}",
-        "url_mobile": "",
-        "title": f"Amazon and Homeland Security story {n}",
-        "seendate": "20181023T210400Z",
-        "socialimage": "",
-        "domain": "www.example-news.com",
-        "language": "English",
-        "sourcecountry": "United States",
-    }
-    record.update(overrides)
-    return record
 
 
 def pull_of(records: list[dict[str, object]], per_page: int = 10) -> Pull:
