@@ -542,6 +542,56 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def site_build(args: argparse.Namespace) -> int:
+    """Write the static site of the published warehouse (ingest/site) to ``--out``."""
+    from ingest.site import SiteError, build_site
+    from ingest.watchlist import WatchlistError, load_watchlist
+
+    settings = _settings_or_report()
+    if settings is None:
+        return 2
+    try:
+        watchlist = load_watchlist(settings.watchlist)
+    except (OSError, WatchlistError) as exc:  # the pages are built, without watched marks
+        print(f"influence site: watchlist not read, nothing marked watched: {exc}", file=sys.stderr)
+        watchlist = None
+    print(f"influence site build: {settings.warehouse} -> {args.out}", flush=True)
+    try:
+        result = build_site(
+            settings.warehouse, args.out, watchlist, lambda line: print(f"  {line}", flush=True)
+        )
+    except SiteError as exc:
+        print(f"influence site: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    print(
+        f"Wrote {result.companies} company pages and {result.agencies} agency pages to "
+        f"{result.out} (snapshot {result.snapshot_id or 'unknown'}) in {result.seconds:.1f} s"
+    )
+    print(f"Open {result.out / 'index.html'}, or serve it: influence site serve --out {args.out}")
+    return 0
+
+
+def site_serve(args: argparse.Namespace) -> int:
+    """Serve a built site on 127.0.0.1 until Ctrl-C."""
+    from ingest.site import SiteNotBuilt, make_server, site_url
+
+    try:
+        server = make_server(args.out.resolve(), args.port)
+    except SiteNotBuilt as exc:
+        print(f"influence site: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"influence site: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    with server:
+        print(f"Serving {args.out} on {site_url(server)} (Ctrl-C stops it)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("influence site: stopped")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="influence",
@@ -592,6 +642,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pick", type=int, metavar="N", help="take the Nth suggestion of an ambiguous name"
     )
     p.set_defaults(func=company)
+    site = sub.add_parser(
+        "site", help="build or serve the static site: company and agency pages with charts"
+    ).add_subparsers(dest="site_command", required=True)
+    p = site.add_parser("build", help="write the site of the published warehouse")
+    p.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "site", help="the folder to write (default: site/)"
+    )
+    p.set_defaults(func=site_build)
+    p = site.add_parser("serve", help="serve a built site on 127.0.0.1")
+    p.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "site", help="the site's folder (default: site/)"
+    )
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=site_serve)
     p = sub.add_parser("snapshots", help="list the kept snapshots of the published warehouse")
     p.add_argument("--loads", action="store_true", help="list each snapshot's load ids too")
     p.set_defaults(func=snapshots)
