@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
+import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,6 +39,9 @@ Row = dict[str, Any]
 # quarter of 2018; ../shared/reference/case-facts.md), shown when the company is in the warehouse
 CASE_COMPANY, CASE_YEAR, CASE_QUARTER = "amazon", 2018, 3
 PHRASE_CHARS = 180
+# threads that build pages at once (each with its own DuckDB cursor), and how often progress is said
+WORKERS = min(4, os.cpu_count() or 1)
+PROGRESS_EVERY = 100
 
 
 class SiteError(Exception):
@@ -119,6 +126,39 @@ class Runner:
         columns = [d[0] for d in cursor.description or ()]
         rows = [dict(zip(columns, map(jsonable, row), strict=True)) for row in cursor.fetchall()]
         return Panel(key=key, title=title, sql=sql, columns=columns, rows=rows)
+
+    def each(
+        self,
+        tasks: list[Callable[[Runner], None]],
+        progress: Callable[[str], None] | None = None,
+        what: str = "pages",
+    ) -> None:
+        """Run every task with a runner of its own thread's cursor (DuckDB runs queries of
+        several cursors at once; the pages are independent), reporting every PROGRESS_EVERY."""
+        local = threading.local()
+        cursors: list[duckdb.DuckDBPyConnection] = []
+        lock = threading.Lock()
+        done = 0
+
+        def run(task: Callable[[Runner], None]) -> None:
+            nonlocal done
+            if not hasattr(local, "runner"):
+                with lock:
+                    cursor = self.con.cursor()
+                    cursors.append(cursor)
+                local.runner = Runner(cursor)
+            task(local.runner)
+            with lock:
+                done += 1
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress(f"{done} of {what}")
+
+        try:
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                list(pool.map(run, tasks))  # list(): a task's exception is raised here
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
     def has(self, schema: str, table: str) -> bool:
         row = self.con.execute(
@@ -576,12 +616,14 @@ def _write(
     names = {r["company_id"]: r["company_name"] for r in company_rows}
     common = {"freshness": freshness, "snapshot": snapshot}
 
-    template = env.get_template("company.html")
-    for i, company in enumerate(company_rows):
+    company_template = env.get_template("company.html")
+    agency_template = env.get_template("agency.html")
+
+    def company_page(run: Runner, company: Row) -> None:
         company_id = company["company_id"]
         panels = company_panels(run, company_id, links)
         parents = [r for r in panels[-1].rows if r["relation"] == "parent" and r["is_current"]]
-        html = template.render(
+        html = company_template.render(
             root="../",
             title=company["company_name"],
             company=company,
@@ -595,13 +637,9 @@ def _write(
             **common,
         )  # fmt: skip
         (root / links.companies[company_id]).write_text(html, encoding="utf-8")
-        if progress and (i + 1) % 100 == 0:
-            progress(f"{i + 1} of {len(company_rows)} company pages")
 
-    template = env.get_template("agency.html")
-    for agency in agencies.rows:
-        panels = agency_panels(run, agency, links)
-        html = template.render(
+    def agency_page(run: Runner, agency: Row) -> None:
+        html = agency_template.render(
             root="../",
             title=agency["agency_name"],
             agency=agency,
@@ -609,10 +647,16 @@ def _write(
             if agency["agency_level"] == "subtier"
             else None,
             watched=agency["toptier_code"] in watched_agencies,
-            panels=panels,
+            panels=agency_panels(run, agency, links),
             **common,
         )
         (root / links.agencies[agency["agency_code"]]).write_text(html, encoding="utf-8")
+
+    pages: list[Callable[[Runner], None]] = [
+        *(functools.partial(company_page, company=company) for company in company_rows),
+        *(functools.partial(agency_page, agency=agency) for agency in agencies.rows),
+    ]
+    run.each(pages, progress, f"{len(company_rows)} company and {len(agencies.rows)} agency pages")
 
     phrases = run.panel("phrases", "Issue phrases", queries.PHRASES)
     index = _search_index(company_rows, agencies.rows, phrases.rows, links, watched,

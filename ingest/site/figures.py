@@ -171,9 +171,9 @@ def reports_figure(rows: list[Row], axis: list[str]) -> dict[str, Any]:
 def _headlines(stories: list[Row]) -> str:
     """A week's stories as hover text; escaped, since plotly reads a few HTML tags in it."""
     lines = [
-        html.escape(f"{s['seen_date'] or '?'}  {s['outlet'] or '?'}: {s['title'] or s['url']}")[
-            :160
-        ]
+        html.escape(
+            f"{s['seen_date'] or '?'}  {s['outlet'] or '?'}: {s['title'] or s['url']}"[:150]
+        )
         for s in stories[:HEADLINES_SHOWN]
     ]
     if len(stories) > HEADLINES_SHOWN:
