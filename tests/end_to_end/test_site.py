@@ -176,6 +176,16 @@ def test_site_build_without_a_published_warehouse_says_what_to_run(tmp_path: Pat
     assert not (tmp_path / "site").exists()
 
 
+def test_the_readme_shows_the_site_commands_and_the_amazon_screenshot() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Pages for readers", 1)[1].split("\n## ", 1)[0]
+    for command in ("influence site build", "influence site serve", "zip -r site.zip site/"):
+        assert command in section, command
+    image = re.search(r"!\[[^\]]*\]\((docs/img/[\w.-]+\.png)\)", section)
+    assert image is not None and image[1] == "docs/img/amazon-page.png"
+    assert (REPO_ROOT / image[1]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 # ---- in a browser ---------------------------------------------------------------------------
 
 
