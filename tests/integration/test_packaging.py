@@ -40,3 +40,6 @@ def test_the_wheel_holds_the_product_packages_and_the_recorded_sample_only(
     for word in ("fake", "universe", "generate", "conftest", "http_server"):
         assert not [m for m in modules if word in m], word
     assert any(name.startswith("ingest/sample/data/lda/pages/") for name in names)
+    # the site's templates and static files ship with its code (`influence site build`)
+    for name in ("templates/company.html", "templates/_macros.html", "static/site.js"):
+        assert f"ingest/site/{name}" in names, name
