@@ -8,7 +8,13 @@
 -- ("Amazon rainforest" does not mention Amazon, but "Amazon fights fires in the Amazon
 -- rainforest" still does), and on the title and the description separately, so no match spans
 -- the two. Case-insensitive patterns get RE2's (?i) flag; case-sensitive ones (ICE, CBP, DHS) are
--- matched as written.
+-- matched as written. When the model runs, the patterns are read first and each is tried as a
+-- constant (news_patterns_as_constants: DuckDB compiles a constant regular expression once per
+-- query, a column's once per row); in a unit test they are tried as columns, by the same rule
+-- (news_pattern_matches).
+{%- set constant_patterns = news_patterns_as_constants(
+    [ref('news_entity_patterns'), ref('int_news_watchlist_patterns')]
+) %}
 with
 
 articles as (
@@ -37,66 +43,99 @@ texts as (
 
 ),
 
-seed_patterns as (
+{% if constant_patterns is none %}
 
-    select * from {{ ref('news_entity_patterns') }}
+    seed_patterns as (
 
-),
+        select * from {{ ref('news_entity_patterns') }}
 
-watchlist_patterns as (
+    ),
 
-    select * from {{ ref('int_news_watchlist_patterns') }}
+    watchlist_patterns as (
 
-),
+        select * from {{ ref('int_news_watchlist_patterns') }}
 
-patterns as (
+    ),
 
-    select
-        pattern_id,
-        entity_type,
-        entity_id,
-        pattern,
-        exclusion_pattern,
-        is_case_sensitive
-    from seed_patterns
+    patterns as (
 
-    union all
+        select
+            pattern_id,
+            entity_type,
+            entity_id,
+            pattern,
+            exclusion_pattern,
+            is_case_sensitive
+        from seed_patterns
 
-    select
-        pattern_id,
-        entity_type,
-        entity_id,
-        pattern,
-        exclusion_pattern,
-        is_case_sensitive
-    from watchlist_patterns
+        union all
 
-),
+        select
+            pattern_id,
+            entity_type,
+            entity_id,
+            pattern,
+            exclusion_pattern,
+            is_case_sensitive
+        from watchlist_patterns
 
-pattern_matches as (
+    ),
 
-    select
-        texts.url,
-        texts.text_field,
-        patterns.entity_type,
-        patterns.entity_id,
-        patterns.pattern_id
-    from texts
-    cross join patterns
-    where regexp_matches(
-        case
-            -- an empty exclusion would match everywhere and blank the text: treat it as none
-            -- (dbt's unit tests read the seed file's empty cells as '', not null)
-            when coalesce(patterns.exclusion_pattern, '') = '' then texts.field_text
-            else regexp_replace(texts.field_text, '(?i)' || patterns.exclusion_pattern, ' ', 'g')
-        end,
-        case
-            when patterns.is_case_sensitive then patterns.pattern
-            else '(?i)' || patterns.pattern
-        end
-    )
+    pattern_matches as (
 
-),
+        select
+            texts.url,
+            texts.text_field,
+            patterns.entity_type,
+            patterns.entity_id,
+            patterns.pattern_id
+        from texts
+        cross join patterns
+        where {{ news_pattern_matches(
+            'texts.field_text',
+            'patterns.pattern',
+            'patterns.exclusion_pattern',
+            'patterns.is_case_sensitive'
+        ) }}
+
+    ),
+
+{% else %}
+
+    -- each pattern tried as a constant, in one branch per pattern
+    pattern_matches as (
+
+        select
+            cast(null as varchar) as url,
+            cast(null as varchar) as text_field,
+            cast(null as varchar) as entity_type,
+            cast(null as varchar) as entity_id,
+            cast(null as varchar) as pattern_id
+        where false
+
+        {% for row in constant_patterns %}
+
+            union all
+
+            select
+                url,
+                text_field,
+                {{ sql_string(row['entity_type']) }} as entity_type,
+                {{ sql_string(row['entity_id']) }} as entity_id,
+                {{ sql_string(row['pattern_id']) }} as pattern_id
+            from texts
+            where {{ news_pattern_matches(
+                'field_text',
+                sql_string(row['pattern']),
+                sql_string(row['exclusion_pattern']),
+                'true' if row['is_case_sensitive'] else 'false'
+            ) }}
+
+        {% endfor %}
+
+    ),
+
+{% endif %}
 
 final as (
 
