@@ -40,19 +40,15 @@
             {{ return(none) }}
         {% endif %}
     {% endfor %}
-    {% set query %}
-        {% for relation in relations %}
-            select
-                pattern_id,
-                entity_type,
-                entity_id,
-                pattern,
-                coalesce(exclusion_pattern, '') as exclusion_pattern,
-                coalesce(is_case_sensitive, false) as is_case_sensitive
-            from {{ relation }}
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-        order by pattern_id
-    {% endset %}
+    {% set columns = (
+        "pattern_id, entity_type, entity_id, pattern,"
+        ~ " coalesce(exclusion_pattern, '') as exclusion_pattern,"
+        ~ " coalesce(is_case_sensitive, false) as is_case_sensitive"
+    ) %}
+    {% set selects = [] %}
+    {% for relation in relations %}
+        {% do selects.append('select ' ~ columns ~ ' from ' ~ relation) %}
+    {% endfor %}
+    {% set query = selects | join(' union all ') ~ ' order by pattern_id' %}
     {{ return(run_query(query).rows) }}
 {% endmacro %}
