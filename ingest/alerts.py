@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from ingest.redaction import redact, register_secret
 from ingest.transport import Request, Transport
 
 log = logging.getLogger(__name__)
@@ -504,7 +505,8 @@ def render_markdown(digest: Digest) -> str:
     ]
     shown = 0
     for kind, count in digest.counts.items():
-        lines += ["", f"## {CHANGE_KINDS.get(kind, kind).capitalize()} ({count})", ""]
+        label = CHANGE_KINDS.get(kind, kind)
+        lines += ["", f"## {label[:1].upper()}{label[1:]} ({count})", ""]
         for change in digest.changes:
             if change["change_kind"] != kind:
                 continue
@@ -589,12 +591,16 @@ def deliver(
     """POST the JSON digest to ``url`` (retried on connection errors, 429 and 5xx). Never
     raises: a failure is returned (and logged) for the digest to record."""
     started = datetime.now(UTC)
+    parts = urlsplit(url)
+    hidden = parts.path + (f"?{parts.query}" if parts.query else "")
+    if len(hidden) > 1:  # a webhook's path often holds its token: never logged or stored
+        register_secret("alerts.webhook_url", hidden)
     body = {key: value for key, value in digest.to_json().items() if key != "delivery"}
     transport = transport_factory()
     try:
         response = transport.send(Request("webhook", "POST", url, json_body=body))
     except Exception as exc:  # whatever went wrong, the refresh goes on
-        error = str(exc).replace(url, _origin(url))
+        error = redact(str(exc))
         log.warning("watchlist digest not delivered to %s: %s", _origin(url), error)
         return Delivery(
             "failed",

@@ -104,7 +104,7 @@ AGENCY = EntrySchema(
     ("name", "toptier_code"),
 )
 FEED = EntrySchema("feed", ("url", "name"), ("url",))
-ALERTS = EntrySchema("alerts", ("webhook_url",), ())
+ALERTS = EntrySchema("webhook setting", ("webhook_url",), ())
 # the top-level sections; companies is required and must list at least one company
 TOP_LEVEL = EntrySchema(
     "watchlist", ("companies", "agencies", "topics", "feeds", "alerts"), ("companies",)
