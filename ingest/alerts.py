@@ -291,8 +291,9 @@ def record_changes(
 ) -> Detection:
     """(Re)create ``marts.watchlist_changes`` in the build database (``con``): the watched
     records new or changed since the snapshot file ``previous`` (None: the first publish, a
-    baseline with no change). A previous snapshot that cannot be read (held by a writer, or
-    from a version without the marts compared) gives a baseline too, with a note why."""
+    baseline with no change). A previous snapshot that cannot be read (an analyst's read-write
+    connection holds it) gives a baseline too, with a note why; a kind of record whose marts
+    either side lacks (a snapshot of an older version) is skipped."""
     detected_at = (now or datetime.now(UTC)).astimezone(UTC)
     _create_table(con)
     if previous is None:
@@ -375,7 +376,8 @@ def record_changes(
         row = con.execute(f"select count(*) from {CHANGES_TABLE}").fetchone()
         return Detection(snapshot_id, previous_snapshot_id, False, int(row[0]) if row else 0)
     finally:
-        con.execute("drop table if exists temp.candidates")
+        for temp in ("candidates", "watched", "watched_companies"):
+            con.execute(f"drop table if exists temp.{temp}")
         con.execute(f"detach {PREVIOUS_ALIAS}")
 
 
