@@ -24,6 +24,8 @@ from ingest.processes import run_foreground
 if TYPE_CHECKING:
     from dagster import DagsterInstance, ExecuteInProcessResult
 
+    from ingest.publish import WarehouseFiles
+
 DAGSTER_YAML = """\
 # Written by `influence`: DuckDB has one writer, so the assets that write the warehouse share a
 # concurrency pool with a single slot.
@@ -177,6 +179,7 @@ def _published_summary(settings: Settings, result: ExecuteInProcessResult) -> Pu
         f"{snapshot.seconds:.1f} s to publish; {len(snapshots)} snapshot(s) kept: "
         "influence snapshots)"
     ]
+    lines += _digest_lines(files, snapshot.snapshot_id)
     for table, why in sorted(snapshot.stale_sources.items()):
         lines.append(f"  STALE {table}: {why[:300]}")
     wal = stale_wal(files)
@@ -186,6 +189,25 @@ def _published_summary(settings: Settings, result: ExecuteInProcessResult) -> Pu
             "snapshot; new connections fail until that connection closes"
         )
     return PublishedSummary(lines, dict(snapshot.stale_sources))
+
+
+def _digest_lines(files: WarehouseFiles, snapshot_id: str) -> list[str]:
+    """The watchlist digest of the snapshot: where it is, what it lists, the webhook's fate."""
+    from ingest.alerts import digest_paths, headline, read_digest
+
+    digest = read_digest(files.digests, snapshot_id)
+    if digest is None:
+        return ["Watchlist digest: none written (see the publish step's log)"]
+    lines = [
+        f"Watchlist digest: {digest_paths(files.digests, snapshot_id)[0]} (and .json): "
+        f"{headline(digest)}"
+    ]
+    if digest.delivery is not None:
+        d = digest.delivery
+        http = f"HTTP {d.http_status}" if d.http_status else ""
+        detail = ", ".join(part for part in (http, d.error[:200]) if part)
+        lines.append(f"  webhook {d.url}: {d.status}" + (f" ({detail})" if detail else ""))
+    return lines
 
 
 def _settings_or_report() -> Settings | None:

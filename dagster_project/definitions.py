@@ -6,7 +6,7 @@ import dagster as dg
 
 from dagster_project.defs.dbt.assets import influence_dbt_models
 from dagster_project.defs.loggers import progress_logger
-from dagster_project.defs.published.assets import published_warehouse
+from dagster_project.defs.published.assets import published_warehouse, watchlist_digest
 from dagster_project.defs.raw.assets import RAW_ASSETS
 from dagster_project.defs.raw.backfill import lda_backfill
 from dagster_project.defs.resources import build_resources
@@ -14,7 +14,7 @@ from dagster_project.defs.schedules import daily_refresh, refresh_job
 from ingest.config import load_settings
 
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, influence_dbt_models, published_warehouse],
+    assets=[*RAW_ASSETS, influence_dbt_models, published_warehouse, watchlist_digest],
     jobs=[refresh_job, lda_backfill],
     schedules=[daily_refresh],
     resources=build_resources(load_settings()),

@@ -20,7 +20,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +53,11 @@ class WarehouseFiles:
     @property
     def snapshots(self) -> Path:
         return self.published.with_name(f"{self.published.stem}.snapshots")
+
+    @property
+    def digests(self) -> Path:
+        """The watchlist digests, one Markdown and one JSON file per snapshot (ingest.alerts)."""
+        return self.published.with_name(f"{self.published.stem}.digests")
 
     def snapshot_file(self, snapshot_id: str) -> Path:
         return self.snapshots / f"{self.published.stem}-{snapshot_id}.duckdb"
@@ -195,12 +200,27 @@ def new_snapshot_id(files: WarehouseFiles, now: datetime) -> str:
     return snapshot_id
 
 
+def current_snapshot(files: WarehouseFiles) -> Snapshot | None:
+    """The snapshot at the published path now (else the newest kept), None before a publish."""
+    snapshots = list_snapshots(files)
+    return next((s for s in snapshots if is_published(files, s)), None) or next(
+        iter(snapshots), None
+    )
+
+
+# Called by ``publish`` before it copies the tables: the build database, the new snapshot's id
+# and the snapshot published until now (None for the first publish). What it creates in the
+# published schemas is published too (the watchlist's changes, ingest.alerts).
+BeforeCopy = Callable[[duckdb.DuckDBPyConnection, str, "Snapshot | None"], None]
+
+
 def publish(
     con: duckdb.DuckDBPyConnection,
     files: WarehouseFiles,
     *,
     keep: int = DEFAULT_KEEP,
     now: datetime | None = None,
+    before_copy: BeforeCopy | None = None,
 ) -> Snapshot:
     """Copy the published schemas of the build database (``con``) into a new snapshot file,
     then move it over ``files.published`` atomically, and prune to the newest ``keep``
@@ -209,12 +229,14 @@ def publish(
         raise ValueError(f"keep at least one snapshot, not {keep}")
     started = datetime.now(UTC)
     now = now or started
-    tables = _tables(con, PUBLISHED_SCHEMAS)
-    if not any(schema == "marts" for schema, _, _ in tables):
+    if not any(schema == "marts" for schema, _, _ in _tables(con, PUBLISHED_SCHEMAS)):
         raise PublishError(f"{files.build} has no marts to publish: the dbt build has not run")
     files.snapshots.mkdir(parents=True, exist_ok=True)
     remove_leftovers(files)
     snapshot_id = new_snapshot_id(files, now)
+    if before_copy is not None:
+        before_copy(con, snapshot_id, current_snapshot(files))
+    tables = _tables(con, PUBLISHED_SCHEMAS)
     final = files.snapshot_file(snapshot_id)
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     loads = contained_loads(con)

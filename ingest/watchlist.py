@@ -57,11 +57,19 @@ class WatchedFeed:
 
 
 @dataclass(frozen=True)
+class Alerts:
+    """Where the watchlist digest of each refresh goes besides its files (ingest/alerts.py)."""
+
+    webhook_url: str = ""  # an http(s) URL the JSON digest is POSTed to; empty: none
+
+
+@dataclass(frozen=True)
 class Watchlist:
     companies: tuple[WatchedCompany, ...]
     agencies: tuple[WatchedAgency, ...]
     topics: tuple[str, ...]
     feeds: tuple[WatchedFeed, ...] = ()
+    alerts: Alerts = Alerts()
 
 
 class WatchlistError(ValueError):
@@ -96,8 +104,11 @@ AGENCY = EntrySchema(
     ("name", "toptier_code"),
 )
 FEED = EntrySchema("feed", ("url", "name"), ("url",))
+ALERTS = EntrySchema("webhook setting", ("webhook_url",), ())
 # the top-level sections; companies is required and must list at least one company
-TOP_LEVEL = EntrySchema("watchlist", ("companies", "agencies", "topics", "feeds"), ("companies",))
+TOP_LEVEL = EntrySchema(
+    "watchlist", ("companies", "agencies", "topics", "feeds", "alerts"), ("companies",)
+)
 PULLS = ("toptier", "subtiers")
 
 _NULL = "tag:yaml.org,2002:null"
@@ -307,6 +318,19 @@ def _read_feed(r: _Reader, node: Node, where: str) -> WatchedFeed | None:
     return WatchedFeed(url, name)
 
 
+def _read_alerts(r: _Reader, node: Node | None) -> Alerts:
+    if _absent(node):
+        return Alerts()
+    assert node is not None
+    a = r.mapping(node, "alerts", ALERTS)
+    if a is None:
+        return Alerts()
+    url = r.text(a.get("webhook_url"), "alerts.webhook_url").strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        r.problem(a["webhook_url"], "alerts.webhook_url", f"{url!r} is not an http(s) URL")
+    return Alerts(webhook_url=url)
+
+
 def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     """The watchlist in ``path``, checked against the schema above. Raises ``WatchlistError``
     with every problem found (file, line, key), not only the first."""
@@ -341,6 +365,7 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
     feeds = [
         _read_feed(r, n, f"feeds[{i}]") for i, n in r.items(top.get("feeds"), "feeds", "feeds")
     ]
+    alerts = _read_alerts(r, top.get("alerts"))
     if r.problems:
         raise WatchlistError(r.problems)
     return Watchlist(
@@ -348,6 +373,7 @@ def load_watchlist(path: Path = DEFAULT_WATCHLIST) -> Watchlist:
         tuple(a for a in agencies if a is not None),
         topics,
         tuple(f for f in feeds if f is not None),
+        alerts,
     )
 
 

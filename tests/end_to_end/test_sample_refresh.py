@@ -14,17 +14,21 @@ import shutil
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from ingest.alerts import CHANGES_TABLE, read_digest
 from ingest.config import REPO_ROOT
-from ingest.publish import WarehouseFiles, list_snapshots
+from ingest.publish import WarehouseFiles, current_snapshot, list_snapshots
 from ingest.sources import SOURCES
+from tests.support.http_server import LocalApiServer, RecordedRequest
 from tests.support.readme_queries import readme_blocks
-from tests.support.sample_refresh import Built, Run, influence
+from tests.support.sample_changes import SampleChanges, sample_with_changes
+from tests.support.sample_refresh import Built, Run, influence, sample_env
 from tests.support.warehouse import build_db
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -591,3 +595,134 @@ def test_the_readme_shows_what_influence_company_amazon_prints(built_run: Built)
         return [line for line in output.splitlines() if not line.startswith("Snapshot: ")]
 
     assert steady(run.output) == steady(match.group(1)), run.output
+
+
+# -- watchlist alerts ------------------------------------------------------------------------------
+
+
+def test_the_first_refresh_is_a_baseline_and_the_second_lists_nothing(built_run: Built) -> None:
+    files = WarehouseFiles(built_run.warehouse)
+    newest, older = list_snapshots(files)
+    first, second = (read_digest(files.digests, s.snapshot_id) for s in (older, newest))
+    assert first is not None and second is not None
+    # no alert storm: the first publish lists nothing, whatever it loaded
+    assert (first.baseline, first.total, first.changes) == (True, 0, [])
+    assert (second.baseline, second.total, second.changes) == (False, 0, [])
+    assert second.previous_snapshot_id == older.snapshot_id
+    assert first.delivery is None and second.delivery is None  # no webhook configured
+    assert (
+        (files.digests / f"{newest.snapshot_id}.md")
+        .read_text()
+        .startswith(f"# Watchlist digest: snapshot {newest.snapshot_id}")
+    )
+    first_run, second_run = (run.output for run in built_run.runs)
+    assert f"Watchlist digest: {files.digests / older.snapshot_id}.md (and .json): baseline" in (
+        first_run
+    )
+    assert "nothing new for the watchlist since snapshot" in second_run
+    assert "  ok published__watchlist_digest (" in second_run, second_run[-2000:]
+    with duckdb.connect(str(built_run.warehouse), read_only=True) as con:
+        assert con.execute(f"select count(*) from {CHANGES_TABLE}").fetchone() == (0,)
+        comment = con.execute(
+            "select comment from duckdb_tables() where schema_name = 'marts' "
+            "and table_name = 'watchlist_changes'"
+        ).fetchone()
+        watched = con.execute(
+            "select entity_type || ':' || entity_id "
+            "from intermediate.int_watchlist_entities_resolved order by 1"
+        ).fetchall()
+    assert comment and "since the previous publish" in comment[0]
+    assert ("company:amazon",) in watched and ("agency:070",) in watched
+
+
+@dataclass
+class AlertRun:
+    run: Run
+    files: WarehouseFiles
+    changes: SampleChanges
+    posts: list[RecordedRequest]
+
+
+@pytest.fixture(scope="module")
+def alert_run(built_run: Built, tmp_path_factory: pytest.TempPathFactory) -> AlertRun:
+    """A third refresh, on a copy of the warehouse the first two built, of the sample a day
+    later (one LDA amendment, one award action more), with a webhook on a local server."""
+    tmp = tmp_path_factory.mktemp("alerts")
+    source, files = WarehouseFiles(built_run.warehouse), WarehouseFiles(tmp / "warehouse.duckdb")
+    shutil.copyfile(source.build, files.build)
+    shutil.copytree(source.snapshots, files.snapshots)
+    shutil.copytree(source.digests, files.digests)
+    published = current_snapshot(source)
+    assert published is not None
+    os.link(files.snapshots / published.file, files.published)
+    changes = sample_with_changes(tmp / "sample")
+    watchlist = tmp / "watchlist.yaml"
+    with LocalApiServer() as server:
+        server.reply_next(204, times=None)
+        watchlist.write_text(
+            (REPO_ROOT / "ingest" / "watchlist.yaml").read_text(encoding="utf-8")
+            + f'\nalerts:\n  webhook_url: "{server.url}/hooks/influence"\n',
+            encoding="utf-8",
+        )
+        env = sample_env(files.published, tmp / "dagster_home")
+        env.update(INFLUENCE_SAMPLE_DIR=str(changes.data_dir), INFLUENCE_WATCHLIST=str(watchlist))
+        run = influence(env, "refresh", "--sample")
+        posts = [r for r in server.requests if r.method == "POST"]
+    return AlertRun(run, files, changes, posts)
+
+
+def test_a_refresh_with_an_amendment_and_an_award_action_lists_exactly_those_two(
+    alert_run: AlertRun,
+) -> None:
+    assert alert_run.run.returncode == 0, alert_run.run.output[-3000:]
+    files = alert_run.files
+    snapshot = current_snapshot(files)
+    assert snapshot is not None
+    digest = read_digest(files.digests, snapshot.snapshot_id)
+    assert digest is not None and not digest.baseline
+    with duckdb.connect(str(files.published), read_only=True) as con:
+        amended = con.execute(
+            "select report_id from marts.fct_lobbying_reports where filing_uuid = ?",
+            [alert_run.changes.amended_filing_uuid],
+        ).fetchone()
+        action = con.execute(
+            "select transaction_key from marts.fct_contract_transactions "
+            "where award_piid = ? and modification_number = 'P00001' and action_date = ?",
+            [alert_run.changes.transaction["Award ID"], "2017-03-15"],
+        ).fetchone()
+        table = con.execute(
+            f"select change_kind, record_key, watched_entities from {CHANGES_TABLE} order by 1"
+        ).fetchall()
+    assert amended is not None and action is not None
+    assert table == [
+        ("award_modification", action[0], ["company:amazon"]),
+        ("lda_report_amended", amended[0], ["company:amazon"]),
+    ]
+    assert [(c["change_kind"], c["record_key"]) for c in digest.changes] == [
+        ("award_modification", action[0]),
+        ("lda_report_amended", amended[0]),
+    ]
+    assert digest.counts == {"award_modification": 1, "lda_report_amended": 1}
+    markdown = (files.digests / f"{snapshot.snapshot_id}.md").read_text(encoding="utf-8")
+    assert "$55,000.00" in markdown and "$1,234.56" in markdown
+    assert "2 change(s) since snapshot" in alert_run.run.output
+
+
+def test_the_webhook_receives_the_digest_json(alert_run: AlertRun) -> None:
+    assert alert_run.run.returncode == 0, alert_run.run.output[-3000:]
+    assert len(alert_run.posts) == 1
+    post = alert_run.posts[0]
+    assert post.path == "/hooks/influence"
+    assert post.header("Content-Type") == "application/json"
+    body = post.json()
+    snapshot = current_snapshot(alert_run.files)
+    assert snapshot is not None and body["snapshot_id"] == snapshot.snapshot_id
+    assert sorted(c["change_kind"] for c in body["changes"]) == [
+        "award_modification",
+        "lda_report_amended",
+    ]
+    digest = read_digest(alert_run.files.digests, snapshot.snapshot_id)
+    assert digest is not None and digest.delivery is not None
+    assert (digest.delivery.status, digest.delivery.http_status) == ("delivered", 204)
+    assert "/hooks/influence" not in digest.delivery.url
+    assert f"webhook {digest.delivery.url}: delivered (HTTP 204)" in alert_run.run.output

@@ -76,14 +76,12 @@ class Built:
     fresh: Answer
 
 
-def build_sample_twice(tmp: Path) -> Iterator[Built]:
-    """Build the sample warehouse in ``tmp``, then refresh it again (``--verbose``) while an
-    analyst holds a read-only connection; yields what happened."""
-    warehouse = tmp / "warehouse.duckdb"
+def sample_env(warehouse: Path, dagster_home: Path) -> dict[str, str]:
+    """The environment of a sample refresh of ``warehouse``: no route to any API."""
     env = dict(os.environ)
     env.update(
         INFLUENCE_WAREHOUSE=str(warehouse),
-        DAGSTER_HOME=str(tmp / "dagster_home"),
+        DAGSTER_HOME=str(dagster_home),
         # No route to any API: the sample refresh must not need one.
         LDA_API_URL="http://127.0.0.1:9/api/v1/",
         USASPENDING_API_URL="http://127.0.0.1:9",
@@ -91,6 +89,14 @@ def build_sample_twice(tmp: Path) -> Iterator[Built]:
         GLEIF_API_URL="http://127.0.0.1:9/api/v1",
     )
     env.pop("INFLUENCE_SOURCE", None)
+    return env
+
+
+def build_sample_twice(tmp: Path) -> Iterator[Built]:
+    """Build the sample warehouse in ``tmp``, then refresh it again (``--verbose``) while an
+    analyst holds a read-only connection; yields what happened."""
+    warehouse = tmp / "warehouse.duckdb"
+    env = sample_env(warehouse, tmp / "dagster_home")
     runs, counts = [], []
     runs.append(influence(env, "refresh", "--sample"))
     counts.append(table_counts(warehouse) if warehouse.exists() else {})

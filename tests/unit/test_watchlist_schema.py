@@ -143,7 +143,7 @@ def test_the_bundled_watchlist_is_valid() -> None:
         ),
         (
             "- Amazon\n",
-            "1: expected a watchlist (a mapping with companies, agencies, topics, feeds), "
+            "1: expected a watchlist (a mapping with companies, agencies, topics, feeds, alerts), "
             "got a list",
         ),
     ],
@@ -151,3 +151,34 @@ def test_the_bundled_watchlist_is_valid() -> None:
 def test_a_wrong_shape_is_named(tmp_path: Path, text: str, expected: str) -> None:
     path, found = problems(tmp_path, text)
     assert found == (f"{path}:{expected}",)
+
+
+def test_alerts_takes_a_webhook_url_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(
+        'companies: [{name: Amazon}]\nalerts:\n  webhook_url: "https://hooks.example.org/x"\n',
+        encoding="utf-8",
+    )
+    assert load_watchlist(path).alerts.webhook_url == "https://hooks.example.org/x"
+    path, found = problems(
+        tmp_path,
+        "companies: [{name: Amazon}]\n"
+        "alerts:\n"
+        "  webhok_url: https://hooks.example.org/x\n"
+        "  email: someone@example.org\n",
+    )
+    assert found == (
+        f"{path}:3: alerts.webhok_url: unknown key; did you mean webhook_url?",
+        f"{path}:4: alerts.email: unknown key; known keys: webhook_url",
+    )
+
+
+def test_an_alerts_webhook_must_be_an_http_url(tmp_path: Path) -> None:
+    path, found = problems(
+        tmp_path, "companies: [{name: Amazon}]\nalerts: {webhook_url: ftp://example.org/x}\n"
+    )
+    assert found == (f"{path}:2: alerts.webhook_url: 'ftp://example.org/x' is not an http(s) URL",)
+    path, found = problems(tmp_path, "companies: [{name: Amazon}]\nalerts: [a, b]\n")
+    assert found[0].startswith(
+        f"{path}:2: alerts: expected a webhook setting (a mapping with webhook_url)"
+    )
