@@ -1,10 +1,21 @@
 -- One row per lobbyist listed on a lobbying activity of an LDA filing.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -12,6 +23,8 @@ activities as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         cast(activity.key as integer) as activity_index,
         activity.value as activity
     from source,
@@ -23,6 +36,8 @@ lobbyists as (
 
     select
         activities.filing_uuid,
+        activities.load_id,
+        activities.loaded_at,
         activities.activity_index,
         cast(lobbyist.key as integer) as lobbyist_index,
         lobbyist.value as lobbyist
@@ -61,7 +76,11 @@ renamed as (
         {{ json_text('$.covered_position', 'lobbyist') }} as covered_position,
 
         ----------  booleans
-        coalesce(cast(lobbyist ->> '$.new' as boolean), false) as is_new
+        coalesce(cast(lobbyist ->> '$.new' as boolean), false) as is_new,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from lobbyists
 

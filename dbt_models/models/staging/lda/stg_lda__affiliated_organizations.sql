@@ -3,11 +3,22 @@
 -- client that contributes more than $5,000 to the lobbying in a quarter and takes part in planning,
 -- supervising or controlling it. Every field of the API's object, typed.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -15,6 +26,8 @@ organizations as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         cast(organization.key as integer) as affiliated_organization_index,
         organization.value as organization
     from source,
@@ -49,7 +62,11 @@ renamed as (
         {{ json_text('$.ppb_state', 'organization') }} as ppb_state,
         {{ json_text('$.ppb_state_display', 'organization') }} as ppb_state_display,
         {{ json_text('$.ppb_country', 'organization') }} as ppb_country,
-        {{ json_text('$.ppb_country_display', 'organization') }} as ppb_country_display
+        {{ json_text('$.ppb_country_display', 'organization') }} as ppb_country_display,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from organizations
 

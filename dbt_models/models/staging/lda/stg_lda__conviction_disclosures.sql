@@ -4,11 +4,22 @@
 -- conflict of interest, making a false statement, perjury or money laundering. Every field of the
 -- API's object, typed; the lobbyist's name fields as in stg_lda__activity_lobbyists.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -16,6 +27,8 @@ disclosures as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         cast(disclosure.key as integer) as conviction_disclosure_index,
         disclosure.value as disclosure
     from source,
@@ -53,7 +66,11 @@ renamed as (
         {{ json_text('$.description', 'disclosure') }} as description,
 
         ----------  dates
-        cast({{ json_text('$.date', 'disclosure') }} as date) as conviction_date
+        cast({{ json_text('$.date', 'disclosure') }} as date) as conviction_date,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from disclosures
 

@@ -3,11 +3,22 @@
 -- finances its activities, or is affiliated with it and interested in the outcome. Every field of
 -- the API's object, typed; money and percentages are decimal strings in the API.
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    {{ new_raw_rows() }}
 
 ),
 
@@ -15,6 +26,8 @@ foreign_entities as (
 
     select
         source.filing_uuid,
+        source.load_id,
+        source.loaded_at,
         cast(foreign_entity.key as integer) as foreign_entity_index,
         foreign_entity.value as foreign_entity
     from source,
@@ -50,7 +63,11 @@ renamed as (
         cast({{ json_text('$.contribution', 'foreign_entity') }} as decimal(18, 2))
             as contribution,
         cast({{ json_text('$.ownership_percentage', 'foreign_entity') }} as decimal(7, 2))
-            as ownership_percentage
+            as ownership_percentage,
+
+        ----------  landing
+        load_id,
+        loaded_at
 
     from foreign_entities
 
