@@ -4,13 +4,13 @@ webhook, and a dead webhook is recorded, never a failed run."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.defs.published.assets import published_warehouse, watchlist_digest
 from dagster_project.defs.resources import WarehouseResource
 from ingest.alerts import read_digest
 from ingest.config import DEFAULT_WATCHLIST
@@ -21,12 +21,29 @@ from tests.support.watchlist_marts import make
 pytestmark = pytest.mark.integration
 
 
-def refresh(files: WarehouseFiles) -> dg.ExecuteInProcessResult:
-    """The refresh's last two steps, as the refresh job runs them."""
-    return dg.materialize(
-        [published_warehouse, watchlist_digest],
-        resources={"warehouse": WarehouseResource(path=str(files.published))},
-    )
+@dataclass(frozen=True)
+class Steps:
+    """The refresh's last two steps, the assets as the refresh job runs them."""
+
+    publish: dg.AssetsDefinition
+    digest: dg.AssetsDefinition
+
+    def refresh(self, files: WarehouseFiles) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [self.publish, self.digest],
+            resources={"warehouse": WarehouseResource(path=str(files.published))},
+        )
+
+
+@pytest.fixture(scope="module")
+def steps() -> Steps:
+    # the assets module builds the dbt assets from the manifest, which a fresh clone prepares
+    from dagster_project.defs.dbt.project import ensure_manifest
+
+    ensure_manifest()
+    from dagster_project.defs.published.assets import published_warehouse, watchlist_digest
+
+    return Steps(published_warehouse, watchlist_digest)
 
 
 def metadata(result: dg.ExecuteInProcessResult, asset: dg.AssetsDefinition) -> dict:
@@ -60,35 +77,35 @@ def add_an_award_action(files: WarehouseFiles) -> None:
 
 
 def test_a_baseline_then_a_delivered_digest(
-    files: WarehouseFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    steps: Steps, files: WarehouseFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with LocalApiServer() as server:
         server.reply_next(200, {"ok": True}, times=None)
         with_webhook(tmp_path, monkeypatch, server.url + "/hook")
-        first = refresh(files)
+        first = steps.refresh(files)
         add_an_award_action(files)
-        second = refresh(files)
+        second = steps.refresh(files)
         posts = [r for r in server.requests if r.method == "POST"]
     assert first.success and second.success
-    assert metadata(first, watchlist_digest)["baseline"] is True
-    assert metadata(first, watchlist_digest)["webhook"] == "none"  # nothing to send
-    shown = metadata(second, watchlist_digest)
+    assert metadata(first, steps.digest)["baseline"] is True
+    assert metadata(first, steps.digest)["webhook"] == "none"  # nothing to send
+    shown = metadata(second, steps.digest)
     assert (shown["baseline"], shown["changes"], shown["webhook"]) == (False, 1, "delivered")
     assert shown["changes_by_kind"] == {"award_modification": 1}
     assert "## Award modification (1)" in shown["preview"]
-    assert metadata(second, published_warehouse)["watchlist_changes"] == 1
+    assert metadata(second, steps.publish)["watchlist_changes"] == 1
     assert len(posts) == 1 and posts[0].json()["changes"][0]["record_key"] == "t8"
 
 
 def test_a_dead_webhook_is_recorded_and_the_run_succeeds(
-    files: WarehouseFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    steps: Steps, files: WarehouseFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_webhook(tmp_path, monkeypatch, f"http://127.0.0.1:{free_port()}/hook")
-    assert refresh(files).success
+    assert steps.refresh(files).success
     add_an_award_action(files)
-    result = refresh(files)
+    result = steps.refresh(files)
     assert result.success
-    assert metadata(result, watchlist_digest)["webhook"] == "failed"
+    assert metadata(result, steps.digest)["webhook"] == "failed"
     snapshot = current_snapshot(files)
     assert snapshot is not None
     digest = read_digest(files.digests, snapshot.snapshot_id)
