@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 import time
@@ -605,6 +606,10 @@ def site_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"influence site: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
+    # Ctrl-C (and a plain kill) stop the server, even when it was started from a shell that
+    # ignores SIGINT for its background jobs (the child inherits the ignore otherwise)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     with server:
         print(f"Serving {args.out} on {site_url(server)} (Ctrl-C stops it)", flush=True)
         try:
@@ -612,6 +617,10 @@ def site_serve(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("influence site: stopped")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
