@@ -71,10 +71,32 @@ class RawTable:
     # that decides "changed or not" sees only their path and query (less ``format``), so the same
     # record fetched from another host of the API is not an update. The record is kept as fetched.
     host_dependent_urls: tuple[str, ...] = ()
+    # a table landed from bulk files (CSV) keeps each row's columns as text, named as in the
+    # file's header, instead of one JSON ``record``: at ten million rows a JSON object per row is
+    # several times the bytes to build, write, parse and store. The key column is one of them.
+    columns: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
         return f"raw.{self.name}"
+
+    @property
+    def value_columns(self) -> tuple[str, ...]:
+        """The stored columns beside the key: ``record``, or a columnar table's other columns."""
+        if not self.columns:
+            return ("record",)
+        return tuple(c for c in self.columns if c != self.key_column)
+
+    def record_sql(self, alias: str = "") -> str:
+        """SQL for the record as one JSON object: the ``record`` column, or a columnar table's
+        columns packed into one (null ones too), in the table's order."""
+        prefix = f"{alias}." if alias else ""
+        if not self.columns:
+            return f"{prefix}record"
+        fields = ", ".join(
+            f"{quote_identifier(c)} := {prefix}{quote_identifier(c)}" for c in self.columns
+        )
+        return f"to_json(struct_pack({fields}))"
 
     def key_of(self, record: Mapping[str, Any]) -> str | None:
         """The record's natural key, or None when a key field is missing or blank."""
@@ -94,6 +116,10 @@ class RawTable:
         if self.host_dependent_urls:
             text = serialize_record(without_host(record, self.host_dependent_urls))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def field_value(record: Mapping[str, Any], name: str) -> Any:
@@ -195,10 +221,15 @@ _DDL = [
 
 
 def _raw_table_ddl(table: RawTable) -> str:
+    values = (
+        ",\n            ".join(f"{quote_identifier(c)} varchar" for c in table.value_columns)
+        if table.columns
+        else "record json not null"
+    )
     return f"""
         create table if not exists {table.qualified} (
             {table.key_column} varchar primary key,
-            record json not null,
+            {values},
             record_hash varchar not null,
             load_id varchar not null,
             loaded_at timestamptz not null
@@ -213,6 +244,44 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, tables: Iterable[RawTable] = (
         con.execute(statement)
     for table in tables:
         con.execute(_raw_table_ddl(table))
+        if table.columns:
+            _migrate_to_columns(con, table)
+
+
+def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
+    """A columnar table stored by an earlier version as JSON records (``record``): rewritten
+    once, in one transaction, with each field in its column (the same text; the hashes, load ids
+    and times kept, so the next load sees no change and dbt nothing new)."""
+    stored = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ?",
+            [table.name],
+        ).fetchall()
+    }
+    if "record" not in stored:
+        return
+    fields = ", ".join(
+        f"record ->> {_sql_text(c)} as {quote_identifier(c)}" for c in table.value_columns
+    )
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"""
+            create temp table landing_migrated as
+            select {table.key_column}, {fields}, record_hash, load_id, loaded_at
+            from {table.qualified}
+            """
+        )
+        con.execute(f"drop table {table.qualified}")
+        con.execute(_raw_table_ddl(table))
+        con.execute(f"insert into {table.qualified} select * from landing_migrated")
+        con.execute("drop table landing_migrated")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _now() -> dt.datetime:
@@ -445,17 +514,21 @@ class _Parts:
             con.unregister("landing_rows")
 
     def copy_query(
-        self, con: duckdb.DuckDBPyConnection, select_sql: str, first_position: int
+        self,
+        con: duckdb.DuckDBPyConnection,
+        select_sql: str,
+        first_position: int,
+        columns: Sequence[str],
     ) -> tuple[int, int]:
-        """Write the rows of ``select_sql`` (the landing columns; ``position`` the row's place in
-        its file) to a part, numbered on from ``first_position`` so that positions stay unique
-        across the batch; the number of rows and the next free position."""
+        """Write the ``columns`` of the rows of ``select_sql`` (and ``position``, the row's place
+        in its file) to a part, numbered on from ``first_position`` so that positions stay
+        unique across the batch; the number of rows and the next free position."""
         target = self._next("part")
+        kept = ", ".join(quote_identifier(c) for c in columns)
         con.execute(
             f"""
             copy (
-                select record_key, record, record_hash, page,
-                    position + {int(first_position)} as position,
+                select {kept}, position + {int(first_position)} as position,
                 from ({select_sql})
             ) to {_sql_text(str(target))} (format parquet)
             """
@@ -471,8 +544,9 @@ class _Parts:
 class FilePart(Protocol):
     """A part of a pull that is a file on disk (a bulk CSV), landed by DuckDB without passing
     its rows through Python. ``select_sql`` selects the landing columns from it: ``record_key``
-    (null when the row has no usable key), ``record`` (JSON), ``record_hash``, ``page`` and
-    ``position`` (the row's place in the file)."""
+    (null when the row has no usable key), ``record_hash``, ``page``, ``position`` (the row's
+    place in the file) and the record: ``record`` (JSON), or, for a columnar table
+    (``RawTable.columns``), its value columns (``RawTable.value_columns``) as text."""
 
     @property
     def label(self) -> str: ...
@@ -500,6 +574,11 @@ def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     finally:
         if limit:
             con.execute(f"set memory_limit = '{limit}'")
+
+
+def _landed_columns(table: RawTable) -> list[str]:
+    """The columns of a landed batch's files, but ``position``."""
+    return ["record_key", *table.value_columns, "record_hash", "page"]
 
 
 LANDING_PART_RECORDS = 50_000  # records held in memory before they are written to a part
@@ -540,10 +619,17 @@ def land_batch(
     for page in pages:
         counts.pages += 1
         if not isinstance(page, FetchedPage):
-            landed, position = parts.copy_query(con, page.select_sql(), position)
+            landed, position = parts.copy_query(
+                con, page.select_sql(), position, _landed_columns(table)
+            )
             counts.fetched += landed
             readable = readable or landed > 0
             continue
+        if table.columns:
+            raise TypeError(
+                f"{table.qualified} is landed from files only (its rows are columns, not JSON "
+                f"records); {page.label} is a page"
+            )
         readable = readable or bool(page.records) or not page.unreadable
         for part in page.unreadable:
             load.first_unreadable = load.first_unreadable or part.reason
@@ -609,8 +695,8 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             select ?, ?, null, page,
                 'row ' || position || ' of ' || page || ' has no usable '
                     || ? || ' (got ' || coalesce('"' || record_key || '"', 'nothing') || ')',
-                record, ?
-            from read_parquet({records})
+                {table.record_sql()}, ?
+            from (select *, record_key as {table.key_column} from read_parquet({records}))
             where record_key is null or trim(record_key) = ''
             """,
             [load.load_id, table.qualified, table.key_description(), now],
@@ -644,7 +730,7 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
                     select min(position) as position from parts group by record_key, record_hash
                 )
                 select
-                    record_key, record, record_hash, page, position,
+                    {", ".join(map(quote_identifier, _landed_columns(table)))}, position,
                     hash(record_key) % {buckets} as bucket,
                 from parts
                 where position in (select position from firsts)
@@ -656,41 +742,75 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
     shutil.rmtree(parts_dir, ignore_errors=True)
     con.execute(f"drop table if exists {BATCH_INFO}")
     con.execute(
-        f"create temp table {BATCH_INFO} as select ? as folder, ? as buckets",
-        [str(folder / "batch"), buckets],
+        f"create temp table {BATCH_INFO} as "
+        "select ? as folder, ? as buckets, ? as key_column, ? as columns",
+        [str(folder / "batch"), buckets, table.key_column, list(table.columns)],
     )
     _point_batch_view(con, None)
 
 
 BATCH_INFO = "landing_batch_info"  # a temporary table: where the batch is, in how many buckets
-_EMPTY_BATCH = """
-    select
-        null::varchar as record_key, null::json as record, null::varchar as record_hash,
-        null::varchar as page, null::bigint as position
-    where false
-"""
 
 
-def _batch_info(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+@dataclass(frozen=True)
+class _BatchInfo:
+    folder: str
+    buckets: int
+    key_column: str
+    columns: tuple[str, ...]  # a columnar table's columns (``RawTable.columns``), else empty
+
+
+def _batch_info(con: duckdb.DuckDBPyConnection) -> _BatchInfo | None:
     try:
-        row = con.execute(f"select folder, buckets from {BATCH_INFO}").fetchone()
+        row = con.execute(
+            f"select folder, buckets, key_column, columns from {BATCH_INFO}"
+        ).fetchone()
     except duckdb.CatalogException:
         return None
-    return (str(row[0]), int(row[1])) if row else None
+    return _BatchInfo(str(row[0]), int(row[1]), str(row[2]), tuple(row[3] or ())) if row else None
 
 
 def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> None:
-    """Point ``landing_batch`` at the whole batch (``bucket`` None) or at one bucket of it."""
+    """Point ``landing_batch`` at the whole batch (``bucket`` None) or at one bucket of it.
+
+    Its columns: ``record_key``, ``record`` (JSON), ``record_hash``, ``page``, ``position``;
+    a columnar table's batch has its columns too, and ``record`` packs them (built only when a
+    query reads it: a quarantine)."""
     info = _batch_info(con)
-    if info is None or info[1] == 0:
-        select = _EMPTY_BATCH
+    columns = info.columns if info else ()
+    key = quote_identifier(info.key_column) if info else ""
+    if info is None or info.buckets == 0:
+        files = None
     else:
-        folder, _ = info
         where = "*" if bucket is None else f"bucket={bucket}"
-        files = _sql_text(f"{folder}/{where}/*.parquet")
+        files = _sql_text(f"{info.folder}/{where}/*.parquet")
+    if columns:
+        # the key column holds the record key (a row without one was quarantined before)
+        assert info is not None
+        table = RawTable("", "", info.key_column, info.key_column, columns=columns)
+        empty = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in table.value_columns)
+        source = (
+            f"(select *, record_key as {key} from read_parquet({files}, hive_partitioning = false))"
+            if files
+            else f"(select null::varchar as record_key, {empty}, null::varchar as record_hash, "
+            f"null::varchar as page, null::bigint as position, null::varchar as {key} where false)"
+        )
+        select = f"""
+            select record_key, {table.record_sql()} as record, record_hash, page, position,
+                {", ".join(map(quote_identifier, columns))}
+            from {source}
+        """
+    elif files:
         select = f"""
             select record_key, record, record_hash, page, position
             from read_parquet({files}, hive_partitioning = false)
+        """
+    else:
+        select = """
+            select
+                null::varchar as record_key, null::json as record, null::varchar as record_hash,
+                null::varchar as page, null::bigint as position
+            where false
         """
     con.execute(f"create or replace temp view {BATCH_TABLE} as {select}")
 
@@ -700,11 +820,11 @@ def batch_chunks(con: duckdb.DuckDBPyConnection) -> Iterator[int]:
     back at the whole batch. Every record of a key is in one bucket, so an expectation of
     uniqueness holds on the batch exactly when it holds on each bucket."""
     info = _batch_info(con)
-    buckets = info[1] if info else 0
+    buckets = info.buckets if info else 0
     try:
         for bucket in range(max(buckets, 1)):
             if buckets:
-                if not any(Path(info[0], f"bucket={bucket}").glob("*.parquet")):  # type: ignore[index]
+                if info and not any(Path(info.folder, f"bucket={bucket}").glob("*.parquet")):
                     continue
                 _point_batch_view(con, bucket)
             yield bucket
@@ -866,13 +986,15 @@ def merge_batch(
             con.execute("select action, count(*) from landing_diff group by action").fetchall()
         )
         now = _now()
+        values = [quote_identifier(c) for c in table.value_columns]
         if actions.get("update"):
+            assignments = ", ".join(f"{c} = b.{c}" for c in values)
             con.execute(
                 f"""
                 update {target} as t
-                set record = b.record, record_hash = b.record_hash, load_id = ?, loaded_at = ?
+                set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
                 from (
-                    select record_key, record, record_hash from {BATCH_TABLE}
+                    select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
                     where record_key in (
                         select record_key from landing_diff where action = 'update'
                     )
@@ -884,8 +1006,8 @@ def merge_batch(
         if actions.get("insert"):
             con.execute(
                 f"""
-                insert into {target} ({key}, record, record_hash, load_id, loaded_at)
-                select record_key, record, record_hash, ?, ?
+                insert into {target} ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
+                select record_key, {", ".join(values)}, record_hash, ?, ?
                 from {BATCH_TABLE}
                 where record_key in (select record_key from landing_diff where action = 'insert')
                 order by position

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from ingest import pulls
+from ingest import pulls, usaspending_archive
 from ingest.landing import RawTable
 from ingest.progress import observe
 from ingest.pulls import Pull, RunContext
@@ -247,6 +247,7 @@ USASPENDING_ARCHIVE_TRANSACTIONS = SourceSpec(
         "usaspending_archive_transactions",
         "contract_transaction_unique_key",
         "contract_transaction_unique_key",
+        columns=usaspending_archive.RAW_COLUMNS,
     ),
     pull=_usaspending_archive_transactions,
     suite="expectations.suites.usaspending_archive_transactions",
@@ -255,7 +256,8 @@ USASPENDING_ARCHIVE_TRANSACTIONS = SourceSpec(
     "agency's Full contract transaction file of each fiscal year on a first load, its monthly "
     "Delta file after (deletions included, marked correction_delete_ind = D), the files named "
     "by POST /api/v2/bulk_download/list_monthly_files/. One row per "
-    "contract_transaction_unique_key, the kept columns of the CSV as a JSON object. API: "
+    "contract_transaction_unique_key, the kept columns of the CSV as text columns named as in "
+    "its header. API: "
     "https://api.usaspending.gov/docs/endpoints",
     sample_endpoint="/award_data_archive/",
 )

@@ -16,8 +16,8 @@ and ``download/filestreaming/download_generation.py`` (see /work/research/issue1
 
 Zips are downloaded to disk in chunks (``DownloadingTransport.download``) and unzipped member by
 member with ``zipfile`` (DuckDB cannot read zip); each extracted CSV becomes an ``ArchiveFile``
-whose ``select_sql`` is the DuckDB query that lands it (record key, record JSON, hash, page,
-position), so no row passes through Python.
+whose ``select_sql`` is the DuckDB query that lands it (record key, the kept columns as text,
+hash, page, position), so no row passes through Python.
 """
 
 from __future__ import annotations
@@ -100,6 +100,9 @@ KEPT_COLUMNS: tuple[str, ...] = (
 DELTA_LEADING_COLUMNS: tuple[str, ...] = ("correction_delete_ind", "agency_id")
 DELETION = "D"
 KEY_COLUMN = "contract_transaction_unique_key"
+# The columns of raw.usaspending_archive_transactions: every kept column, then the Delta's
+# deletion mark (null in a Full file's rows), each as the file's text.
+RAW_COLUMNS: tuple[str, ...] = (*KEPT_COLUMNS, DELTA_LEADING_COLUMNS[0])
 
 # Full: FY2020_097_Contracts_Full_20240106.zip; Delta: FY(All)_097_Contracts_Delta_20240106.zip
 _FULL_NAME = re.compile(r"^FY(\d{4})_(\w+?)_Contracts_Full_(\d{8})\.zip$")
@@ -177,8 +180,11 @@ class ArchiveFile:
         )
 
     def select_sql(self) -> str:
-        """A DuckDB select of this file's rows as landing columns: ``record_key`` varchar,
-        ``record`` json, ``record_hash`` varchar, ``page`` varchar, ``position`` bigint."""
+        """A DuckDB select of this file's rows as landing columns: ``record_key``, every column
+        of ``RAW_COLUMNS`` but the key (text; a Full file's ``correction_delete_ind`` null),
+        ``record_hash`` (md5 of the row's ``record_columns`` as a JSON object, as when rows were
+        stored that way, so a stored row and the same row in a new file compare equal), ``page``
+        and ``position`` (the row's place in the file)."""
         file = self if self.header else self.checked()
         columns = ", ".join(
             f"{_quote_literal(name)}: 'VARCHAR'" for name in file.header
@@ -190,6 +196,12 @@ class ArchiveFile:
         record = ", ".join(
             f"{_quote_identifier(name)} := {_quote_identifier(name)}"
             for name in self.record_columns
+        )
+        values = ",\n        ".join(
+            f"{_quote_identifier(name) if name in self.record_columns else 'null::varchar'}"
+            f" as {_quote_identifier(name)}"
+            for name in RAW_COLUMNS
+            if name != KEY_COLUMN
         )
         conditions = []
         if self.subtier_codes:
@@ -207,22 +219,15 @@ class ArchiveFile:
 with numbered as (
     select *, row_number() over () as position
     from {reader}
-),
-kept as (
-    select
-        {_quote_identifier(KEY_COLUMN)} as record_key,
-        to_json(struct_pack({record})) as record,
-        position
-    from numbered
-    {"where " + where if where else ""}
 )
 select
-    record_key,
-    record,
-    md5(record::varchar) as record_hash,
+    {_quote_identifier(KEY_COLUMN)} as record_key,
+    {values},
+    md5(to_json(struct_pack({record}))::varchar) as record_hash,
     {_quote_literal(self.label)} as page,
     position::bigint as position
-from kept
+from numbered
+{"where " + where if where else ""}
 """
 
 

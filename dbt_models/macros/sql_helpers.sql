@@ -12,9 +12,17 @@
     cast(extract(quarter from {{ expression }}) as integer)
 {%- endmacro %}
 
-{# A varchar JSON field of `record`, with empty strings turned into null. #}
+{#
+    A text field, trimmed, with empty strings turned into null: `path` is a JSON path into `record`
+    ('$.x'), or the name of a text column of a raw table stored as columns (a bulk file's fields,
+    raw.usaspending_archive_transactions). One rule either way.
+#}
 {% macro json_text(path, record='record') -%}
-    nullif(trim({{ record }} ->> '{{ path }}'), '')
+    {%- if path.startswith('$') -%}
+        nullif(trim({{ record }} ->> '{{ path }}'), '')
+    {%- else -%}
+        nullif(trim({{ adapter.quote(path) }}), '')
+    {%- endif -%}
 {%- endmacro %}
 
 {#

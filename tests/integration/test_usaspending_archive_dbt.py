@@ -6,7 +6,6 @@ of the watched agencies."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,11 +36,14 @@ def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
         landing.ensure_schema(con, [*raw_tables(), table])
         pull = pull_usaspending_archive(con, transport, settings, watched, (2017, 2019), tmp_path)
         assert pull.files is not None
+        values = ", ".join(table.value_columns)
         for file in pull.files:
             con.execute(
                 f"""
-                insert into {table.qualified}
-                select record_key, record, record_hash, 'load-1', now() from ({file.select_sql()})
+                insert into {table.qualified} ({table.key_column}, {values}, record_hash,
+                    load_id, loaded_at)
+                select record_key, {values}, record_hash, 'load-1', now()
+                from ({file.select_sql()})
                 """
             )
         # a Delta's deletion replaces the action's row
@@ -49,13 +51,13 @@ def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
             f"select {table.key_column} from {table.qualified} order by all limit 1"
         ).fetchone()
         assert deleted is not None
-        record = json.dumps(
-            {"contract_transaction_unique_key": deleted[0], "correction_delete_ind": "D"}
+        blanked = ", ".join(
+            f"{c} = null" for c in table.value_columns if c != "correction_delete_ind"
         )
         con.execute(
-            f"update {table.qualified} set record = ?, load_id = 'load-2' "
-            f"where {table.key_column} = ?",
-            [record, deleted[0]],
+            f"update {table.qualified} set {blanked}, correction_delete_ind = 'D', "
+            f"load_id = 'load-2' where {table.key_column} = ?",
+            [deleted[0]],
         )
         count = con.execute(f"select count(*) from {table.qualified}").fetchone()
         assert count is not None

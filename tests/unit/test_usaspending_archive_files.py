@@ -15,6 +15,8 @@ from ingest.usaspending_archive import (
     DELTA,
     FULL,
     KEPT_COLUMNS,
+    KEY_COLUMN,
+    RAW_COLUMNS,
     AgencyState,
     ArchiveFile,
     ArchiveSchemaError,
@@ -143,9 +145,11 @@ def select(file: ArchiveFile) -> list[dict]:
                 "where table_name = 'landing_batch'"
             ).fetchall()
         )
+        # the landing columns of raw.usaspending_archive_transactions (RAW_COLUMNS, the key
+        # as record_key), each column as text
         assert types == {
             "record_key": "VARCHAR",
-            "record": "JSON",
+            **{c: "VARCHAR" for c in RAW_COLUMNS if c != KEY_COLUMN},
             "record_hash": "VARCHAR",
             "page": "VARCHAR",
             "position": "BIGINT",
@@ -170,13 +174,16 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     assert [r["record_key"] for r in rows] == ["A_1", "A_2", "A_3"]
     assert [r["position"] for r in rows] == [1, 2, 3]
     assert {r["page"] for r in rows} == {"FY2018_070_Contracts_Full_20260906.zip/x_1.csv"}
-    first = json.loads(rows[0]["record"])
-    assert list(first) == list(KEPT_COLUMNS)  # names exactly as in the header, none other
+    first = rows[0]
     assert first["transaction_description"] == 'IT, "CLOUD"\nPHASE 2'
     assert first["federal_action_obligation"] == "12.50"  # text, as written
     assert first["recipient_uei"] is None  # a blank field is null
-    assert json.loads(rows[1]["record"])["naics_code"] == "007"  # codes keep leading zeros
-    assert rows[0]["record_hash"] == hashlib.md5(rows[0]["record"].encode()).hexdigest()
+    assert first["correction_delete_ind"] is None  # a Full file has no deletion mark
+    assert rows[1]["naics_code"] == "007"  # codes keep leading zeros
+    # the hash is of the row's kept columns as one JSON object (as rows were once stored)
+    packed = {c: (first["record_key"] if c == KEY_COLUMN else first[c]) for c in KEPT_COLUMNS}
+    text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+    assert first["record_hash"] == hashlib.md5(text.encode()).hexdigest()
 
 
 def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_path: Path) -> None:
@@ -201,10 +208,10 @@ def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_pa
     )
     rows = select(file)
     assert [(r["record_key"], r["position"]) for r in rows] == [("A_1", 1), ("A_4", 4)]
-    deletion = json.loads(rows[1]["record"])
+    deletion = rows[1]
     assert deletion["correction_delete_ind"] == "D"
     assert deletion["action_date"] is None
-    assert list(deletion) == [*KEPT_COLUMNS, "correction_delete_ind"]
+    assert rows[0]["correction_delete_ind"] == "C"
 
 
 def test_a_header_without_kept_columns_fails_naming_the_file_and_the_columns(

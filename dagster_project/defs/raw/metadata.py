@@ -39,7 +39,7 @@ def table_metadata(
     total = con.execute(f"select count(*) from {table.qualified}").fetchone()
     rows = con.execute(
         f"""
-        select {table.key_column}, left(record::varchar, 160) as record, loaded_at
+        select {table.key_column}, left({table.record_sql()}::varchar, 160) as record, loaded_at
         from {table.qualified} order by loaded_at desc, {table.key_column} limit 5
         """
     ).fetchall()

@@ -1,0 +1,226 @@
+"""Archive files landed into raw.usaspending_archive_transactions, a table stored as columns
+(``RawTable.columns``): parts and buckets of text columns, the archive suite on them, the merge,
+quarantine with the row as JSON, a Delta's change and deletion, and a warehouse whose table was
+written as JSON records by an earlier version (real DuckDB file, real GX suite, files in the
+archive's real header)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.runner import validate_batch
+from expectations.suites import load_suite
+from ingest import landing
+from ingest.load import run_load
+from ingest.pulls import Pull
+from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
+from ingest.usaspending_archive import DELTA, FULL, KEPT_COLUMNS, ArchiveFile
+from tests.fakes.usaspending_archive import ARCHIVE_COLUMNS
+
+pytestmark = pytest.mark.integration
+
+TABLE = USASPENDING_ARCHIVE_TRANSACTIONS.table
+SUITE = load_suite(USASPENDING_ARCHIVE_TRANSACTIONS.suite)
+FULL_ZIP = "FY2018_070_Contracts_Full_20260906.zip"
+
+
+def action(n: int, **values: str) -> dict[str, str]:
+    key = f"7012_-NONE-_PIID{n:04d}_0_-NONE-_0"
+    return {
+        "contract_transaction_unique_key": key,
+        "contract_award_unique_key": f"CONT_AWD_PIID{n:04d}_7012_-NONE-_-NONE-",
+        "award_id_piid": f"PIID{n:04d}",
+        "modification_number": "0",
+        "transaction_number": "0",
+        "federal_action_obligation": f"{1000 + n}.25",
+        "action_date": "2018-03-04",
+        "awarding_agency_code": "070",
+        "awarding_sub_agency_code": "7012",
+        "recipient_name": f"VENDOR {n}, INC.",
+        "last_modified_date": "2018-03-05 10:11:12",
+        "transaction_description": f'PART {n}, "QUOTED"\nSECOND LINE',
+        **values,
+    }
+
+
+def write_file(path: Path, rows: list[dict[str, str]], delta: bool = False) -> Path:
+    header = ("correction_delete_ind", "agency_id", *ARCHIVE_COLUMNS) if delta else ARCHIVE_COLUMNS
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[row.get(c, "") for c in header] for row in rows])
+    return path
+
+
+def load(con: duckdb.DuckDBPyConnection, *files: ArchiveFile) -> landing.Load:
+    loaded, _ = run_load(
+        con,
+        TABLE,
+        Pull({"test": True}, iter(files)),
+        lambda c, load_id: validate_batch(c, SUITE, load_id),
+    )
+    return loaded
+
+
+@pytest.fixture
+def con(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
+    monkeypatch.setattr(landing, "VALIDATION_CHUNK_ROWS", 7)  # several buckets
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+def full_file(tmp_path: Path) -> ArchiveFile:
+    rows = [action(n) for n in range(20)]
+    rows[4]["federal_action_obligation"] = "12,50"  # unparsable: quarantined alone
+    rows.append({**action(99), "contract_transaction_unique_key": ""})  # no key
+    path = write_file(tmp_path / "FY2018_070_Contracts_Full_20260906_1.csv", rows)
+    return ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018)
+
+
+def test_a_full_file_lands_as_columns_with_bad_rows_quarantined_alone(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    loaded = load(con, full_file(tmp_path))
+
+    assert loaded.status == "succeeded", loaded.error
+    c = loaded.counts
+    assert (c.fetched, c.inserted, c.quarantined) == (21, 19, 2)
+    assert c.reconciles()
+    stored = {
+        r[0]: r[1:]
+        for r in con.execute(
+            f"""
+            select contract_transaction_unique_key, transaction_description,
+                federal_action_obligation, correction_delete_ind
+            from {TABLE.qualified}
+            """
+        ).fetchall()
+    }
+    assert len(stored) == 19
+    # the fields as written in the file, text; a Full file's rows carry no deletion mark
+    assert stored[action(3)["contract_transaction_unique_key"]] == (
+        'PART 3, "QUOTED"\nSECOND LINE',
+        "1003.25",
+        None,
+    )
+    reasons = dict(
+        con.execute(
+            "select reason, record from audit.quarantine where load_id = ?", [loaded.load_id]
+        ).fetchall()
+    )
+    unparsable = next(r for r in reasons if "is_obligation_unparsable" in r)
+    assert action(4)["contract_transaction_unique_key"] in unparsable
+    assert FULL_ZIP in unparsable
+    # the quarantined row is kept whole, as one JSON object of its columns
+    assert json.loads(reasons[unparsable])["federal_action_obligation"] == "12,50"
+    keyless = next(r for r in reasons if "has no usable" in r)
+    assert keyless.startswith(f"row 21 of {FULL_ZIP}/")
+    assert json.loads(reasons[keyless])["recipient_name"] == "VENDOR 99, INC."
+
+
+def test_the_same_file_again_changes_nothing(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    file = full_file(tmp_path)
+    load(con, file)
+    before = con.execute(f"select * from {TABLE.qualified} order by all").fetchall()
+    again = load(con, file)
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
+    assert con.execute(f"select * from {TABLE.qualified} order by all").fetchall() == before
+
+
+def test_a_delta_replaces_a_changed_row_and_a_deleted_one(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    load(con, full_file(tmp_path))
+    changed = {**action(1, federal_action_obligation="-50.00"), "correction_delete_ind": "C"}
+    deleted = {
+        "contract_transaction_unique_key": action(2)["contract_transaction_unique_key"],
+        "correction_delete_ind": "D",
+    }
+    path = write_file(
+        tmp_path / "FY(All)_070_Contracts_Delta_20261006_1.csv", [changed, deleted], delta=True
+    )
+    delta = load(con, ArchiveFile(path, f"delta/{path.name}", DELTA, None))
+
+    assert delta.status == "succeeded", delta.error
+    assert (delta.counts.inserted, delta.counts.updated) == (0, 2)
+    rows = dict(
+        (r[0], r[1:])
+        for r in con.execute(
+            f"""
+            select contract_transaction_unique_key, federal_action_obligation,
+                correction_delete_ind, recipient_name, load_id
+            from {TABLE.qualified}
+            where contract_transaction_unique_key in (?, ?)
+            """,
+            [
+                changed["contract_transaction_unique_key"],
+                deleted["contract_transaction_unique_key"],
+            ],
+        ).fetchall()
+    )
+    assert rows[changed["contract_transaction_unique_key"]][:3] == ("-50.00", "C", "VENDOR 1, INC.")
+    # a deletion row is blank but for its key and mark, and replaces every column of the row
+    assert rows[deleted["contract_transaction_unique_key"]][:3] == (None, "D", None)
+    assert {r[3] for r in rows.values()} == {delta.load_id}
+
+
+def test_a_table_stored_as_json_records_is_rewritten_as_columns_and_nothing_reloads(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the layout of an earlier version: one JSON object of the kept columns per row, hashed as
+    # landing hashed it (md5 of the object's text)
+    file = full_file(tmp_path)
+    fields = ", ".join(f'"{c}" := "{c}"' for c in KEPT_COLUMNS)
+    con.execute(
+        f"""
+        create schema raw;
+        create table {TABLE.qualified} (
+            contract_transaction_unique_key varchar primary key,
+            record json not null,
+            record_hash varchar not null,
+            load_id varchar not null,
+            loaded_at timestamptz not null
+        );
+        insert into {TABLE.qualified}
+        select contract_transaction_unique_key, to_json(struct_pack({fields})),
+            md5(to_json(struct_pack({fields}))::varchar), 'old-load',
+            timestamptz '2026-09-07 00:00:00+00'
+        from read_csv('{file.path}', header = true, all_varchar = true)
+        where contract_transaction_unique_key is not null
+            and federal_action_obligation <> '12,50'
+        """
+    )
+
+    landing.ensure_schema(con, [TABLE])
+
+    columns = [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() "
+            "where schema_name = 'raw' and table_name = ? order by column_index",
+            [TABLE.name],
+        ).fetchall()
+    ]
+    assert "record" not in columns
+    assert columns[0] == TABLE.key_column
+    assert set(TABLE.value_columns) <= set(columns)
+    assert con.execute(
+        f"""
+        select count(*), count(distinct load_id), min(transaction_description)
+        from {TABLE.qualified}
+        """
+    ).fetchone() == (19, 1, 'PART 0, "QUOTED"\nSECOND LINE')
+    # the same rows in a new file are unchanged: the hashes carried over
+    again = load(con, file)
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
+    landing.ensure_schema(con, [TABLE])  # and a second call leaves it be
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (19,)
