@@ -228,12 +228,13 @@ def validate_frame(
     finally:
         context.suites.delete(name)
         context.data_sources.delete(name)
-    returned = [item.expectation_config.id for item in result.results]
+    configured = [(item, item.expectation_config) for item in result.results]
+    returned = [config.id if config else None for _, config in configured]
     if sorted(returned, key=str) != sorted(position, key=str):
         raise RuntimeError(f"suite {suite_spec.name}: GX results do not match its expectations")
     outcomes = []
-    for item in sorted(result.results, key=lambda r: position[r.expectation_config.id]):
-        config = item.expectation_config
+    for item, config in sorted(configured, key=lambda pair: position[pair[1].id]):  # type: ignore[union-attr]
+        assert config is not None
         index = position[config.id]
         severity = severities[index]
         details = item.result or {}
