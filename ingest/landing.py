@@ -221,14 +221,21 @@ _DDL = [
 
 
 def _raw_table_ddl(table: RawTable) -> str:
+    """A raw table: its key, its record (JSON, or a columnar table's text columns), the hash,
+    the load and when. A columnar table (bulk files: millions of keys) has no primary key
+    index: DuckDB holds such an index in memory whole, so a load's memory would grow with the
+    table. Its keys stay unique all the same: a batch with a key twice is quarantined (the
+    suite's uniqueness expectation), the merge inserts only keys not stored, one writer at a time,
+    and dbt tests the key ``unique`` on every build (``_usaspending__sources.yml``)."""
     values = (
         ",\n            ".join(f"{quote_identifier(c)} varchar" for c in table.value_columns)
         if table.columns
         else "record json not null"
     )
+    key = "not null" if table.columns else "primary key"
     return f"""
         create table if not exists {table.qualified} (
-            {table.key_column} varchar primary key,
+            {table.key_column} varchar {key},
             {values},
             record_hash varchar not null,
             load_id varchar not null,
@@ -262,6 +269,7 @@ def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None
     }
     if "record" not in stored:
         return
+    # (and drops the primary key index such a table had: see ``_raw_table_ddl``)
     fields = ", ".join(
         f"record ->> {_sql_text(c)} as {quote_identifier(c)}" for c in table.value_columns
     )
@@ -560,15 +568,20 @@ class FilePart(Protocol):
 # and a suite's projection reads some thirty fields (2,150 LDA filings, 10 MB of JSON, ran out
 # of a 1 GB limit).
 LOAD_MEMORY_LIMIT = "2GB"
+# A columnar table's load (``RawTable.columns``: bulk files) parses no JSON, and its process
+# holds a validation bucket in pandas beside DuckDB, so DuckDB gets less.
+COLUMNAR_LOAD_MEMORY_LIMIT = "768MB"
 
 
 @contextmanager
-def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Hold DuckDB to ``LOAD_MEMORY_LIMIT`` for the time of a load, then restore its limit.
-    (Insertion order is kept: a bulk file's rows are numbered in file order.)"""
+def load_memory(con: duckdb.DuckDBPyConnection, table: RawTable | None = None) -> Iterator[None]:
+    """Hold DuckDB to ``LOAD_MEMORY_LIMIT`` (``COLUMNAR_LOAD_MEMORY_LIMIT`` for a columnar
+    ``table``) for the time of a load, then restore its limit. (Insertion order is kept: a bulk
+    file's rows are numbered in file order.)"""
     row = con.execute("select current_setting('memory_limit')").fetchone()
     limit = row[0] if row else None
-    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    held = COLUMNAR_LOAD_MEMORY_LIMIT if table is not None and table.columns else LOAD_MEMORY_LIMIT
+    con.execute(f"set memory_limit = '{held}'")
     try:
         yield
     finally:
@@ -702,38 +715,37 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             [load.load_id, table.qualified, table.key_description(), now],
         ).fetchone()
         counts.quarantined += int(row[0]) if row else 0
-        distinct = con.execute(
+        row = con.execute(
             f"""
-            select count(*) from (
-                select distinct record_key, record_hash from read_parquet({records})
-                where record_key is not null and trim(record_key) <> ''
-            )
-            """
-        ).fetchone()
-        keyed = con.execute(
-            f"""
-            select count(*) from read_parquet({records})
+            select count(*), count(distinct (record_key, record_hash))
+            from read_parquet({records})
             where record_key is not null and trim(record_key) <> ''
             """
         ).fetchone()
-        n_distinct = int(distinct[0]) if distinct else 0
-        counts.duplicates_in_batch += (int(keyed[0]) if keyed else 0) - n_distinct
+        keyed, n_distinct = (int(row[0]), int(row[1])) if row else (0, 0)
+        counts.duplicates_in_batch += keyed - n_distinct
         buckets = max(1, -(-n_distinct // VALIDATION_CHUNK_ROWS))
+        # a record repeated verbatim is kept once, at its first place (only when there is one:
+        # finding the firsts costs a pass over the batch)
+        firsts = (
+            f"""
+            and position in (
+                select min(position) from read_parquet({records})
+                group by record_key, record_hash
+            )
+            """
+            if keyed > n_distinct
+            else ""
+        )
         con.execute(
             f"""
             copy (
-                with parts as (
-                    select * from read_parquet({records})
-                    where record_key is not null and trim(record_key) <> ''
-                ),
-                firsts as (
-                    select min(position) as position from parts group by record_key, record_hash
-                )
                 select
                     {", ".join(map(quote_identifier, _landed_columns(table)))}, position,
                     hash(record_key) % {buckets} as bucket,
-                from parts
-                where position in (select position from firsts)
+                from read_parquet({records})
+                where record_key is not null and trim(record_key) <> ''
+                {firsts}
             ) to {folder_sql} (format parquet, partition_by (bucket))
             """
         )
@@ -987,33 +999,47 @@ def merge_batch(
         )
         now = _now()
         values = [quote_identifier(c) for c in table.value_columns]
-        if actions.get("update"):
-            assignments = ", ".join(f"{c} = b.{c}" for c in values)
-            con.execute(
-                f"""
-                update {target} as t
-                set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
-                from (
-                    select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
-                    where record_key in (
-                        select record_key from landing_diff where action = 'update'
-                    )
-                ) b
-                where t.{key} = b.record_key
-                """,
-                [load.load_id, now],
-            )
-        if actions.get("insert"):
-            con.execute(
-                f"""
-                insert into {target} ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
-                select record_key, {", ".join(values)}, record_hash, ?, ?
-                from {BATCH_TABLE}
-                where record_key in (select record_key from landing_diff where action = 'insert')
-                order by position
-                """,
-                [load.load_id, now],
-            )
+        assignments = ", ".join(f"{c} = b.{c}" for c in values)
+        # every record new and none quarantined (a first load): no need to look them up
+        only_new = set(actions) == {"insert"} and not quarantine
+        wanted = (
+            ""
+            if only_new
+            else "where record_key in (select record_key from landing_diff where action = 'insert')"
+        )
+        # one bucket of the batch at a time, so a statement's memory is a bucket's, not the
+        # batch's. Rows go in in the order they were fetched; a columnar table's (bulk files)
+        # in the bucket's order, which is the files' as written: sorting a bucket of wide rows
+        # again did not fit in its load's memory (500,000 archive rows, 768 MB)
+        order = "" if table.columns else "order by position"
+        for _ in batch_chunks(con) if actions.get("update") or actions.get("insert") else ():
+            if actions.get("update"):
+                con.execute(
+                    f"""
+                    update {target} as t
+                    set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
+                    from (
+                        select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
+                        where record_key in (
+                            select record_key from landing_diff where action = 'update'
+                        )
+                    ) b
+                    where t.{key} = b.record_key
+                    """,
+                    [load.load_id, now],
+                )
+            if actions.get("insert"):
+                con.execute(
+                    f"""
+                    insert into {target}
+                        ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
+                    select record_key, {", ".join(values)}, record_hash, ?, ?
+                    from {BATCH_TABLE}
+                    {wanted}
+                    {order}
+                    """,
+                    [load.load_id, now],
+                )
         load.counts.inserted = int(actions.get("insert", 0))
         load.counts.updated = int(actions.get("update", 0))
         load.counts.unchanged = int(actions.get("same", 0))

@@ -44,7 +44,8 @@ def run_load(
     """Run ``pull`` into the raw ``table``. Returns the load (status, counts) and the validation.
 
     Pages are landed to disk as they are fetched (``landing.land_batch``) and DuckDB is held to
-    ``landing.LOAD_MEMORY_LIMIT`` meanwhile, so a load's memory does not grow with its batch.
+    ``landing.LOAD_MEMORY_LIMIT`` (a columnar table: ``COLUMNAR_LOAD_MEMORY_LIMIT``)
+    meanwhile, so a load's memory does not grow with its batch.
 
     - A fetch or parse error (HTTP failure, malformed page) is recorded in the ledger as
       ``failed`` and re-raised: nothing of the batch is merged.
@@ -60,7 +61,7 @@ def run_load(
       record-level expectation (a key absent, an unparsable date) are quarantined alone, each
       with its reason, in the same transaction, so one poison record never reaches ``raw.*``.
     """
-    with landing.load_memory(con):
+    with landing.load_memory(con, table):
         return _run_load(con, table, pull, validate)
 
 
