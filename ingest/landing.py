@@ -485,18 +485,23 @@ def _batch_dir(con: duckdb.DuckDBPyConnection, load: Load) -> Path:
     return landing_root(con) / load.table.name / f"load_id={load.load_id}"
 
 
+# A batch's records are written, as they land, into this many buckets of keys (a key's every
+# record in one bucket), so that it can be validated a few buckets at a time without rewriting
+# it: a chunk of ``VALIDATION_CHUNK_ROWS`` records or so is the buckets whose number modulo the
+# number of chunks is the chunk's (chunks stay under a million records up to 32 million).
+KEY_BUCKETS = 64
+
+
 @dataclass
 class _Parts:
-    """The Parquet parts a batch is landed in while it is fetched, before it is consolidated."""
+    """The Parquet parts a batch is landed in while it is fetched: records into
+    ``<batch>/part=<n>/bucket=<b>/``, unusable rows into ``<folder>/bad-<n>.parquet``."""
 
     folder: Path
+    batch: Path
     records: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     bad: list[tuple[str | None, str | None, str, str | None]] = field(default_factory=list)
     written: int = 0
-
-    def _next(self, kind: str) -> Path:
-        self.written += 1
-        return self.folder / f"{kind}-{self.written:06d}.parquet"
 
     def flush(self, con: duckdb.DuckDBPyConnection) -> None:
         """Write the records (and the unusable ones) held so far to parts; hold nothing."""
@@ -504,22 +509,38 @@ class _Parts:
             frame = pd.DataFrame(
                 self.records, columns=["record_key", "record", "record_hash", "page", "position"]
             )
-            self._copy(con, "part", frame)
+            con.register("landing_rows", frame)
+            try:
+                self._write_records(con, "select * from landing_rows")
+            finally:
+                con.unregister("landing_rows")
             self.records = []
         if self.bad:
             frame = pd.DataFrame(self.bad, columns=["record_key", "page", "reason", "record"])
-            self._copy(con, "bad", frame)
+            self.written += 1
+            con.register("landing_rows", frame)
+            try:
+                target = self.folder / f"bad-{self.written:06d}.parquet"
+                con.execute(
+                    f"copy (select * from landing_rows) to {_sql_text(str(target))} "
+                    "(format parquet)"
+                )
+            finally:
+                con.unregister("landing_rows")
             self.bad = []
 
-    def _copy(self, con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame) -> None:
-        con.register("landing_rows", frame)
-        try:
-            con.execute(
-                f"copy (select * from landing_rows) to {_sql_text(str(self._next(kind)))} "
-                "(format parquet)"
-            )
-        finally:
-            con.unregister("landing_rows")
+    def _write_records(self, con: duckdb.DuckDBPyConnection, select_sql: str) -> Path:
+        """Write the rows of ``select_sql`` into a new part, split by key bucket."""
+        self.written += 1
+        target = self.batch / f"part={self.written:06d}"
+        con.execute(
+            f"""
+            copy (
+                select *, hash(record_key) % {KEY_BUCKETS} as bucket from ({select_sql})
+            ) to {_sql_text(str(target))} (format parquet, partition_by (bucket))
+            """
+        )
+        return target
 
     def copy_query(
         self,
@@ -531,18 +552,16 @@ class _Parts:
         """Write the ``columns`` of the rows of ``select_sql`` (and ``position``, the row's place
         in its file) to a part, numbered on from ``first_position`` so that positions stay
         unique across the batch; the number of rows and the next free position."""
-        target = self._next("part")
         kept = ", ".join(quote_identifier(c) for c in columns)
-        con.execute(
-            f"""
-            copy (
-                select {kept}, position + {int(first_position)} as position,
-                from ({select_sql})
-            ) to {_sql_text(str(target))} (format parquet)
-            """
+        target = self._write_records(
+            con,
+            f"select {kept}, position + {int(first_position)} as position, from ({select_sql})",
         )
+        if not any(target.glob("*/*.parquet")):  # no row: no file
+            return 0, first_position
         row = con.execute(
-            f"select count(*), max(position) from read_parquet({_sql_text(str(target))})"
+            "select count(*), max(position) "
+            f"from read_parquet({_sql_text(str(target / '*' / '*.parquet'))})"
         ).fetchone()
         rows = int(row[0]) if row else 0
         last = int(row[1]) if row and row[1] is not None else first_position - 1
@@ -595,7 +614,7 @@ def _landed_columns(table: RawTable) -> list[str]:
 
 
 LANDING_PART_RECORDS = 50_000  # records held in memory before they are written to a part
-VALIDATION_CHUNK_ROWS = 500_000  # records validated at a time (the batch's bucket size)
+VALIDATION_CHUNK_ROWS = 500_000  # records validated at a time (about: a chunk of the batch)
 
 
 def land_batch(
@@ -625,7 +644,8 @@ def land_batch(
     shutil.rmtree(folder, ignore_errors=True)
     parts_dir = folder / "parts"
     parts_dir.mkdir(parents=True)
-    parts = _Parts(parts_dir)
+    (folder / "batch").mkdir()
+    parts = _Parts(parts_dir, folder / "batch")
     counts = load.counts
     position = 0
     readable = False
@@ -679,14 +699,24 @@ def land_batch(
     _consolidate(con, load, folder, parts_dir)
 
 
+def _record_files(batch: Path, buckets: Iterable[int] | None = None) -> list[str]:
+    """The batch's record files (of the given key buckets only, when given)."""
+    wanted = None if buckets is None else set(buckets)
+    return sorted(
+        str(f)
+        for f in batch.glob("part=*/bucket=*/*.parquet")
+        if wanted is None or int(f.parent.name.removeprefix("bucket=")) in wanted
+    )
+
+
 def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts_dir: Path) -> None:
-    """Quarantine the parts' unusable rows, drop repeated records, and write the batch in
-    buckets of keys (``VALIDATION_CHUNK_ROWS`` records each at most, about)."""
+    """Quarantine the parts' unusable rows and count the batch: its records, the ones repeated
+    verbatim (read once), and the chunks it is validated in (``VALIDATION_CHUNK_ROWS`` records
+    each, about). Nothing is rewritten: the batch is the parts' records with a usable key."""
     table = load.table
     counts = load.counts
-    records = _sql_text(str(parts_dir / "part-*.parquet"))
     bad = _sql_text(str(parts_dir / "bad-*.parquet"))
-    has_records = any(parts_dir.glob("part-*.parquet"))
+    files = _record_files(folder / "batch")
     now = _now()
     if any(parts_dir.glob("bad-*.parquet")):
         row = con.execute(
@@ -698,8 +728,9 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             [load.load_id, table.qualified, now],
         ).fetchone()
         counts.quarantined += int(row[0]) if row else 0
-    folder_sql = _sql_text(str(folder / "batch"))
-    if has_records:
+    chunks, repeated = 0, False
+    if files:
+        records = f"read_parquet([{', '.join(map(_sql_text, files))}], hive_partitioning = false)"
         # file parts: a row without a usable key is quarantined here, with its row and file
         row = con.execute(
             f"""
@@ -709,7 +740,7 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
                 'row ' || position || ' of ' || page || ' has no usable '
                     || ? || ' (got ' || coalesce('"' || record_key || '"', 'nothing') || ')',
                 {table.record_sql()}, ?
-            from (select *, record_key as {table.key_column} from read_parquet({records}))
+            from (select *, record_key as {table.key_column} from {records})
             where record_key is null or trim(record_key) = ''
             """,
             [load.load_id, table.qualified, table.key_description(), now],
@@ -717,92 +748,88 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
         counts.quarantined += int(row[0]) if row else 0
         row = con.execute(
             f"""
-            select count(*), count(distinct (record_key, record_hash))
-            from read_parquet({records})
-            where record_key is not null and trim(record_key) <> ''
+            select count(*), count(distinct (record_key, record_hash)) from {records}
+            where {_KEYED}
             """
         ).fetchone()
         keyed, n_distinct = (int(row[0]), int(row[1])) if row else (0, 0)
         counts.duplicates_in_batch += keyed - n_distinct
-        buckets = max(1, -(-n_distinct // VALIDATION_CHUNK_ROWS))
-        # a record repeated verbatim is kept once, at its first place (only when there is one:
-        # finding the firsts costs a pass over the batch)
-        firsts = (
-            f"""
-            and position in (
-                select min(position) from read_parquet({records})
-                group by record_key, record_hash
-            )
-            """
-            if keyed > n_distinct
-            else ""
-        )
-        con.execute(
-            f"""
-            copy (
-                select
-                    {", ".join(map(quote_identifier, _landed_columns(table)))}, position,
-                    hash(record_key) % {buckets} as bucket,
-                from read_parquet({records})
-                where record_key is not null and trim(record_key) <> ''
-                {firsts}
-            ) to {folder_sql} (format parquet, partition_by (bucket))
-            """
-        )
-    else:
-        buckets = 0
+        repeated = keyed > n_distinct
+        chunks = min(KEY_BUCKETS, max(1, -(-n_distinct // VALIDATION_CHUNK_ROWS)))
     shutil.rmtree(parts_dir, ignore_errors=True)
     con.execute(f"drop table if exists {BATCH_INFO}")
     con.execute(
-        f"create temp table {BATCH_INFO} as "
-        "select ? as folder, ? as buckets, ? as key_column, ? as columns",
-        [str(folder / "batch"), buckets, table.key_column, list(table.columns)],
+        f"""
+        create temp table {BATCH_INFO} as
+        select ? as folder, ? as chunks, ? as repeated, ? as key_column, ? as columns
+        """,
+        [str(folder / "batch"), chunks, repeated, table.key_column, list(table.columns)],
     )
     _point_batch_view(con, None)
 
 
-BATCH_INFO = "landing_batch_info"  # a temporary table: where the batch is, in how many buckets
+BATCH_INFO = "landing_batch_info"  # a temporary table: where the batch is, in how many chunks
+_KEYED = "record_key is not null and trim(record_key) <> ''"
 
 
 @dataclass(frozen=True)
 class _BatchInfo:
     folder: str
-    buckets: int
+    chunks: int
+    repeated: bool  # some record is in the parts more than once (verbatim): read once
     key_column: str
     columns: tuple[str, ...]  # a columnar table's columns (``RawTable.columns``), else empty
+
+    def files(self, chunk: int | None) -> list[str]:
+        """The record files of the whole batch (``chunk`` None) or of one chunk."""
+        if chunk is None or self.chunks == 0:
+            return _record_files(Path(self.folder))
+        return _record_files(
+            Path(self.folder), (b for b in range(KEY_BUCKETS) if b % self.chunks == chunk)
+        )
 
 
 def _batch_info(con: duckdb.DuckDBPyConnection) -> _BatchInfo | None:
     try:
         row = con.execute(
-            f"select folder, buckets, key_column, columns from {BATCH_INFO}"
+            f"select folder, chunks, repeated, key_column, columns from {BATCH_INFO}"
         ).fetchone()
     except duckdb.CatalogException:
         return None
-    return _BatchInfo(str(row[0]), int(row[1]), str(row[2]), tuple(row[3] or ())) if row else None
+    if not row:
+        return None
+    return _BatchInfo(str(row[0]), int(row[1]), bool(row[2]), str(row[3]), tuple(row[4] or ()))
 
 
-def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> None:
-    """Point ``landing_batch`` at the whole batch (``bucket`` None) or at one bucket of it.
+def _point_batch_view(con: duckdb.DuckDBPyConnection, chunk: int | None) -> None:
+    """Point ``landing_batch`` at the whole batch (``chunk`` None) or at one chunk of it.
 
     Its columns: ``record_key``, ``record`` (JSON), ``record_hash``, ``page``, ``position``;
     a columnar table's batch has its columns too, and ``record`` packs them (built only when a
-    query reads it: a quarantine)."""
+    query reads it: a quarantine). Rows without a usable key (quarantined already) are left
+    out, and a record repeated verbatim is read once, at its first place."""
     info = _batch_info(con)
+    files = info.files(chunk) if info and info.chunks else []
     columns = info.columns if info else ()
     key = quote_identifier(info.key_column) if info else ""
-    if info is None or info.buckets == 0:
-        files = None
-    else:
-        where = "*" if bucket is None else f"bucket={bucket}"
-        files = _sql_text(f"{info.folder}/{where}/*.parquet")
+    if files:
+        listed = ", ".join(map(_sql_text, files))
+        once = (
+            "qualify row_number() over (partition by record_key, record_hash order by position) = 1"
+            if info and info.repeated
+            else ""
+        )
+        rows = f"""(
+            select * from read_parquet([{listed}], hive_partitioning = false)
+            where {_KEYED}
+            {once}
+        )"""
     if columns:
-        # the key column holds the record key (a row without one was quarantined before)
         assert info is not None
         table = RawTable("", "", info.key_column, info.key_column, columns=columns)
         empty = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in table.value_columns)
         source = (
-            f"(select *, record_key as {key} from read_parquet({files}, hive_partitioning = false))"
+            f"(select *, record_key as {key} from {rows})"
             if files
             else f"(select null::varchar as record_key, {empty}, null::varchar as record_hash, "
             f"null::varchar as page, null::bigint as position, null::varchar as {key} where false)"
@@ -813,10 +840,7 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> Non
             from {source}
         """
     elif files:
-        select = f"""
-            select record_key, record, record_hash, page, position
-            from read_parquet({files}, hive_partitioning = false)
-        """
+        select = f"select record_key, record, record_hash, page, position from {rows}"
     else:
         select = """
             select
@@ -828,18 +852,18 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, bucket: int | None) -> Non
 
 
 def batch_chunks(con: duckdb.DuckDBPyConnection) -> Iterator[int]:
-    """Point ``landing_batch`` at each bucket of the batch in turn (yielding its number), then
-    back at the whole batch. Every record of a key is in one bucket, so an expectation of
-    uniqueness holds on the batch exactly when it holds on each bucket."""
+    """Point ``landing_batch`` at each chunk of the batch in turn (yielding its number), then
+    back at the whole batch. Every record of a key is in one chunk, so an expectation of
+    uniqueness holds on the batch exactly when it holds on each chunk."""
     info = _batch_info(con)
-    buckets = info.buckets if info else 0
+    chunks = info.chunks if info else 0
     try:
-        for bucket in range(max(buckets, 1)):
-            if buckets:
-                if info and not any(Path(info.folder, f"bucket={bucket}").glob("*.parquet")):
+        for chunk in range(max(chunks, 1)):
+            if chunks:
+                if info and not info.files(chunk):
                     continue
-                _point_batch_view(con, bucket)
-            yield bucket
+                _point_batch_view(con, chunk)
+            yield chunk
     finally:
         _point_batch_view(con, None)
 
