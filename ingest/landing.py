@@ -7,9 +7,9 @@ A load goes through the same steps whatever the source:
    stays ``running``; the next load marks it ``abandoned`` (``abandon_stale_loads``).
 2. ``land_batch`` fetches the pages one at a time and writes every record to Parquet parts
    with its natural key and the page it came from (a bulk file is copied by DuckDB without
-   passing through Python), then consolidates them into the batch: Parquet files in buckets of
-   keys under ``<database>.landing/<table>/load_id=<id>/``, which ``landing_batch`` (a view)
-   reads. Memory does not grow with the batch, and any engine can read the landed files.
+   passing through Python), each part split into buckets of keys as it is written: the batch,
+   Parquet files under ``<database>.landing/<table>/load_id=<id>/``, which ``landing_batch``
+   (a view) reads. Memory does not grow with the batch, and any engine can read the landed files.
    Records that cannot be keyed are quarantined one by one with the reason,
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
    body, kept as text with the reason and the request that fetched it), so one unreadable answer
@@ -25,9 +25,10 @@ A load goes through the same steps whatever the source:
      record-level expectation is quarantined alone, with a reason naming it and the field.
 4. A fetch that fails before landing is recorded by ``fail_load``; nothing is merged.
 
-Records are kept as fetched: ``record`` holds the API object as JSON, unchanged. Every
-transformation happens later, in dbt. The one exception is a secret (``LDA_API_KEY``): whatever
-landing writes (records, pages, reasons, the ledger's ``error``) goes through
+Records are kept as fetched: ``record`` holds the API object as JSON, unchanged, and a bulk
+file's row (a columnar table, ``RawTable.columns``) is kept as its fields' text, a column each.
+Every transformation happens later, in dbt. The one exception is a secret (``LDA_API_KEY``):
+whatever landing writes (records, pages, reasons, the ledger's ``error``) goes through
 ``ingest.redaction.redact``, so a body that echoes the key is stored with a marker in its place.
 Merging is idempotent: an unchanged record (same hash) is left alone, so a second identical load
 changes no row of ``raw.*``.
@@ -494,7 +495,7 @@ KEY_BUCKETS = 64
 
 @dataclass
 class _Parts:
-    """The Parquet parts a batch is landed in while it is fetched: records into
+    """The Parquet files a batch is landed in while it is fetched: records into
     ``<batch>/part=<n>/bucket=<b>/``, unusable rows into ``<folder>/bad-<n>.parquet``."""
 
     folder: Path
@@ -624,11 +625,11 @@ def land_batch(
 
     Pages are written to Parquet parts as they arrive (``LANDING_PART_RECORDS`` records at a
     time), so memory does not grow with the batch. A file part (``FilePart``, a bulk CSV) is
-    copied by DuckDB straight into a part. When every page has arrived the parts are
-    consolidated into the batch, ``<landing root>/<table>/load_id=<id>/bucket=<n>/*.parquet``
-    (Parquet files partitioned Hive-style, which any engine reads), each bucket holding every
-    record of its keys, so the batch can be validated one bucket at a time; ``landing_batch`` is
-    a view over it.
+    copied by DuckDB straight into a part. Each part is split into ``KEY_BUCKETS`` buckets of
+    keys as it is written, ``<landing root>/<table>/load_id=<id>/batch/part=<n>/bucket=<b>/``
+    (Parquet files partitioned Hive-style, which any engine reads), so every record of a key is
+    in one bucket and the batch can be validated a few buckets at a time without being
+    rewritten; ``landing_batch`` is a view over it.
 
     A record that is not a JSON object or has no usable natural key is quarantined with that
     reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of a
