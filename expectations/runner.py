@@ -8,6 +8,7 @@ validated in an ephemeral GX context, and every expectation's outcome is written
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import math
@@ -292,6 +293,9 @@ def validate_batch(
             outcome = validate_frame(frame, suite_spec)
         parts.append(outcome)
         del frame
+        # GX's batch objects hold the frame in reference cycles: without a collection each
+        # bucket's frame stayed until the next automatic one (+200 MB a bucket, measured)
+        gc.collect()
     outcome = combine_outcomes(suite_spec, parts, most_failing)
     store_outcome(con, outcome, load_id)
     return outcome
