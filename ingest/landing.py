@@ -590,7 +590,7 @@ class FilePart(Protocol):
 LOAD_MEMORY_LIMIT = "2GB"
 # A columnar table's load (``RawTable.columns``: bulk files) parses no JSON, and its process
 # holds a validation bucket in pandas beside DuckDB, so DuckDB gets less.
-COLUMNAR_LOAD_MEMORY_LIMIT = "768MB"
+COLUMNAR_LOAD_MEMORY_LIMIT = "1GB"
 
 
 @contextmanager
