@@ -449,17 +449,21 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, n: int, quarter: bool) -> N
     )
 
 
-def _land(con: duckdb.DuckDBPyConnection, table: str, source: str, rows: str, load_id: str) -> int:
-    """Insert ``rows`` (key, record) into ``raw.<table>`` as one succeeded load."""
+def _land(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: str,
+    rows: str,
+    load_id: str,
+    *,
+    columnar: bool = False,
+) -> int:
+    """Insert ``rows`` (key, record) into ``raw.<table>`` as one succeeded load; for a columnar
+    table (``RawTable.columns``) ``rows`` holds its columns, in order, and the record hash."""
     now = dt.datetime.now(dt.UTC)
     (count,) = con.execute(f"select count(*) from {rows}").fetchone() or (0,)
-    con.execute(
-        f"""
-        insert into raw.{table}
-        select key, record, sha256(cast(record as varchar)), ?, ? from {rows}
-        """,
-        [load_id, now],
-    )
+    values = "*" if columnar else "key, record, sha256(cast(record as varchar))"
+    con.execute(f"insert into raw.{table} select {values}, ?, ? from {rows}", [load_id, now])
     con.execute(
         """
         insert into audit.load_ledger (load_id, source, raw_table, parameters, started_at,
@@ -493,12 +497,25 @@ def generate(
                 if spec.name in BIG_TABLES:
                     continue
                 key = spec.table.key_column
+                stored = (
+                    ", ".join(
+                        landing.quote_identifier(c)
+                        for c in (key, *spec.table.value_columns, "record_hash")
+                    )
+                    if spec.table.columns
+                    else f"{key} as key, record"
+                )
                 con.execute(
                     f"create or replace temp table bench_rows as "
-                    f"select {key} as key, record from seed.raw.{spec.name}"
+                    f"select {stored} from seed.raw.{spec.name}"
                 )
                 counts[spec.name] = _land(
-                    con, spec.name, spec.api, "bench_rows", f"bench-{tag}-{spec.name}"
+                    con,
+                    spec.name,
+                    spec.api,
+                    "bench_rows",
+                    f"bench-{tag}-{spec.name}",
+                    columnar=bool(spec.table.columns),
                 )
         _insert_filings(con, sizes.filings, sizes, quarter)
         counts["lda_filings"] = _land(
