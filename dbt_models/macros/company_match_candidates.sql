@@ -72,6 +72,8 @@
 
         select
             subjects.*,
+            -- the name's id as a reference (once per name, not once per pair)
+            {{ slugify('subjects.normalized_name') }} as company_id,
             {{ company_name_block_keys('subjects.normalized_name') }} as block_key
         from subjects
 
@@ -93,7 +95,7 @@
         select distinct
             blocked_subjects.normalized_name,
             source_names.normalized_name as reference_name,
-            {{ slugify('source_names.normalized_name') }} as company_id,
+            source_names.company_id,
             false as is_curated,
             false as is_distinctive_word
         from blocked_subjects
@@ -277,15 +279,22 @@
 
     -- what the rules read of one name, computed once per name rather than once per pair (a name
     -- is in thousands of pairs); a null name has null features, as the expressions give it
+    -- the pairs, read once (pair_names and pairs both read them)
+    input_pairs as materialized (
+
+        select * from {{ pairs }}
+
+    ),
+
     pair_names as (
 
-        select matched_references.normalized_name as name
-        from {{ pairs }} as matched_references
+        select input_pairs.normalized_name as name
+        from input_pairs
 
         union
 
-        select matched_references.reference_name as name
-        from {{ pairs }} as matched_references
+        select input_pairs.reference_name as name
+        from input_pairs
 
     ),
 
@@ -329,7 +338,7 @@
             reference_names.stem_letters as reference_stem_letters,
             reference_names.has_digit as reference_has_digit,
             reference_names.is_known_word as is_reference_known_word
-        from {{ pairs }} as matched_references
+        from input_pairs as matched_references
         left join name_features as subject_names
             on matched_references.normalized_name = subject_names.name
         left join name_features as reference_names

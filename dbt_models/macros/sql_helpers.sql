@@ -37,7 +37,9 @@
     to unnest: '$.lobbying_activities[*].description' makes lobbying_activities a list of structs
     with a description each; a path ending in [*] ('$.lobbying_activities[*].lobbyists[*]') keeps
     only the elements' JSON, for counting them. A null element stays a null struct, as ->> reads
-    null from it.
+    null from it. Unnested with generate_subscripts - 1 as the index, a list gives the rows and
+    indexes json_each gives an array; unlike json_each, a value that is not an array (null, a
+    string) gives no rows rather than one row with a null index (the API sends arrays).
 #}
 {% macro json_fields(record, paths) -%}
     {%- set spec = {} -%}
@@ -87,6 +89,13 @@
         {%- endfor -%}
     {%- endfor -%}
     json_transform({{ record }}, '{{ spec | tojson | replace("'", "''") }}')
+{%- endmacro %}
+
+{# One row per element of `list` (a [*] list of json_fields): the element as `element` and its
+   position from 0 as `index`, an integer, as json_each's key numbers an array. #}
+{% macro unnest_indexed(list, element, index) -%}
+    cast(generate_subscripts({{ list }}, 1) - 1 as integer) as {{ index }},
+    unnest({{ list }}) as {{ element }}
 {%- endmacro %}
 
 {#

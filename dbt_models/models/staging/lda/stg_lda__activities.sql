@@ -44,11 +44,7 @@ activities as (
         parsed.filing_uuid,
         parsed.load_id,
         parsed.loaded_at,
-        -- the position in the filing's list, from 0 (json_each's key)
-        cast(
-            generate_subscripts(parsed.filing.lobbying_activities, 1) - 1 as integer
-        ) as activity_index,
-        unnest(parsed.filing.lobbying_activities) as activity
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
     from parsed
 
 ),

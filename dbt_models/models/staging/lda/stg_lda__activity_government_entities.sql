@@ -46,11 +46,7 @@ activities as (
         parsed.load_id,
         parsed.loaded_at,
         {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
-        -- positions in the filing's lists, from 0 (json_each's key)
-        cast(
-            generate_subscripts(parsed.filing.lobbying_activities, 1) - 1 as integer
-        ) as activity_index,
-        unnest(parsed.filing.lobbying_activities) as activity
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
     from parsed
 
 ),
@@ -63,10 +59,7 @@ entities as (
         activities.loaded_at,
         activities.posted_at,
         activities.activity_index,
-        cast(
-            generate_subscripts(activities.activity.government_entities, 1) - 1 as integer
-        ) as entity_index,
-        unnest(activities.activity.government_entities) as entity
+        {{ unnest_indexed('activities.activity.government_entities', 'entity', 'entity_index') }}
     from activities
 
 ),

@@ -47,11 +47,7 @@ activities as (
         parsed.filing_uuid,
         parsed.load_id,
         parsed.loaded_at,
-        -- positions in the filing's lists, from 0 (json_each's key)
-        cast(
-            generate_subscripts(parsed.filing.lobbying_activities, 1) - 1 as integer
-        ) as activity_index,
-        unnest(parsed.filing.lobbying_activities) as activity
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
     from parsed
 
 ),
@@ -63,10 +59,7 @@ lobbyists as (
         activities.load_id,
         activities.loaded_at,
         activities.activity_index,
-        cast(
-            generate_subscripts(activities.activity.lobbyists, 1) - 1 as integer
-        ) as lobbyist_index,
-        unnest(activities.activity.lobbyists) as lobbyist
+        {{ unnest_indexed('activities.activity.lobbyists', 'lobbyist', 'lobbyist_index') }}
     from activities
 
 ),
