@@ -72,6 +72,8 @@
 
         select
             subjects.*,
+            -- the name's id as a reference (once per name, not once per pair)
+            {{ slugify('subjects.normalized_name') }} as company_id,
             {{ company_name_block_keys('subjects.normalized_name') }} as block_key
         from subjects
 
@@ -93,7 +95,7 @@
         select distinct
             blocked_subjects.normalized_name,
             source_names.normalized_name as reference_name,
-            {{ slugify('source_names.normalized_name') }} as company_id,
+            source_names.company_id,
             false as is_curated,
             false as is_distinctive_word
         from blocked_subjects
@@ -275,27 +277,81 @@
 
     ),
 
+    -- what the rules read of one name, computed once per name rather than once per pair (a name
+    -- is in thousands of pairs); a null name has null features, as the expressions give it
+    -- the pairs, read once (pair_names and pairs both read them)
+    input_pairs as materialized (
+
+        select * from {{ pairs }}
+
+    ),
+
+    pair_names as (
+
+        select input_pairs.normalized_name as name
+        from input_pairs
+
+        union
+
+        select input_pairs.reference_name as name
+        from input_pairs
+
+    ),
+
+    stemmed_names as (
+
+        select
+            pair_names.name,
+            string_split(pair_names.name, ' ') as words,
+            {{ company_name_stem('pair_names.name') }} as stem
+        from pair_names
+
+    ),
+
+    name_features as materialized (
+
+        select
+            stemmed_names.name,
+            stemmed_names.words,
+            stemmed_names.stem,
+            string_split(stemmed_names.stem, ' ') as stem_words,
+            regexp_replace(stemmed_names.stem, '\bAND\b|\s', '', 'g') as spelling,
+            len(regexp_replace(stemmed_names.stem, '\s', '', 'g')) as stem_letters,
+            regexp_matches(stemmed_names.name, '[0-9]') as has_digit,
+            stemmed_names.name in (select known_words.word from known_words) as is_known_word
+        from stemmed_names
+
+    ),
+
     pairs as (
 
         select
             matched_references.*,
-            string_split(matched_references.normalized_name, ' ') as subject_words,
-            string_split(matched_references.reference_name, ' ') as reference_words,
-            {{ company_name_stem('matched_references.normalized_name') }} as subject_stem,
-            {{ company_name_stem('matched_references.reference_name') }} as reference_stem
-        from {{ pairs }} as matched_references
+            subject_names.words as subject_words,
+            reference_names.words as reference_words,
+            subject_names.stem as subject_stem,
+            reference_names.stem as reference_stem,
+            subject_names.stem_words as subject_stem_words,
+            reference_names.stem_words as reference_stem_words,
+            subject_names.spelling as subject_spelling,
+            reference_names.spelling as reference_spelling,
+            reference_names.stem_letters as reference_stem_letters,
+            reference_names.has_digit as reference_has_digit,
+            reference_names.is_known_word as is_reference_known_word
+        from input_pairs as matched_references
+        left join name_features as subject_names
+            on matched_references.normalized_name = subject_names.name
+        left join name_features as reference_names
+            on matched_references.reference_name = reference_names.name
 
     ),
 
-    compared as (
+    all_compared as (
 
         select
             pairs.*,
-            string_split(pairs.subject_stem, ' ') as subject_stem_words,
-            string_split(pairs.reference_stem, ' ') as reference_stem_words,
             jaro_winkler_similarity(pairs.subject_stem, pairs.reference_stem) as similarity,
-            regexp_replace(pairs.subject_stem, '\bAND\b|\s', '', 'g')
-            = regexp_replace(pairs.reference_stem, '\bAND\b|\s', '', 'g') as is_spelling_variant,
+            pairs.subject_spelling = pairs.reference_spelling as is_spelling_variant,
             len(pairs.subject_words) > len(pairs.reference_words)
             and pairs.subject_words[1:len(pairs.reference_words)] = pairs.reference_words
                 as extends_reference,
@@ -305,6 +361,24 @@
                 as is_truncated_reference,
             pairs.subject_words[len(pairs.reference_words) + 1:] as added_words
         from pairs
+
+    ),
+
+    -- the pairs that can be kept (the filter at the end): a pair is kept only as a spelling
+    -- variant, an extension or truncation of the reference, or with a rounded similarity at or
+    -- above one of the thresholds (accepted on the edit budget needs the accept score, kept for
+    -- review the review scores). Dropping the others here (most pairs of a block) spares them
+    -- the word-by-word rules; what is kept is the same.
+    compared as materialized (
+
+        select * from all_compared
+        where
+            all_compared.is_spelling_variant
+            or all_compared.extends_reference
+            or all_compared.is_truncated_reference
+            or all_compared.similarity >= least(
+                {{ accept_score }}, {{ review_score }}, {{ similarity_review_score }}
+            ) - 0.0001
 
     ),
 
@@ -398,19 +472,19 @@
             or (
                 len(compared.reference_words) = 1
                 and len(compared.reference_name) >= 6
-                and not regexp_matches(compared.reference_name, '[0-9]')
-                and compared.reference_name not in (select known_words.word from known_words)
+                and not compared.reference_has_digit
+                and not compared.is_reference_known_word
             )
                 as is_distinctive_reference,
             -- a one-word name that is a real word (GRAHAM, FREEDOM) and not curated as
             -- distinctive may be anyone's; a coined one (UBS, ICF) is not
             len(compared.reference_words) = 1
             and not (compared.is_curated and compared.is_distinctive_word)
-            and compared.reference_name in (select known_words.word from known_words)
+            and compared.is_reference_known_word
                 as is_bare_word_reference,
             -- "S I T" and "SIT": letters that stand for some name, not necessarily the same one
             compared.is_spelling_variant
-            and len(regexp_replace(compared.reference_stem, '\s', '', 'g')) <= 4
+            and compared.reference_stem_letters <= 4
                 as is_short_acronym_variant
         from compared
         left join real_word_differences

@@ -59,6 +59,8 @@
 
         select
             subjects.normalized_name,
+            -- the name's id as a reference (once per name, not once per pair)
+            {{ slugify('subjects.normalized_name') }} as company_id,
             {{ company_name_block_keys('subjects.normalized_name') }} as block_key
         from subjects
 
@@ -80,7 +82,7 @@
         select distinct
             blocked_subjects.normalized_name,
             source_names.normalized_name as reference_name,
-            {{ slugify('source_names.normalized_name') }} as company_id,
+            source_names.company_id,
             false as is_curated,
             false as is_distinctive_word
         from blocked_subjects

@@ -4,7 +4,12 @@
 
 {#- An amount: the API sends a JSON number (2026) or a decimal string (older answers). -#}
 {% macro usaspending_amount(path, record='record') -%}
-    cast({{ json_text(path, record) }} as decimal(18, 2))
+    {{ usaspending_amount_of(record ~ " ->> '" ~ path ~ "'") }}
+{%- endmacro %}
+
+{#- usaspending_amount's rule for the field already read as text (a leaf of json_fields). -#}
+{% macro usaspending_amount_of(text) -%}
+    cast({{ blank_as_null(text) }} as decimal(18, 2))
 {%- endmacro %}
 
 {#- Last Modified Date: a date ("2020-08-31", search rows), "yyyy-MM-dd HH:mm:ss" (award

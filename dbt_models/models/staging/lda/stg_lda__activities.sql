@@ -19,16 +19,33 @@ source as (
 
 ),
 
+-- the activities' fields from one parse of the record (json_fields: the same text as ->>)
+parsed as (
+
+    select
+        filing_uuid,
+        load_id,
+        loaded_at,
+        {{ json_fields('record', [
+            '$.lobbying_activities[*].general_issue_code',
+            '$.lobbying_activities[*].general_issue_code_display',
+            '$.lobbying_activities[*].description',
+            '$.lobbying_activities[*].foreign_entity_issues',
+            '$.lobbying_activities[*].lobbyists[*]',
+            '$.lobbying_activities[*].government_entities[*]',
+        ]) }} as filing
+    from source
+
+),
+
 activities as (
 
     select
-        source.filing_uuid,
-        source.load_id,
-        source.loaded_at,
-        cast(activity.key as integer) as activity_index,
-        activity.value as activity
-    from source,
-        json_each(source.record, '$.lobbying_activities') as activity
+        parsed.filing_uuid,
+        parsed.load_id,
+        parsed.loaded_at,
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
+    from parsed
 
 ),
 
@@ -37,27 +54,28 @@ renamed as (
     select
 
         ----------  ids
-        {{ surrogate_key(['filing_uuid', 'activity_index']) }} as activity_id,
-        filing_uuid,
-        activity_index,
+        {{ surrogate_key(['activities.filing_uuid', 'activities.activity_index']) }} as activity_id,
+        activities.filing_uuid,
+        activities.activity_index,
 
         ----------  strings
-        {{ json_text('$.general_issue_code', 'activity') }} as issue_code,
-        {{ json_text('$.general_issue_code_display', 'activity') }} as issue_code_display,
+        {{ blank_as_null('activities.activity.general_issue_code') }} as issue_code,
+        {{ blank_as_null('activities.activity.general_issue_code_display') }} as issue_code_display,
         -- the text cleaned of HTML references and mojibake for reading, and as filed; sqlfluff's
         -- duckdb dialect cannot parse the lambda (lambda x, y: ...) the macro needs in DuckDB 2.0
-        {{ text_as_filed("activity ->> '$.description'") }} as description,  -- noqa: PRS
-        {{ json_text('$.description', 'activity') }} as description_as_filed,
-        {{ json_text('$.foreign_entity_issues', 'activity') }} as foreign_entity_issues,
+        {{ text_as_filed('activities.activity.description') }} as description,  -- noqa: PRS
+        {{ blank_as_null('activities.activity.description') }} as description_as_filed,
+        {{ blank_as_null('activities.activity.foreign_entity_issues') }} as foreign_entity_issues,
 
         ----------  numerics
-        coalesce(json_array_length(activity, '$.lobbyists'), 0) as lobbyists_count,
-        coalesce(json_array_length(activity, '$.government_entities'), 0)
+        -- json_array_length's type; a value that is not an array counts 0, as it does there
+        coalesce(cast(len(activities.activity.lobbyists) as ubigint), 0) as lobbyists_count,
+        coalesce(cast(len(activities.activity.government_entities) as ubigint), 0)
             as government_entities_count,
 
         ----------  landing
-        load_id,
-        loaded_at
+        activities.load_id,
+        activities.loaded_at
 
     from activities
 

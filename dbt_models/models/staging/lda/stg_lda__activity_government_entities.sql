@@ -23,17 +23,31 @@ source as (
 
 ),
 
+-- the entities' fields from one parse of the record (json_fields: the same text as ->>)
+parsed as (
+
+    select
+        filing_uuid,
+        load_id,
+        loaded_at,
+        {{ json_fields('record', [
+            '$.dt_posted',
+            '$.lobbying_activities[*].government_entities[*].id',
+            '$.lobbying_activities[*].government_entities[*].name',
+        ]) }} as filing
+    from source
+
+),
+
 activities as (
 
     select
-        source.filing_uuid,
-        source.load_id,
-        source.loaded_at,
-        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
-        cast(activity.key as integer) as activity_index,
-        activity.value as activity
-    from source,
-        json_each(source.record, '$.lobbying_activities') as activity
+        parsed.filing_uuid,
+        parsed.load_id,
+        parsed.loaded_at,
+        {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
+    from parsed
 
 ),
 
@@ -45,10 +59,8 @@ entities as (
         activities.loaded_at,
         activities.posted_at,
         activities.activity_index,
-        cast(entity.key as integer) as entity_index,
-        entity.value as entity
-    from activities,
-        json_each(activities.activity, '$.government_entities') as entity
+        {{ unnest_indexed('activities.activity.government_entities', 'entity', 'entity_index') }}
+    from activities
 
 ),
 
@@ -57,25 +69,28 @@ renamed as (
     select
 
         ----------  ids
-        {{ surrogate_key(['filing_uuid', 'activity_index', 'entity_index']) }}
-            as activity_government_entity_id,
-        {{ surrogate_key(['filing_uuid', 'activity_index']) }} as activity_id,
-        filing_uuid,
-        activity_index,
-        entity_index,
-        cast(entity ->> '$.id' as integer) as government_entity_id,
+        {{ surrogate_key([
+            'entities.filing_uuid',
+            'entities.activity_index',
+            'entities.entity_index'
+        ]) }} as activity_government_entity_id,
+        {{ surrogate_key(['entities.filing_uuid', 'entities.activity_index']) }} as activity_id,
+        entities.filing_uuid,
+        entities.activity_index,
+        entities.entity_index,
+        cast(entities.entity.id as integer) as government_entity_id,
 
         ----------  strings
-        {{ json_text('$.name', 'entity') }} as government_entity_name,
+        {{ blank_as_null('entities.entity.name') }} as government_entity_name,
 
         ----------  booleans
         -- posted before 2021-02-14, Eastern time (the API's dt_posted carries an Eastern offset);
         -- null when the filing has no posting time
-        posted_at < timestamptz '2021-02-14 00:00:00-05:00' as is_listed_per_filing,
+        entities.posted_at < timestamptz '2021-02-14 00:00:00-05:00' as is_listed_per_filing,
 
         ----------  landing
-        load_id,
-        loaded_at
+        entities.load_id,
+        entities.loaded_at
 
     from entities
 

@@ -19,16 +19,36 @@ source as (
 
 ),
 
+-- the lobbyists' fields from one parse of the record (json_fields: the same text as ->>)
+parsed as (
+
+    select
+        filing_uuid,
+        load_id,
+        loaded_at,
+        {{ json_fields('record', [
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.id',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.prefix',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.first_name',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.nickname',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.middle_name',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.last_name',
+            '$.lobbying_activities[*].lobbyists[*].lobbyist.suffix',
+            '$.lobbying_activities[*].lobbyists[*].covered_position',
+            '$.lobbying_activities[*].lobbyists[*].new',
+        ]) }} as filing
+    from source
+
+),
+
 activities as (
 
     select
-        source.filing_uuid,
-        source.load_id,
-        source.loaded_at,
-        cast(activity.key as integer) as activity_index,
-        activity.value as activity
-    from source,
-        json_each(source.record, '$.lobbying_activities') as activity
+        parsed.filing_uuid,
+        parsed.load_id,
+        parsed.loaded_at,
+        {{ unnest_indexed('parsed.filing.lobbying_activities', 'activity', 'activity_index') }}
+    from parsed
 
 ),
 
@@ -39,10 +59,8 @@ lobbyists as (
         activities.load_id,
         activities.loaded_at,
         activities.activity_index,
-        cast(lobbyist.key as integer) as lobbyist_index,
-        lobbyist.value as lobbyist
-    from activities,
-        json_each(activities.activity, '$.lobbyists') as lobbyist
+        {{ unnest_indexed('activities.activity.lobbyists', 'lobbyist', 'lobbyist_index') }}
+    from activities
 
 ),
 
@@ -51,36 +69,39 @@ renamed as (
     select
 
         ----------  ids
-        {{ surrogate_key(['filing_uuid', 'activity_index', 'lobbyist_index']) }}
-            as activity_lobbyist_id,
-        {{ surrogate_key(['filing_uuid', 'activity_index']) }} as activity_id,
-        filing_uuid,
-        activity_index,
-        lobbyist_index,
-        cast(lobbyist ->> '$.lobbyist.id' as bigint) as lobbyist_id,
+        {{ surrogate_key([
+            'lobbyists.filing_uuid',
+            'lobbyists.activity_index',
+            'lobbyists.lobbyist_index'
+        ]) }} as activity_lobbyist_id,
+        {{ surrogate_key(['lobbyists.filing_uuid', 'lobbyists.activity_index']) }} as activity_id,
+        lobbyists.filing_uuid,
+        lobbyists.activity_index,
+        lobbyists.lobbyist_index,
+        cast(lobbyists.lobbyist.lobbyist.id as bigint) as lobbyist_id,
 
         ----------  strings
-        {{ json_text('$.lobbyist.prefix', 'lobbyist') }} as prefix,
-        {{ json_text('$.lobbyist.first_name', 'lobbyist') }} as first_name,
-        {{ json_text('$.lobbyist.nickname', 'lobbyist') }} as nickname,
-        {{ json_text('$.lobbyist.middle_name', 'lobbyist') }} as middle_name,
-        {{ json_text('$.lobbyist.last_name', 'lobbyist') }} as last_name,
-        {{ json_text('$.lobbyist.suffix', 'lobbyist') }} as suffix,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.prefix') }} as prefix,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.first_name') }} as first_name,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.nickname') }} as nickname,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.middle_name') }} as middle_name,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.last_name') }} as last_name,
+        {{ blank_as_null('lobbyists.lobbyist.lobbyist.suffix') }} as suffix,
         nullif(concat_ws(
             ' ',
-            {{ json_text('$.lobbyist.first_name', 'lobbyist') }},
-            {{ json_text('$.lobbyist.middle_name', 'lobbyist') }},
-            {{ json_text('$.lobbyist.last_name', 'lobbyist') }},
-            {{ json_text('$.lobbyist.suffix', 'lobbyist') }}
+            {{ blank_as_null('lobbyists.lobbyist.lobbyist.first_name') }},
+            {{ blank_as_null('lobbyists.lobbyist.lobbyist.middle_name') }},
+            {{ blank_as_null('lobbyists.lobbyist.lobbyist.last_name') }},
+            {{ blank_as_null('lobbyists.lobbyist.lobbyist.suffix') }}
         ), '') as full_name,
-        {{ json_text('$.covered_position', 'lobbyist') }} as covered_position,
+        {{ blank_as_null('lobbyists.lobbyist.covered_position') }} as covered_position,
 
         ----------  booleans
-        coalesce(cast(lobbyist ->> '$.new' as boolean), false) as is_new,
+        coalesce(cast(lobbyists.lobbyist.new as boolean), false) as is_new,
 
         ----------  landing
-        load_id,
-        loaded_at
+        lobbyists.load_id,
+        lobbyists.loaded_at
 
     from lobbyists
 

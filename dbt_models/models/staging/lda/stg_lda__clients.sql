@@ -12,16 +12,45 @@ source as (
 
 ),
 
-copies as (
+-- the fields read below from one parse of each filing (json_fields: the same text as ->>)
+parsed as (
 
     select
         source.filing_uuid,
-        cast(source.record ->> '$.client.id' as bigint) as client_id,
-        cast(source.record ->> '$.registrant.id' as bigint) as registrant_id,
-        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
-        source.record -> '$.client' as client
+        {{ json_fields('source.record', [
+            '$.client.id',
+            '$.registrant.id',
+            '$.dt_posted',
+            '$.client.client_id',
+            '$.client.name',
+            '$.client.general_description',
+            '$.client.state',
+            '$.client.state_display',
+            '$.client.country',
+            '$.client.country_display',
+            '$.client.ppb_state',
+            '$.client.ppb_state_display',
+            '$.client.ppb_country',
+            '$.client.ppb_country_display',
+            '$.client.url',
+            '$.client.client_self_select',
+            '$.client.client_government_entity',
+            '$.client.effective_date',
+        ]) }} as filing
     from source
-    where source.record ->> '$.client.id' is not null
+
+),
+
+copies as (
+
+    select
+        parsed.filing_uuid,
+        cast(parsed.filing.client.id as bigint) as client_id,
+        cast(parsed.filing.registrant.id as bigint) as registrant_id,
+        {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
+        parsed.filing.client
+    from parsed
+    where parsed.filing.client.id is not null
 
 ),
 
@@ -48,40 +77,40 @@ renamed as (
     select
 
         ----------  ids
-        client_id,
-        cast(client ->> '$.client_id' as bigint) as client_legacy_id,
-        registrant_id,
-        filing_uuid as latest_filing_uuid,
+        versioned.client_id,
+        cast(versioned.client.client_id as bigint) as client_legacy_id,
+        versioned.registrant_id,
+        versioned.filing_uuid as latest_filing_uuid,
 
         ----------  strings
-        {{ json_text('$.name', 'client') }} as client_name,
-        {{ json_text('$.general_description', 'client') }} as client_description,
-        {{ json_text('$.state', 'client') }} as state,
-        {{ json_text('$.state_display', 'client') }} as state_display,
-        {{ json_text('$.country', 'client') }} as country,
-        {{ json_text('$.country_display', 'client') }} as country_display,
-        {{ json_text('$.ppb_state', 'client') }} as ppb_state,
-        {{ json_text('$.ppb_state_display', 'client') }} as ppb_state_display,
-        {{ json_text('$.ppb_country', 'client') }} as ppb_country,
-        {{ json_text('$.ppb_country_display', 'client') }} as ppb_country_display,
-        {{ json_text('$.url', 'client') }} as api_url,
+        {{ blank_as_null('versioned.client.name') }} as client_name,
+        {{ blank_as_null('versioned.client.general_description') }} as client_description,
+        {{ blank_as_null('versioned.client.state') }} as state,
+        {{ blank_as_null('versioned.client.state_display') }} as state_display,
+        {{ blank_as_null('versioned.client.country') }} as country,
+        {{ blank_as_null('versioned.client.country_display') }} as country_display,
+        {{ blank_as_null('versioned.client.ppb_state') }} as ppb_state,
+        {{ blank_as_null('versioned.client.ppb_state_display') }} as ppb_state_display,
+        {{ blank_as_null('versioned.client.ppb_country') }} as ppb_country,
+        {{ blank_as_null('versioned.client.ppb_country_display') }} as ppb_country_display,
+        {{ blank_as_null('versioned.client.url') }} as api_url,
 
         ----------  numerics
-        filings_count,
+        versioned.filings_count,
 
         ----------  booleans
         -- as in stg_lda__filings: false when missing
-        coalesce(cast(client ->> '$.client_self_select' as boolean), false)
+        coalesce(cast(versioned.client.client_self_select as boolean), false)
             as is_client_self_select,
-        cast(client ->> '$.client_government_entity' as boolean) as is_client_government_entity,
+        cast(versioned.client.client_government_entity as boolean) as is_client_government_entity,
 
         ----------  dates
-        cast({{ json_text('$.effective_date', 'client') }} as date) as effective_date,
-        first_posted_at,
-        last_posted_at
+        cast({{ blank_as_null('versioned.client.effective_date') }} as date) as effective_date,
+        versioned.first_posted_at,
+        versioned.last_posted_at
 
     from versioned
-    where version_rank = 1
+    where versioned.version_rank = 1
 
 )
 

@@ -11,15 +11,47 @@ source as (
 
 ),
 
-copies as (
+-- the fields read below from one parse of each filing (json_fields: the same text as ->>)
+parsed as (
 
     select
         source.filing_uuid,
-        cast(source.record ->> '$.registrant.id' as bigint) as registrant_id,
-        {{ lda_timestamp('$.dt_posted', 'source.record') }} as posted_at,
-        source.record -> '$.registrant' as registrant
+        {{ json_fields('source.record', [
+            '$.registrant.id',
+            '$.dt_posted',
+            '$.registrant.house_registrant_id',
+            '$.registrant.name',
+            '$.registrant.description',
+            '$.registrant.address_1',
+            '$.registrant.address_2',
+            '$.registrant.address_3',
+            '$.registrant.address_4',
+            '$.registrant.city',
+            '$.registrant.state',
+            '$.registrant.state_display',
+            '$.registrant.zip',
+            '$.registrant.country',
+            '$.registrant.country_display',
+            '$.registrant.ppb_country',
+            '$.registrant.ppb_country_display',
+            '$.registrant.contact_name',
+            '$.registrant.contact_telephone',
+            '$.registrant.url',
+            '$.registrant.dt_updated',
+        ]) }} as filing
     from source
-    where source.record ->> '$.registrant.id' is not null
+
+),
+
+copies as (
+
+    select
+        parsed.filing_uuid,
+        cast(parsed.filing.registrant.id as bigint) as registrant_id,
+        {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
+        parsed.filing.registrant
+    from parsed
+    where parsed.filing.registrant.id is not null
 
 ),
 
@@ -46,40 +78,40 @@ renamed as (
     select
 
         ----------  ids
-        registrant_id,
-        cast(registrant ->> '$.house_registrant_id' as bigint) as house_registrant_id,
-        filing_uuid as latest_filing_uuid,
+        versioned.registrant_id,
+        cast(versioned.registrant.house_registrant_id as bigint) as house_registrant_id,
+        versioned.filing_uuid as latest_filing_uuid,
 
         ----------  strings
-        {{ json_text('$.name', 'registrant') }} as registrant_name,
-        {{ json_text('$.description', 'registrant') }} as registrant_description,
-        {{ json_text('$.address_1', 'registrant') }} as address_1,
-        {{ json_text('$.address_2', 'registrant') }} as address_2,
-        {{ json_text('$.address_3', 'registrant') }} as address_3,
-        {{ json_text('$.address_4', 'registrant') }} as address_4,
-        {{ json_text('$.city', 'registrant') }} as city,
-        {{ json_text('$.state', 'registrant') }} as state,
-        {{ json_text('$.state_display', 'registrant') }} as state_display,
-        {{ json_text('$.zip', 'registrant') }} as zip,
-        {{ json_text('$.country', 'registrant') }} as country,
-        {{ json_text('$.country_display', 'registrant') }} as country_display,
-        {{ json_text('$.ppb_country', 'registrant') }} as ppb_country,
-        {{ json_text('$.ppb_country_display', 'registrant') }} as ppb_country_display,
-        {{ json_text('$.contact_name', 'registrant') }} as contact_name,
-        {{ json_text('$.contact_telephone', 'registrant') }} as contact_telephone,
-        {{ json_text('$.url', 'registrant') }} as api_url,
+        {{ blank_as_null('versioned.registrant.name') }} as registrant_name,
+        {{ blank_as_null('versioned.registrant.description') }} as registrant_description,
+        {{ blank_as_null('versioned.registrant.address_1') }} as address_1,
+        {{ blank_as_null('versioned.registrant.address_2') }} as address_2,
+        {{ blank_as_null('versioned.registrant.address_3') }} as address_3,
+        {{ blank_as_null('versioned.registrant.address_4') }} as address_4,
+        {{ blank_as_null('versioned.registrant.city') }} as city,
+        {{ blank_as_null('versioned.registrant.state') }} as state,
+        {{ blank_as_null('versioned.registrant.state_display') }} as state_display,
+        {{ blank_as_null('versioned.registrant.zip') }} as zip,
+        {{ blank_as_null('versioned.registrant.country') }} as country,
+        {{ blank_as_null('versioned.registrant.country_display') }} as country_display,
+        {{ blank_as_null('versioned.registrant.ppb_country') }} as ppb_country,
+        {{ blank_as_null('versioned.registrant.ppb_country_display') }} as ppb_country_display,
+        {{ blank_as_null('versioned.registrant.contact_name') }} as contact_name,
+        {{ blank_as_null('versioned.registrant.contact_telephone') }} as contact_telephone,
+        {{ blank_as_null('versioned.registrant.url') }} as api_url,
 
         ----------  numerics
-        filings_count,
+        versioned.filings_count,
 
         ----------  dates
-        cast({{ json_text('$.dt_updated', 'registrant') }} as timestamp with time zone)
+        cast({{ blank_as_null('versioned.registrant.dt_updated') }} as timestamp with time zone)
             as registrant_updated_at,
-        first_posted_at,
-        last_posted_at
+        versioned.first_posted_at,
+        versioned.last_posted_at
 
     from versioned
-    where version_rank = 1
+    where versioned.version_rank = 1
 
 )
 

@@ -32,7 +32,7 @@ source as (
 kept as (
 
     select * from source
-    where coalesce({{ json_text('correction_delete_ind') }}, '') <> 'D'
+    where coalesce({{ blank_as_null('correction_delete_ind') }}, '') <> 'D'
 
 ),
 
@@ -43,45 +43,45 @@ renamed as (
         ----------  ids
         -- the search API's key; a second transaction number of one modification and date (rare)
         -- keeps its own key
-        {{ json_text('contract_award_unique_key') }}
-        || '|' || {{ json_text('modification_number') }}
-        || '|' || {{ json_text('action_date') }}
+        {{ blank_as_null('contract_award_unique_key') }}
+        || '|' || {{ blank_as_null('modification_number') }}
+        || '|' || {{ blank_as_null('action_date') }}
         || case
-            when coalesce({{ json_text('transaction_number') }}, '0') <> '0'
-                then '|' || {{ json_text('transaction_number') }}
+            when coalesce({{ blank_as_null('transaction_number') }}, '0') <> '0'
+                then '|' || {{ blank_as_null('transaction_number') }}
             else ''
         end as transaction_key,
-        {{ json_text('contract_award_unique_key') }} as generated_internal_id,
-        {{ json_text('award_id_piid') }} as award_piid,
-        {{ json_text('modification_number') }} as modification_number,
-        {{ json_text('recipient_uei') }} as recipient_uei,
+        {{ blank_as_null('contract_award_unique_key') }} as generated_internal_id,
+        {{ blank_as_null('award_id_piid') }} as award_piid,
+        {{ blank_as_null('modification_number') }} as modification_number,
+        {{ blank_as_null('recipient_uei') }} as recipient_uei,
         -- the archive names no recipient profile id nor internal award id
         cast(null as varchar) as recipient_id,
         cast(null as bigint) as internal_id,
 
         ----------  strings
-        {{ json_text('action_type_code') }} as action_type,
-        {{ json_text('transaction_description') }} as transaction_description,
-        coalesce({{ json_text('award_type') }}, {{ json_text('idv_type') }}) as award_type,
-        {{ json_text('recipient_name') }} as recipient_name,
-        {{ json_text('awarding_agency_name') }} as awarding_toptier_name,
-        {{ json_text('awarding_sub_agency_name') }} as awarding_subtier_name,
-        {{ json_text('funding_agency_name') }} as funding_toptier_name,
-        {{ json_text('funding_sub_agency_name') }} as funding_subtier_name,
-        {{ json_text('naics_code') }} as naics_code,
-        {{ json_text('naics_description') }} as naics_description,
-        {{ json_text('product_or_service_code') }} as psc_code,
-        {{ json_text('product_or_service_code_description') }} as psc_description,
-        {{ json_text('primary_place_of_performance_country_code') }}
+        {{ blank_as_null('action_type_code') }} as action_type,
+        {{ blank_as_null('transaction_description') }} as transaction_description,
+        coalesce({{ blank_as_null('award_type') }}, {{ blank_as_null('idv_type') }}) as award_type,
+        {{ blank_as_null('recipient_name') }} as recipient_name,
+        {{ blank_as_null('awarding_agency_name') }} as awarding_toptier_name,
+        {{ blank_as_null('awarding_sub_agency_name') }} as awarding_subtier_name,
+        {{ blank_as_null('funding_agency_name') }} as funding_toptier_name,
+        {{ blank_as_null('funding_sub_agency_name') }} as funding_subtier_name,
+        {{ blank_as_null('naics_code') }} as naics_code,
+        {{ blank_as_null('naics_description') }} as naics_description,
+        {{ blank_as_null('product_or_service_code') }} as psc_code,
+        {{ blank_as_null('product_or_service_code_description') }} as psc_description,
+        {{ blank_as_null('primary_place_of_performance_country_code') }}
             as performance_country_code,
-        {{ json_text('primary_place_of_performance_state_code') }} as performance_state_code,
-        {{ json_text('primary_place_of_performance_city_name') }} as performance_city_name,
+        {{ blank_as_null('primary_place_of_performance_state_code') }} as performance_state_code,
+        {{ blank_as_null('primary_place_of_performance_city_name') }} as performance_city_name,
         -- "<code>: <title>" pairs joined by ";": the codes, as the search API lists them
         list_filter(
             list_transform(
                 string_split(
                     coalesce(
-                        {{ json_text('disaster_emergency_fund_codes_for_overall_award') }}, ''
+                        {{ blank_as_null('disaster_emergency_fund_codes_for_overall_award') }}, ''
                     ),
                     ';'
                 ),
@@ -91,14 +91,14 @@ renamed as (
         ) as def_codes,
 
         ----------  numerics
-        {{ usaspending_amount('federal_action_obligation') }} as transaction_amount,
+        {{ usaspending_amount_of('federal_action_obligation') }} as transaction_amount,
 
         ----------  booleans
-        {{ json_text('contract_award_unique_key') }} like 'CONT\_IDV\_%' escape '\' as is_idv,
+        {{ blank_as_null('contract_award_unique_key') }} like 'CONT\_IDV\_%' escape '\' as is_idv,
 
         ----------  dates
-        cast({{ json_text('action_date') }} as date) as action_date,
-        cast({{ json_text('ordering_period_end_date') }} as date) as last_date_to_order,
+        cast({{ blank_as_null('action_date') }} as date) as action_date,
+        cast({{ blank_as_null('ordering_period_end_date') }} as date) as last_date_to_order,
 
         ----------  landing
         load_id,

@@ -20,54 +20,98 @@ source as (
 
 ),
 
+-- every field read below from one parse of the record (json_fields: the same text as ->>)
+parsed as (
+
+    select
+        transaction_key,
+        load_id,
+        loaded_at,
+        {{ json_fields('record', [
+            '$.generated_internal_id',
+            '$."Award ID"',
+            '$.Mod',
+            '$."Recipient UEI"',
+            '$.recipient_id',
+            '$.internal_id',
+            '$."Action Type"',
+            '$."Transaction Description"',
+            '$."Award Type"',
+            '$."Recipient Name"',
+            '$."Awarding Agency"',
+            '$."Awarding Sub Agency"',
+            '$."Funding Agency"',
+            '$."Funding Sub Agency"',
+            '$.NAICS.code',
+            '$.NAICS.description',
+            '$.PSC.code',
+            '$.PSC.description',
+            '$."Primary Place of Performance".location_country_code',
+            '$."Primary Place of Performance".state_code',
+            '$."Primary Place of Performance".city_name',
+            '$."Action Date"',
+            '$."Last Date to Order"',
+            '$."Transaction Amount"',
+        ]) }} as api_row,
+        -- disaster emergency fund codes (COVID-19, IIJA, ...): a list, empty or absent when none
+        from_json(record -> '$.def_codes', '["VARCHAR"]') as def_codes
+    from source
+
+),
+
 renamed as (
 
     select
 
         ----------  ids
-        transaction_key,
-        {{ json_text('$.generated_internal_id') }} as generated_internal_id,
-        {{ json_text('$."Award ID"') }} as award_piid,
-        {{ json_text('$.Mod') }} as modification_number,
-        {{ json_text('$."Recipient UEI"') }} as recipient_uei,
-        {{ json_text('$.recipient_id') }} as recipient_id,
-        cast({{ json_text('$.internal_id') }} as bigint) as internal_id,
+        parsed.transaction_key,
+        {{ blank_as_null('parsed.api_row.generated_internal_id') }} as generated_internal_id,
+        {{ blank_as_null('parsed.api_row."Award ID"') }} as award_piid,
+        {{ blank_as_null('parsed.api_row.Mod') }} as modification_number,
+        {{ blank_as_null('parsed.api_row."Recipient UEI"') }} as recipient_uei,
+        {{ blank_as_null('parsed.api_row.recipient_id') }} as recipient_id,
+        cast({{ blank_as_null('parsed.api_row.internal_id') }} as bigint) as internal_id,
 
         ----------  strings
-        {{ json_text('$."Action Type"') }} as action_type,
-        {{ json_text('$."Transaction Description"') }} as transaction_description,
-        {{ json_text('$."Award Type"') }} as award_type,
-        {{ json_text('$."Recipient Name"') }} as recipient_name,
-        {{ json_text('$."Awarding Agency"') }} as awarding_toptier_name,
-        {{ json_text('$."Awarding Sub Agency"') }} as awarding_subtier_name,
-        {{ json_text('$."Funding Agency"') }} as funding_toptier_name,
-        {{ json_text('$."Funding Sub Agency"') }} as funding_subtier_name,
-        {{ json_text('$.NAICS.code') }} as naics_code,
-        {{ json_text('$.NAICS.description') }} as naics_description,
-        {{ json_text('$.PSC.code') }} as psc_code,
-        {{ json_text('$.PSC.description') }} as psc_description,
-        {{ json_text('$."Primary Place of Performance".location_country_code') }}
+        {{ blank_as_null('parsed.api_row."Action Type"') }} as action_type,
+        {{ blank_as_null('parsed.api_row."Transaction Description"') }}
+            as transaction_description,
+        {{ blank_as_null('parsed.api_row."Award Type"') }} as award_type,
+        {{ blank_as_null('parsed.api_row."Recipient Name"') }} as recipient_name,
+        {{ blank_as_null('parsed.api_row."Awarding Agency"') }} as awarding_toptier_name,
+        {{ blank_as_null('parsed.api_row."Awarding Sub Agency"') }} as awarding_subtier_name,
+        {{ blank_as_null('parsed.api_row."Funding Agency"') }} as funding_toptier_name,
+        {{ blank_as_null('parsed.api_row."Funding Sub Agency"') }} as funding_subtier_name,
+        {{ blank_as_null('parsed.api_row.NAICS.code') }} as naics_code,
+        {{ blank_as_null('parsed.api_row.NAICS.description') }} as naics_description,
+        {{ blank_as_null('parsed.api_row.PSC.code') }} as psc_code,
+        {{ blank_as_null('parsed.api_row.PSC.description') }} as psc_description,
+        {{ blank_as_null('parsed.api_row."Primary Place of Performance".location_country_code') }}
             as performance_country_code,
-        {{ json_text('$."Primary Place of Performance".state_code') }} as performance_state_code,
-        {{ json_text('$."Primary Place of Performance".city_name') }} as performance_city_name,
-        -- disaster emergency fund codes (COVID-19, IIJA, ...): a list, empty or absent when none
-        from_json(record -> '$.def_codes', '["VARCHAR"]') as def_codes,
+        {{ blank_as_null('parsed.api_row."Primary Place of Performance".state_code') }}
+            as performance_state_code,
+        {{ blank_as_null('parsed.api_row."Primary Place of Performance".city_name') }}
+            as performance_city_name,
+        parsed.def_codes,
 
         ----------  numerics
-        {{ usaspending_amount('$."Transaction Amount"') }} as transaction_amount,
+        {{ usaspending_amount_of('parsed.api_row."Transaction Amount"') }}
+            as transaction_amount,
 
         ----------  booleans
-        {{ json_text('$.generated_internal_id') }} like 'CONT\_IDV\_%' escape '\' as is_idv,
+        {{ blank_as_null('parsed.api_row.generated_internal_id') }} like 'CONT\_IDV\_%' escape '\'
+            as is_idv,
 
         ----------  dates
-        cast({{ json_text('$."Action Date"') }} as date) as action_date,
-        cast({{ json_text('$."Last Date to Order"') }} as date) as last_date_to_order,
+        cast({{ blank_as_null('parsed.api_row."Action Date"') }} as date) as action_date,
+        cast({{ blank_as_null('parsed.api_row."Last Date to Order"') }} as date)
+            as last_date_to_order,
 
         ----------  landing
-        load_id,
-        loaded_at
+        parsed.load_id,
+        parsed.loaded_at
 
-    from source
+    from parsed
 
 )
 
