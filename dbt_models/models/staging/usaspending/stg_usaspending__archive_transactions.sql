@@ -1,9 +1,10 @@
 -- One row per contract action of the watched agencies from USAspending's Award Data Archive
 -- (raw.usaspending_archive_transactions: the archive's CSV columns, each a text column), mapped to
--- the columns and types of stg_usaspending__transactions so the two doors union. transaction_key is built as
--- the search API's key (contract_award_unique_key = generated_internal_id, modification number,
--- action date): the same action seen through both doors has the same key. A Delta file's
--- deletion rows (correction_delete_ind = 'D') replace the action in raw and are left out here.
+-- the columns and types of stg_usaspending__transactions so the two doors union. transaction_key
+-- is built as the search API's key (contract_award_unique_key = generated_internal_id,
+-- modification number, action date): the same action seen through both doors has the same key.
+-- A Delta file's deletion rows (correction_delete_ind = 'D') replace the action in raw and are
+-- left out here.
 -- Incremental on the raw rows' loaded_at (macros/incremental_loads.sql), keyed on the archive's
 -- own key: a changed or deleted raw row first removes its action (pre-hook), then the new version,
 -- unless it is a deletion, is inserted.
