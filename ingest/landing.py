@@ -1032,10 +1032,10 @@ def merge_batch(
             if only_new
             else "where record_key in (select record_key from landing_diff where action = 'insert')"
         )
-        # one bucket of the batch at a time, so a statement's memory is a bucket's, not the
+        # one chunk of the batch at a time, so a statement's memory is a chunk's, not the
         # batch's. Rows go in in the order they were fetched; a columnar table's (bulk files)
-        # in the bucket's order, which is the files' as written: sorting a bucket of wide rows
-        # again did not fit in its load's memory (500,000 archive rows, 768 MB)
+        # in the chunk's file order: sorting a chunk of wide rows again did not fit in its
+        # load's memory (500,000 archive rows, 768 MB)
         order = "" if table.columns else "order by position"
         for _ in batch_chunks(con) if actions.get("update") or actions.get("insert") else ():
             if actions.get("update"):
