@@ -88,16 +88,10 @@ class RawTable:
             return ("record",)
         return tuple(c for c in self.columns if c != self.key_column)
 
-    def record_sql(self, alias: str = "") -> str:
+    def record_sql(self) -> str:
         """SQL for the record as one JSON object: the ``record`` column, or a columnar table's
-        columns packed into one (null ones too), in the table's order."""
-        prefix = f"{alias}." if alias else ""
-        if not self.columns:
-            return f"{prefix}record"
-        fields = ", ".join(
-            f"{quote_identifier(c)} := {prefix}{quote_identifier(c)}" for c in self.columns
-        )
-        return f"to_json(struct_pack({fields}))"
+        columns packed into one (``packed_record_sql``)."""
+        return packed_record_sql(self.columns) if self.columns else "record"
 
     def key_of(self, record: Mapping[str, Any]) -> str | None:
         """The record's natural key, or None when a key field is missing or blank."""
@@ -117,6 +111,12 @@ class RawTable:
         if self.host_dependent_urls:
             text = serialize_record(without_host(record, self.host_dependent_urls))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def packed_record_sql(columns: Sequence[str]) -> str:
+    """SQL packing the text ``columns`` of a row into one JSON object (null ones too), in order."""
+    fields = ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in columns)
+    return f"to_json(struct_pack({fields}))"
 
 
 def quote_identifier(name: str) -> str:
@@ -827,8 +827,9 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, chunk: int | None) -> None
         )"""
     if columns:
         assert info is not None
-        table = RawTable("", "", info.key_column, info.key_column, columns=columns)
-        empty = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in table.value_columns)
+        empty = ", ".join(
+            f"null::varchar as {quote_identifier(c)}" for c in columns if c != info.key_column
+        )
         source = (
             f"(select *, record_key as {key} from {rows})"
             if files
@@ -836,7 +837,7 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, chunk: int | None) -> None
             f"null::varchar as page, null::bigint as position, null::varchar as {key} where false)"
         )
         select = f"""
-            select record_key, {table.record_sql()} as record, record_hash, page, position,
+            select record_key, {packed_record_sql(columns)} as record, record_hash, page, position,
                 {", ".join(map(quote_identifier, columns))}
             from {source}
         """
