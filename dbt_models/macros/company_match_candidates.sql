@@ -3,8 +3,8 @@
 {#
     Scored candidates for the normalised names of `names` (a relation or CTE with normalized_name
     and records_count) that company_aliases does not list: each against every curated name of
-    company_aliases, and against the other names of `names` that share its first three letters
-    (spaces ignored) and rank before it (more records, then shorter, then alphabetical: the other
+    company_aliases, and against the other names of `names` that company_name_candidate_pairs pairs
+    it with and that rank before it (more records, then shorter, then alphabetical: the other
     spelling is the canonical one). One row per name x
     candidate company (its best reference name), kept when accepted or when its score reaches the
     review threshold. Rules, tried in this order on each pair:
@@ -65,52 +65,59 @@
 
     ),
 
-    -- every name against every curated name (a few hundred), and against the other source names
-    -- that share its first three letters (spaces ignored) and rank before it: comparing every
-    -- source name with every other would grow with the square of the LDA's tens of thousands
-    blocked_subjects as (
+    -- the name's id as a reference (once per name, not once per pair)
+    subject_ids as (
 
         select
             subjects.*,
-            -- the name's id as a reference (once per name, not once per pair)
-            {{ slugify('subjects.normalized_name') }} as company_id,
-            {{ company_name_block_keys('subjects.normalized_name') }} as block_key
+            {{ slugify('subjects.normalized_name') }} as company_id
         from subjects
 
     ),
 
+    -- the source names worth comparing with each name (company_name_candidate_pairs)
+    source_pairs as (
+
+        {{ company_name_candidate_pairs('subjects') }}
+
+    ),
+
+    -- every name against every curated name (a few hundred), and against the source names of its
+    -- pairs that rank before it
     matched_references as (
 
         select
-            blocked_subjects.normalized_name,
+            subjects.normalized_name,
             curated_names.reference_name,
             curated_names.company_id,
             curated_names.is_curated,
             curated_names.is_distinctive_word
-        from subjects as blocked_subjects
+        from subjects
         cross join curated_names
 
         union all
 
-        select distinct
-            blocked_subjects.normalized_name,
-            source_names.normalized_name as reference_name,
+        select
+            source_pairs.normalized_name,
+            source_pairs.reference_name,
             source_names.company_id,
             false as is_curated,
             false as is_distinctive_word
-        from blocked_subjects
-        inner join blocked_subjects as source_names
-            on blocked_subjects.block_key = source_names.block_key
+        from source_pairs
+        inner join subject_ids as subject_names
+            on source_pairs.normalized_name = subject_names.normalized_name
+        inner join subject_ids as source_names
+            on source_pairs.reference_name = source_names.normalized_name
         where
             -- the other name ranks before this one: more records, then shorter, then first
-            source_names.records_count > blocked_subjects.records_count
+            source_names.records_count > subject_names.records_count
             or (
-                source_names.records_count = blocked_subjects.records_count
+                source_names.records_count = subject_names.records_count
                 and (
-                    len(source_names.normalized_name) < len(blocked_subjects.normalized_name)
+                    len(source_names.normalized_name) < len(subject_names.normalized_name)
                     or (
-                        len(source_names.normalized_name) = len(blocked_subjects.normalized_name)
-                        and source_names.normalized_name < blocked_subjects.normalized_name
+                        len(source_names.normalized_name) = len(subject_names.normalized_name)
+                        and source_names.normalized_name < subject_names.normalized_name
                     )
                 )
             )
@@ -315,7 +322,7 @@
             stemmed_names.words,
             stemmed_names.stem,
             string_split(stemmed_names.stem, ' ') as stem_words,
-            regexp_replace(stemmed_names.stem, '\bAND\b|\s', '', 'g') as spelling,
+            {{ company_name_spelling('stemmed_names.stem') }} as spelling,
             len(regexp_replace(stemmed_names.stem, '\s', '', 'g')) as stem_letters,
             regexp_matches(stemmed_names.name, '[0-9]') as has_digit,
             stemmed_names.name in (select known_words.word from known_words) as is_known_word
@@ -580,4 +587,133 @@
         ],
         lambda block_key: block_key is not null
     ))
+{%- endmacro %}
+
+{#
+    The pairs of source names the resolver compares, in both directions (normalized_name,
+    reference_name): the names of `names` (a relation with one row per normalized_name) that share
+    a block (company_name_block_keys) and that a rule could keep, found by equal keys rather than
+    by comparing every two names of a block, which grew with the square of the names (a block such
+    as "AME" holds a name in fifty at full history). Two names of a block are a pair when
+      - they have the same spelling once plural endings, "AND" and spaces are dropped (the
+        spelling_variant rule);
+      - the words of one are the first words of the other (subsidiary_prefix, truncated_name);
+      - they have as many words, all the same but one (a typo or another word in one place: the
+        fuzzy rules' pairs);
+      - they have as many words, each starting with the same two letters (typos in several words
+        after their first letters).
+    What the fuzzy rules no longer see: names of different lengths in words that are not one the
+    other's start, and names whose words differ in two places, one of them in its first two
+    letters. Only the similarity rule kept such pairs, and only for review.
+#}
+{% macro company_name_candidate_pairs(names) -%}
+    with
+
+    blocked_names as materialized (
+
+        select
+            pair_names.normalized_name,
+            string_split(pair_names.normalized_name, ' ') as words,
+            {{ company_name_spelling(company_name_stem('pair_names.normalized_name')) }} as spelling,
+            {{ company_name_block_keys('pair_names.normalized_name') }} as block_key
+        from {{ names }} as pair_names
+
+    ),
+
+    -- keys two names of a pair share: one spelling key, one key per word left out, one key of
+    -- the words' first two letters
+    name_keys as (
+
+        select
+            blocked_names.normalized_name,
+            blocked_names.block_key,
+            'spelling ' || blocked_names.spelling as pair_key
+        from blocked_names
+
+        union all
+
+        select
+            blocked_names.normalized_name,
+            blocked_names.block_key,
+            'all but one ' || unnest(list_transform(
+                range(1, len(blocked_names.words) + 1),
+                lambda word_index: array_to_string(
+                    words[1:word_index - 1] || ['*'] || words[word_index + 1:], ' '
+                )
+            )) as pair_key
+        from blocked_names
+
+        union all
+
+        select
+            blocked_names.normalized_name,
+            blocked_names.block_key,
+            'starts ' || array_to_string(
+                list_transform(blocked_names.words, lambda word: left(word, 2)), ' '
+            ) as pair_key
+        from blocked_names
+
+    ),
+
+    -- each name's first words (one word fewer than the name or less): a name equal to them is the
+    -- name's reference for subsidiary_prefix, the name its reference's for truncated_name
+    name_starts as (
+
+        select
+            blocked_names.normalized_name,
+            blocked_names.block_key,
+            array_to_string(blocked_names.words[1:start_length], ' ') as name_start
+        from blocked_names,
+            unnest(range(1, len(blocked_names.words))) as starts (start_length)
+
+    ),
+
+    keyed_pairs as (
+
+        select
+            name_keys.normalized_name,
+            other_keys.normalized_name as reference_name
+        from name_keys
+        inner join name_keys as other_keys
+            on
+                name_keys.block_key = other_keys.block_key
+                and name_keys.pair_key = other_keys.pair_key
+        where name_keys.normalized_name <> other_keys.normalized_name
+
+    ),
+
+    start_pairs as (
+
+        select
+            name_starts.normalized_name,
+            blocked_names.normalized_name as reference_name
+        from name_starts
+        inner join blocked_names
+            on
+                name_starts.block_key = blocked_names.block_key
+                and name_starts.name_start = blocked_names.normalized_name
+
+    ),
+
+    all_pairs as (
+
+        select * from keyed_pairs
+
+        union all
+
+        select * from start_pairs
+
+        union all
+
+        select
+            start_pairs.reference_name as normalized_name,
+            start_pairs.normalized_name as reference_name
+        from start_pairs
+
+    )
+
+    select distinct
+        all_pairs.normalized_name,
+        all_pairs.reference_name
+    from all_pairs
 {%- endmacro %}

@@ -3,9 +3,9 @@
 {#
     The kept scores (company_match_scored) of the pairs that involve a name of `names` not in
     `scored` (the names scored by earlier builds): each new name against every curated name, and
-    against every other name, new or scored before, that shares a block with it, in both
-    directions (which of two names is the other's reference depends on their records counts, which
-    change from build to build; company_match_candidates picks the direction). A name no longer
+    against every other name, new or scored before, that company_name_candidate_pairs pairs it
+    with, in both directions (which of two names is the other's reference depends on their records
+    counts, which change from build to build; company_match_candidates picks the direction). A name no longer
     among `names` stays a possible reference, so a name that comes back finds its pairs complete.
     Each new name also gets one marker row with no reference: it has been scored, whatever it
     matched.
@@ -55,14 +55,20 @@
 
     ),
 
-    blocked_subjects as (
+    -- the name's id as a reference (once per name, not once per pair)
+    subject_ids as (
 
         select
             subjects.normalized_name,
-            -- the name's id as a reference (once per name, not once per pair)
-            {{ slugify('subjects.normalized_name') }} as company_id,
-            {{ company_name_block_keys('subjects.normalized_name') }} as block_key
+            {{ slugify('subjects.normalized_name') }} as company_id
         from subjects
+
+    ),
+
+    -- the source names worth comparing with each name (company_name_candidate_pairs)
+    source_pairs as (
+
+        {{ company_name_candidate_pairs('subjects') }}
 
     ),
 
@@ -79,24 +85,21 @@
 
         union all
 
-        select distinct
-            blocked_subjects.normalized_name,
-            source_names.normalized_name as reference_name,
+        select
+            source_pairs.normalized_name,
+            source_pairs.reference_name,
             source_names.company_id,
             false as is_curated,
             false as is_distinctive_word
-        from blocked_subjects
-        inner join blocked_subjects as source_names
-            on blocked_subjects.block_key = source_names.block_key
+        from source_pairs
+        inner join subject_ids as source_names
+            on source_pairs.reference_name = source_names.normalized_name
         where
-            blocked_subjects.normalized_name <> source_names.normalized_name
-            and (
-                blocked_subjects.normalized_name in (
-                    select new_names.normalized_name from new_names
-                )
-                or source_names.normalized_name in (
-                    select new_names.normalized_name from new_names
-                )
+            source_pairs.normalized_name in (
+                select new_names.normalized_name from new_names
+            )
+            or source_pairs.reference_name in (
+                select new_names.normalized_name from new_names
             )
 
     ),

@@ -40,6 +40,12 @@
     )
 {%- endmacro %}
 
+{# A stemmed name (company_name_stem) without spaces and the word AND: two names with the same
+   spelling are spelling variants of each other. #}
+{% macro company_name_spelling(stem) -%}
+    regexp_replace({{ stem }}, '\bAND\b|\s', '', 'g')
+{%- endmacro %}
+
 {# Whether word i of `a` is within the edit budget of word i of `b` (lists of words, same
    length): Damerau-Levenshtein distance 0 for words of up to 5 letters or with a digit, 1 for 6-9
    letters, 2 for longer. #}

@@ -1,7 +1,8 @@
 -- The resolver's scored name pairs, kept between builds so that a build scores only the pairs
 -- involving names it has not seen (the pairs among names scored before are kept): the kept
 -- candidates (accepted or worth a review) of each name against the curated names and against the
--- source names of its blocks, both ways, and one marker row (no reference) per scored name.
+-- source names it is paired with (company_name_candidate_pairs), both ways, and one marker row
+-- (no reference) per scored name.
 -- int_company_match_candidates reads them instead of scoring every pair again. When the curated
 -- names, the known words or the thresholds change (inputs_hash), every name is scored again;
 -- `influence refresh --full` rebuilds it too.
