@@ -51,6 +51,7 @@ FULL_RECIPIENTS = 300_000
 HISTORY_QUARTERS = 96  # 2000-2023: a quarter's data is the history's size / 96
 QUARTER_SHIFT = 7  # the quarter: the sample's 2018 Q1 moved to 2025 Q1
 MIN_NAMES = 50
+GENERATOR_MEMORY_LIMIT = "6GB"  # DuckDB's memory while generating (it spills past it)
 
 DISTINCT_NAMES_NOTE = (
     "distinct names at scale 1: 90,000 LDA clients and 25,000 registrant firms (self-filing "
@@ -488,6 +489,9 @@ def generate(
     try:
         con.execute("set preserve_insertion_order = false")
         con.execute("set enable_progress_bar = false")
+        # DuckDB's default limit is 80% of the machine: at scale 1 the generated temp tables
+        # reached 20 GB and the kernel killed the process; under a limit they spill to disk
+        con.execute(f"set memory_limit = '{GENERATOR_MEMORY_LIMIT}'")
         landing.ensure_schema(con, raw_tables())
         con.execute(f"attach '{seed}' as seed (read_only)")
         _create_names(con, sizes)
