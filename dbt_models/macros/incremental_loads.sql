@@ -20,30 +20,42 @@
     create schema if not exists staging;
     create table if not exists {{ watermarks_table() }} (
         model_name varchar primary key,
-        loaded_at timestamp with time zone
+        loaded_at timestamp with time zone,
+        inputs_hash varchar
     )
 {%- endmacro %}
 
 {# A post-hook of an incremental model: record the newest loaded_at of its input (`input`, a raw
-   table or a staging model) as read by this build. Nothing writes the warehouse while dbt builds
-   it (DuckDB lets one process write a database file), so this is the newest row the build read. #}
-{% macro record_loaded_at_watermark(input, loaded_at='loaded_at') -%}
-    insert or replace into {{ watermarks_table() }} (model_name, loaded_at)
-    select '{{ this.identifier }}', max({{ loaded_at }}) from {{ input }}
+   table or a staging model) as read by this build, and the hash of the other inputs its rows
+   depend on (`inputs_hash`, an SQL expression: a reference seed), if any. Nothing writes the
+   warehouse while dbt builds it (DuckDB lets one process write a database file), so this is the
+   newest row the build read. #}
+{% macro record_loaded_at_watermark(input, loaded_at='loaded_at', inputs_hash=none) -%}
+    insert or replace into {{ watermarks_table() }} (model_name, loaded_at, inputs_hash)
+    select
+        '{{ this.identifier }}',
+        max({{ loaded_at }}),
+        {{ inputs_hash if inputs_hash else 'null' }}
+    from {{ input }}
 {%- endmacro %}
 
 {# The newest loaded_at the model has read: as recorded by its last build, else (a warehouse
    built before the record was kept; `held`: when the model has a loaded_at column) the newest its
-   rows hold; -infinity when neither says. #}
-{% macro loaded_at_watermark(held=true) -%}
+   rows hold; -infinity when neither says. With `inputs_hash`, a record made with other inputs
+   (a changed seed) does not count: every row is read again. #}
+{% macro loaded_at_watermark(held=true, inputs_hash=none) -%}
     (
         select coalesce(
             (
                 select recorded.loaded_at
                 from {{ watermarks_table() }} as recorded
-                where recorded.model_name = '{{ this.identifier }}'
+                where
+                    recorded.model_name = '{{ this.identifier }}'
+                    {%- if inputs_hash %}
+                    and recorded.inputs_hash is not distinct from {{ inputs_hash }}
+                    {%- endif %}
             ),
-            {%- if held %}
+            {%- if held and not inputs_hash %}
             (select max(watermark.loaded_at) from {{ this }} as watermark),
             {%- endif %}
             timestamptz '-infinity'
@@ -53,9 +65,9 @@
 
 {# A filter for the raw rows an incremental run reads: `where` (or `and`, with `keyword`) and the
    watermark condition, or nothing on a full build. #}
-{% macro new_raw_rows(loaded_at='loaded_at', keyword='where') -%}
+{% macro new_raw_rows(loaded_at='loaded_at', keyword='where', inputs_hash=none) -%}
     {%- if is_incremental() -%}
-        {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark() }}
+        {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
     {%- endif %}
 {%- endmacro %}
 
@@ -63,13 +75,13 @@
    incremental run, delete the children of every parent that changed since the model's last build,
    before the new version's children are inserted. A new version with fewer children (or none)
    thus leaves none of the old ones behind, which a delete by the batch's own keys would miss. #}
-{% macro delete_children_of_changed(parent_source, parent_key) -%}
+{% macro delete_children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
     where {{ parent_key }} in (
         select changed.{{ parent_key }}
         from {{ parent_source }} as changed
-        where changed.loaded_at > {{ loaded_at_watermark() }}
+        where changed.loaded_at > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
     )
     {%- endif %}
 {%- endmacro %}
