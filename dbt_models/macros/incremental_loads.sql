@@ -44,21 +44,18 @@
    rows hold; -infinity when neither says. With `inputs_hash`, a record made with other inputs
    (a changed seed) does not count: every row is read again. #}
 {% macro loaded_at_watermark(held=true, inputs_hash=none) -%}
+    {%- set same_inputs = ' and recorded.inputs_hash is not distinct from ' ~ inputs_hash
+        if inputs_hash else '' -%}
+    {%- set newest_held = '(select max(watermark.loaded_at) from ' ~ this ~ ' as watermark), '
+        if held and not inputs_hash else '' -%}
     (
         select coalesce(
             (
                 select recorded.loaded_at
                 from {{ watermarks_table() }} as recorded
-                where
-                    recorded.model_name = '{{ this.identifier }}'
-                    {%- if inputs_hash %}
-                    and recorded.inputs_hash is not distinct from {{ inputs_hash }}
-                    {%- endif %}
+                where recorded.model_name = '{{ this.identifier }}'{{ same_inputs }}
             ),
-            {%- if held and not inputs_hash %}
-            (select max(watermark.loaded_at) from {{ this }} as watermark),
-            {%- endif %}
-            timestamptz '-infinity'
+            {{ newest_held }}timestamptz '-infinity'
         )
     )
 {%- endmacro %}

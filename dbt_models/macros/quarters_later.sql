@@ -7,12 +7,17 @@
     most of company_agency_quarter's build).
 #}
 {% macro amount_quarters_later(quarters, amount, quarter_number, window) -%}
-    {%- for k in quarters %}
-    {{ '+ ' if not loop.first }}coalesce(case
-        {%- for j in range(1, k + 1) %}
-        when lead({{ quarter_number }}, {{ j }}) over {{ window }} = {{ quarter_number }} + {{ k }}
-            then lead({{ amount }}, {{ j }}) over {{ window }}
-        {%- endfor %}
-    end, 0)
-    {%- endfor %}
+    {%- set terms = [] -%}
+    {%- for k in quarters -%}
+        {%- set branches = [] -%}
+        {%- for j in range(1, k + 1) -%}
+            {%- do branches.append(
+                'when lead(' ~ quarter_number ~ ', ' ~ j ~ ') over ' ~ window ~ ' = '
+                ~ quarter_number ~ ' + ' ~ k ~ ' then lead(' ~ amount ~ ', ' ~ j ~ ') over '
+                ~ window
+            ) -%}
+        {%- endfor -%}
+        {%- do terms.append('coalesce(case ' ~ branches | join(' ') ~ ' end, 0)') -%}
+    {%- endfor -%}
+    {{ terms | join(' + ') }}
 {%- endmacro %}
