@@ -2,19 +2,69 @@
    loaded_at). The landing code inserts a new key and rewrites a changed record in place with the
    load's load_id and loaded_at; an identical record keeps both. Loads take the warehouse's DuckDB
    pool one at a time, so loaded_at only grows: the rows of the raw table stamped after the newest
-   loaded_at the model already holds are exactly the new and changed records since its last build.
+   loaded_at the model has read (loaded_at_watermark) are exactly the new and changed records since
+   its last build.
    A full build (or `influence refresh --full`, dbt's --full-refresh) reads every row. #}
 
-{# The newest loaded_at the model holds; -infinity when it holds none (an empty first build). #}
-{% macro loaded_at_watermark() -%}
-    (select coalesce(max(watermark.loaded_at), timestamptz '-infinity') from {{ this }} as watermark)
+{# Where each incremental model records how far it has read its input: the newest loaded_at of
+   that input at the model's last successful build (record_loaded_at_watermark, a post-hook). A
+   model whose rows are sparse (a filing's foreign entities: most filings list none) cannot tell
+   from its own rows which loads it has read: an empty table would read every raw row again on
+   every build. In the staging schema, which is never published. #}
+{% macro watermarks_table() -%}
+    staging.incremental_watermarks
+{%- endmacro %}
+
+{# on-run-start: the watermarks table, before any model reads or records a watermark. #}
+{% macro create_watermarks_table() -%}
+    create schema if not exists staging;
+    create table if not exists {{ watermarks_table() }} (
+        model_name varchar primary key,
+        loaded_at timestamp with time zone,
+        inputs_hash varchar
+    )
+{%- endmacro %}
+
+{# A post-hook of an incremental model: record the newest loaded_at of its input (`input`, a raw
+   table or a staging model) as read by this build, and the hash of the other inputs its rows
+   depend on (`inputs_hash`, an SQL expression: a reference seed), if any. Nothing writes the
+   warehouse while dbt builds it (DuckDB lets one process write a database file), so this is the
+   newest row the build read. #}
+{% macro record_loaded_at_watermark(input, loaded_at='loaded_at', inputs_hash=none) -%}
+    insert or replace into {{ watermarks_table() }} (model_name, loaded_at, inputs_hash)
+    select
+        '{{ this.identifier }}',
+        max({{ loaded_at }}),
+        {{ inputs_hash if inputs_hash else 'null' }}
+    from {{ input }}
+{%- endmacro %}
+
+{# The newest loaded_at the model has read: as recorded by its last build, else (a warehouse
+   built before the record was kept; `held`: when the model has a loaded_at column) the newest its
+   rows hold; -infinity when neither says. With `inputs_hash`, a record made with other inputs
+   (a changed seed) does not count: every row is read again. #}
+{% macro loaded_at_watermark(held=true, inputs_hash=none) -%}
+    {%- set same_inputs = ' and recorded.inputs_hash is not distinct from ' ~ inputs_hash
+        if inputs_hash else '' -%}
+    {%- set newest_held = '(select max(watermark.loaded_at) from ' ~ this ~ ' as watermark), '
+        if held and not inputs_hash else '' -%}
+    (
+        select coalesce(
+            (
+                select recorded.loaded_at
+                from {{ watermarks_table() }} as recorded
+                where recorded.model_name = '{{ this.identifier }}'{{ same_inputs }}
+            ),
+            {{ newest_held }}timestamptz '-infinity'
+        )
+    )
 {%- endmacro %}
 
 {# A filter for the raw rows an incremental run reads: `where` (or `and`, with `keyword`) and the
    watermark condition, or nothing on a full build. #}
-{% macro new_raw_rows(loaded_at='loaded_at', keyword='where') -%}
+{% macro new_raw_rows(loaded_at='loaded_at', keyword='where', inputs_hash=none) -%}
     {%- if is_incremental() -%}
-        {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark() }}
+        {{ keyword }} {{ loaded_at }} > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
     {%- endif %}
 {%- endmacro %}
 
@@ -22,13 +72,50 @@
    incremental run, delete the children of every parent that changed since the model's last build,
    before the new version's children are inserted. A new version with fewer children (or none)
    thus leaves none of the old ones behind, which a delete by the batch's own keys would miss. #}
-{% macro delete_children_of_changed(parent_source, parent_key) -%}
+{% macro delete_children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
     where {{ parent_key }} in (
         select changed.{{ parent_key }}
         from {{ parent_source }} as changed
-        where changed.loaded_at > {{ loaded_at_watermark() }}
+        where changed.loaded_at > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{# For a model with one row per key that its parent (a staging model with a loaded_at) holds many
+   rows of, each row being the key's latest copy (an LDA client as its latest filing describes it):
+   `versioned` holds, per key, the latest copy's filing_uuid and loaded_at, filings_count and
+   first_posted_at / last_posted_at. On an incremental build, the keys whose row changes: new keys,
+   and keys whose latest filing, counts or posting times differ from the row kept, or whose latest
+   filing was landed since the last build (a record rewritten in place). Every key on a full
+   build. #}
+{% macro changed_latest_copies(versioned, key) -%}
+    select {{ versioned }}.*
+    from {{ versioned }}
+    {%- if is_incremental() %}
+    left join {{ this }} as kept
+        on {{ versioned }}.{{ key }} = kept.{{ key }}
+    where
+        kept.{{ key }} is null
+        or kept.latest_filing_uuid <> {{ versioned }}.filing_uuid
+        or kept.filings_count <> {{ versioned }}.filings_count
+        or kept.first_posted_at is distinct from {{ versioned }}.first_posted_at
+        or kept.last_posted_at is distinct from {{ versioned }}.last_posted_at
+        or {{ versioned }}.loaded_at > {{ loaded_at_watermark(held=false) }}
+    {%- endif %}
+{%- endmacro %}
+
+{# A pre-hook of such a model: on an incremental run, delete the keys its parent no longer holds
+   (every filing of a client rewritten to name another), which delete+insert by the changed keys
+   would leave behind. #}
+{% macro delete_keys_gone(parent, key) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where {{ key }} not in (
+        select parent.{{ key }}
+        from {{ parent }} as parent
+        where parent.{{ key }} is not null
     )
     {%- endif %}
 {%- endmacro %}

@@ -14,7 +14,7 @@ def text(path: str) -> str:
 
 
 def amount(path: str) -> str:
-    """An amount: a JSON number or a decimal string (staging's ``usaspending_amount``)."""
+    """An amount: a JSON number or a decimal string (staging's ``usaspending_amount_of``)."""
     return f"try_cast({text(path)} as decimal(18, 2))"
 
 
@@ -25,7 +25,7 @@ def day(path: str) -> str:
 
 def timestamp(path: str) -> str:
     """``Last Modified Date``: a date, ``yyyy-MM-dd HH:mm:ss``, or epoch milliseconds
-    (staging's ``usaspending_timestamp``)."""
+    (staging's ``usaspending_timestamp_of``)."""
     value = text(path)
     return (
         f"case when regexp_full_match({value}, '-?[0-9]{{10,}}') "

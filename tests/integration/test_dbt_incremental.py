@@ -4,7 +4,9 @@ The sample's raw tables are landed without their latest quarter of filings, awar
 articles (the "early" load) and built; then the rest lands (the "late" load) together with changed
 records, as the landing code writes them (updated in place with the new load's id and time): a
 filing amended to list one activity fewer under a new client name, a filing amended to
-list no activity at all, and an award action with a new amount. The incremental `dbt build`
+list no activity at all, an award action with a new amount, two awards whose descriptions now
+name a product and no longer do, every filing of one client moved to another client, and a
+client renamed on its latest filing. The incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
 """
@@ -84,6 +86,8 @@ def land_late(
     for table, rows in late.items():
         stamped = [(*row[:3], "late", LATE) for row in rows]
         con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", stamped)
+    amended_keys = _amend_clients(con)  # first: the filings it moves are then no longer early
+    amended_keys.update(_amend_awards(con))
     fewer, record = con.execute(
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 2 "
@@ -112,7 +116,67 @@ def land_late(
     amended = json.loads(record)
     amended["Transaction Amount"] = 987654.32
     _amend(con, "usaspending_transactions", "transaction_key", changed, amended)
-    return {"fewer": fewer, "emptied": emptied, "transaction": changed}
+    amended_keys.update({"fewer": fewer, "emptied": emptied, "transaction": changed})
+    return amended_keys
+
+
+PRODUCT = r"\bAWS\b|AMAZON\s+WEB\s+SERVICES"
+
+
+def _amend_awards(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """An award whose description named a product names none now, and one that named none now
+    names AWS (int_contract_award_products must drop the one and add the other)."""
+    amended = {}
+    for name, condition, description in (
+        ("unnamed", "", "CLOUD HOSTING SERVICES"),
+        ("named", "not ", "RESALE OF AWS CLOUD CAPACITY"),
+    ):
+        key, record = con.execute(
+            "select generated_internal_id, record from raw.usaspending_awards "
+            f"where {condition}regexp_matches(upper(record ->> '$.Description'), ?) "
+            "and record ->> '$.Description' is not null order by generated_internal_id limit 1",
+            [PRODUCT],
+        ).fetchone() or (None, None)
+        assert key is not None
+        changed = json.loads(record)
+        changed["Description"] = description
+        _amend(con, "usaspending_awards", "generated_internal_id", key, changed)
+        amended[f"award_{name}"] = key
+    return amended
+
+
+def _amend_clients(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every filing of the client with the fewest filings now names another client's id (the
+    first one's row must go, the other's count grow), and the latest filing of a third client
+    renames it (its row must read the new name)."""
+    gone, taker, renamed = (
+        row[0]
+        for row in con.execute(
+            "select record ->> '$.client.id' as client, count(*) as filings "
+            "from raw.lda_filings where record ->> '$.client.id' is not null "
+            "group by all order by filings, client limit 3"
+        ).fetchall()
+    )
+    for uuid, record in con.execute(
+        "select filing_uuid, record from raw.lda_filings where record ->> '$.client.id' = ?",
+        [gone],
+    ).fetchall():
+        moved = json.loads(record)
+        # the id only: the name stays on the filings (a name no source holds any more stays in
+        # the resolver's scores, int_company_match_pair_scores, until a full build)
+        moved["client"]["id"] = json.loads(taker)
+        _amend(con, "lda_filings", "filing_uuid", uuid, moved)
+    latest = con.execute(
+        "select filing_uuid, record from raw.lda_filings where record ->> '$.client.id' = ? "
+        "order by cast(record ->> '$.dt_posted' as timestamptz) desc nulls last, "
+        "filing_uuid desc limit 1",
+        [renamed],
+    ).fetchone()
+    assert latest is not None
+    changed = json.loads(latest[1])
+    changed["client"]["name"] = "RENAMED CLIENT QXJV"
+    _amend(con, "lda_filings", "filing_uuid", latest[0], changed)
+    return {"client_gone": gone, "client_taker": taker, "client_renamed": renamed}
 
 
 def _build(args: list[str], warehouse: Path, work: Path) -> None:
@@ -144,8 +208,15 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
     _build(["build", "--full-refresh", *NO_TESTS], full, tmp_path / "full")
 
     # the incremental models did take the incremental path (dbt's delete+insert, not a rebuild)
-    run_sql = work / "target" / "run" / "influence_warehouse" / "models" / "staging" / "lda"
-    assert "delete from" in (run_sql / "stg_lda__activities.sql").read_text().lower()
+    run_sql = work / "target" / "run" / "influence_warehouse" / "models"
+    for model in (
+        "staging/lda/stg_lda__activities.sql",
+        "staging/lda/stg_lda__clients.sql",
+        "staging/lda/stg_lda__registrants.sql",
+        "staging/usaspending/stg_usaspending__awards.sql",
+        "intermediate/contracts/int_contract_award_products.sql",
+    ):
+        assert "delete from" in (run_sql / model).read_text().lower(), model
 
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
@@ -184,6 +255,41 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
             [amended["transaction"]],
         ).fetchone()
         assert amount is not None and float(amount[0]) == 987654.32
+        # each incremental model recorded how far it read: the late load
+        watermarks = dict(
+            con.execute(
+                "select model_name, loaded_at from incremental.staging.incremental_watermarks"
+            ).fetchall()
+        )
+        read_late = ("stg_lda__foreign_entities", "stg_lda__clients", "int_contract_award_products")
+        assert {model: watermarks.get(model) for model in read_late} == dict.fromkeys(
+            read_late, LATE
+        )
+
+        # the awards' new descriptions: one names no product now, the other AWS
+        products = dict(
+            con.execute(
+                "select generated_internal_id, named_products from incremental.marts."
+                "fct_contract_awards where generated_internal_id in (?, ?)",
+                [amended["award_unnamed"], amended["award_named"]],
+            ).fetchall()
+        )
+        assert products == {
+            amended["award_unnamed"]: None,
+            amended["award_named"]: ["Amazon Web Services"],
+        }
+
+        # the client whose filings all moved is gone, the other holds them, the renamed reads so
+        clients = dict(
+            con.execute(
+                "select cast(client_id as varchar), client_name from incremental.staging."
+                "stg_lda__clients where client_id in (?, ?, ?)",
+                [amended["client_gone"], amended["client_taker"], amended["client_renamed"]],
+            ).fetchall()
+        )
+        assert amended["client_gone"] not in clients
+        assert clients[amended["client_renamed"]] == "RENAMED CLIENT QXJV"
+
         new_name = con.execute(
             "select count(*) from incremental.intermediate.int_company_match_pair_scores "
             "where normalized_name like '% ZYXWV' and reference_name is null"

@@ -53,3 +53,10 @@ def test_summary_counts_successes_and_names_the_rest() -> None:
 def test_summary_leaves_out_exposures() -> None:
     rows = [("model", "success"), ("exposure", "no-op"), ("exposure", "no-op")]
     assert summarize_run_results(rows) == "1/1 models ok"
+
+
+def test_summary_names_only_the_hooks_that_failed() -> None:
+    rows = [("model", "success"), ("operation", "success")]
+    assert summarize_run_results(rows) == "1/1 models ok"
+    rows = [("model", "success"), ("operation", "error")]
+    assert summarize_run_results(rows) == "1/1 models ok, 1 operation"

@@ -5,6 +5,10 @@
 -- subtiers; a subtier row (7012, ICE) covers that subtier only. Do not add toptier and subtier
 -- rows together.
 
+{%- set later = [
+    'contracts.contract_obligations', 'spine.year * 4 + spine.quarter - 1', 'following_quarters',
+] %}
+
 with
 
 reports as (
@@ -219,24 +223,14 @@ final as (
         company_quarters.spend_basis,
         coalesce(contracts.contract_obligations, 0) as contract_obligations,
         coalesce(contracts.contract_awards_count, 0) as contract_awards_count,
-        -- the following quarters: every quarter with obligations is on the spine, so a frame of
-        -- the window below holds the obligations k quarters on, or nothing (0) when the company
-        -- had none from the agency then, or that quarter is past the loaded years
-        coalesce(sum(contracts.contract_obligations) over (
-            following_quarters range between 1 following and 1 following
-        ), 0) as obligations_1_quarter_later,
-        coalesce(sum(contracts.contract_obligations) over (
-            following_quarters range between 2 following and 2 following
-        ), 0) as obligations_2_quarters_later,
-        coalesce(sum(contracts.contract_obligations) over (
-            following_quarters range between 3 following and 3 following
-        ), 0) as obligations_3_quarters_later,
-        coalesce(sum(contracts.contract_obligations) over (
-            following_quarters range between 4 following and 4 following
-        ), 0) as obligations_4_quarters_later,
-        coalesce(sum(contracts.contract_obligations) over (
-            following_quarters range between 1 following and 4 following
-        ), 0) as obligations_next_4_quarters,
+        -- the following quarters: every quarter with obligations is on the spine, so the row k
+        -- quarters on holds the obligations then, or there is none (0) when the company had none
+        -- from the agency then, or that quarter is past the loaded years
+        {{ amount_quarters_later([1], *later) }} as obligations_1_quarter_later,
+        {{ amount_quarters_later([2], *later) }} as obligations_2_quarters_later,
+        {{ amount_quarters_later([3], *later) }} as obligations_3_quarters_later,
+        {{ amount_quarters_later([4], *later) }} as obligations_4_quarters_later,
+        {{ amount_quarters_later([1, 2, 3, 4], *later) }} as obligations_next_4_quarters,
         coalesce(news.news_mentions, 0) as news_mentions
     from spine
     left join lobbying
@@ -267,7 +261,7 @@ final as (
     left join companies
         on spine.company_id = companies.company_id
     -- one row per company x agency x quarter (every join above is on a unique key), numbered
-    -- by quarter so that a range frame counts quarters, not rows
+    -- by quarter (amount_quarters_later)
     window following_quarters as (
         partition by spine.company_id, spine.agency_code
         order by spine.year * 4 + spine.quarter - 1

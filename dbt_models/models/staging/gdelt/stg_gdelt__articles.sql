@@ -6,6 +6,7 @@
         incremental_strategy='delete+insert',
         unique_key='url',
         on_schema_change='fail',
+        post_hook="{{ record_loaded_at_watermark(source('raw', 'gdelt_articles')) }}",
     )
 }}
 

@@ -3,24 +3,74 @@
 -- firm that represents it, and its own when it files for itself); every filing embeds a copy, so
 -- the copy on the filing posted last wins; a tie on posted_at goes to the greatest filing_uuid, as
 -- in int_lda_filings_latest.
+-- Incremental: which filing is a client's latest, and its counts, come from stg_lda__filings (no
+-- JSON to read); a build reads the raw record of the latest filing only for the clients whose
+-- latest filing, counts or posting times changed, or whose latest filing was landed again, and
+-- replaces their rows. A table, not a view: the dims and many tests read it, and each read of a
+-- view parsed every filing.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='client_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_keys_gone(ref('stg_lda__filings'), 'client_id') }}",
+        post_hook="{{ record_loaded_at_watermark(ref('stg_lda__filings')) }}",
+    )
+}}
 
 with
+
+filings as (
+
+    select * from {{ ref('stg_lda__filings') }}
+    where client_id is not null
+
+),
+
+-- each client's latest filing (its copy wins) and its counts, from the typed filings
+versioned as (
+
+    select
+        filings.client_id,
+        filings.filing_uuid,
+        filings.loaded_at,
+        count(*) over client_window as filings_count,
+        min(filings.posted_at) over client_window as first_posted_at,
+        max(filings.posted_at) over client_window as last_posted_at
+    from filings
+    window
+        client_window as (partition by client_id),
+        latest_first as (
+            partition by client_id
+            {{ lda_version_order('latest_first') }}
+        )
+    qualify row_number() over latest_first = 1
+
+),
+
+-- the clients whose row changes (every client on a full build)
+changed as (
+
+    {{ changed_latest_copies('versioned', 'client_id') }}
+
+),
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    where filing_uuid in (select changed.filing_uuid from changed)
 
 ),
 
--- the fields read below from one parse of each filing (json_fields: the same text as ->>)
+-- the fields read below from one parse of each latest filing (json_fields: the same text as ->>)
 parsed as (
 
     select
         source.filing_uuid,
         {{ json_fields('source.record', [
-            '$.client.id',
             '$.registrant.id',
-            '$.dt_posted',
             '$.client.client_id',
             '$.client.name',
             '$.client.general_description',
@@ -41,34 +91,15 @@ parsed as (
 
 ),
 
-copies as (
+latest as (
 
     select
-        parsed.filing_uuid,
-        cast(parsed.filing.client.id as bigint) as client_id,
+        changed.*,
         cast(parsed.filing.registrant.id as bigint) as registrant_id,
-        {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
         parsed.filing.client
-    from parsed
-    where parsed.filing.client.id is not null
-
-),
-
-versioned as (
-
-    select
-        copies.*,
-        row_number() over latest_first as version_rank,
-        count(*) over client_window as filings_count,
-        min(copies.posted_at) over client_window as first_posted_at,
-        max(copies.posted_at) over client_window as last_posted_at
-    from copies
-    window
-        client_window as (partition by client_id),
-        latest_first as (
-            partition by client_id
-            {{ lda_version_order('latest_first') }}
-        )
+    from changed
+    inner join parsed
+        on changed.filing_uuid = parsed.filing_uuid
 
 ),
 
@@ -77,40 +108,39 @@ renamed as (
     select
 
         ----------  ids
-        versioned.client_id,
-        cast(versioned.client.client_id as bigint) as client_legacy_id,
-        versioned.registrant_id,
-        versioned.filing_uuid as latest_filing_uuid,
+        latest.client_id,
+        cast(latest.client.client_id as bigint) as client_legacy_id,
+        latest.registrant_id,
+        latest.filing_uuid as latest_filing_uuid,
 
         ----------  strings
-        {{ blank_as_null('versioned.client.name') }} as client_name,
-        {{ blank_as_null('versioned.client.general_description') }} as client_description,
-        {{ blank_as_null('versioned.client.state') }} as state,
-        {{ blank_as_null('versioned.client.state_display') }} as state_display,
-        {{ blank_as_null('versioned.client.country') }} as country,
-        {{ blank_as_null('versioned.client.country_display') }} as country_display,
-        {{ blank_as_null('versioned.client.ppb_state') }} as ppb_state,
-        {{ blank_as_null('versioned.client.ppb_state_display') }} as ppb_state_display,
-        {{ blank_as_null('versioned.client.ppb_country') }} as ppb_country,
-        {{ blank_as_null('versioned.client.ppb_country_display') }} as ppb_country_display,
-        {{ blank_as_null('versioned.client.url') }} as api_url,
+        {{ blank_as_null('latest.client.name') }} as client_name,
+        {{ blank_as_null('latest.client.general_description') }} as client_description,
+        {{ blank_as_null('latest.client.state') }} as state,
+        {{ blank_as_null('latest.client.state_display') }} as state_display,
+        {{ blank_as_null('latest.client.country') }} as country,
+        {{ blank_as_null('latest.client.country_display') }} as country_display,
+        {{ blank_as_null('latest.client.ppb_state') }} as ppb_state,
+        {{ blank_as_null('latest.client.ppb_state_display') }} as ppb_state_display,
+        {{ blank_as_null('latest.client.ppb_country') }} as ppb_country,
+        {{ blank_as_null('latest.client.ppb_country_display') }} as ppb_country_display,
+        {{ blank_as_null('latest.client.url') }} as api_url,
 
         ----------  numerics
-        versioned.filings_count,
+        latest.filings_count,
 
         ----------  booleans
         -- as in stg_lda__filings: false when missing
-        coalesce(cast(versioned.client.client_self_select as boolean), false)
+        coalesce(cast(latest.client.client_self_select as boolean), false)
             as is_client_self_select,
-        cast(versioned.client.client_government_entity as boolean) as is_client_government_entity,
+        cast(latest.client.client_government_entity as boolean) as is_client_government_entity,
 
         ----------  dates
-        cast({{ blank_as_null('versioned.client.effective_date') }} as date) as effective_date,
-        versioned.first_posted_at,
-        versioned.last_posted_at
+        cast({{ blank_as_null('latest.client.effective_date') }} as date) as effective_date,
+        latest.first_posted_at,
+        latest.last_posted_at
 
-    from versioned
-    where versioned.version_rank = 1
+    from latest
 
 )
 

@@ -11,6 +11,7 @@
         unique_key='filing_uuid',
         on_schema_change='fail',
         pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+        post_hook="{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",
     )
 }}
 

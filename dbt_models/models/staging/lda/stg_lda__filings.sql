@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='filing_uuid',
         on_schema_change='fail',
+        post_hook="{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",
     )
 }}
 

@@ -2,23 +2,73 @@
 -- filing that carries it. Every filing embeds a copy of its registrant, and names, addresses and
 -- contacts change over the years, so the copy on the filing posted last wins; a tie on posted_at
 -- goes to the greatest filing_uuid, as in int_lda_filings_latest.
+-- Incremental: which filing is a registrant's latest, and its counts, come from stg_lda__filings
+-- (no JSON to read); a build reads the raw record of the latest filing only for the registrants
+-- whose latest filing, counts or posting times changed, or whose latest filing was landed again,
+-- and replaces their rows. A table, not a view: the dims and many tests read it, and each read of
+-- a view parsed every filing.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='registrant_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_keys_gone(ref('stg_lda__filings'), 'registrant_id') }}",
+        post_hook="{{ record_loaded_at_watermark(ref('stg_lda__filings')) }}",
+    )
+}}
 
 with
+
+filings as (
+
+    select * from {{ ref('stg_lda__filings') }}
+    where registrant_id is not null
+
+),
+
+-- each registrant's latest filing (its copy wins) and its counts, from the typed filings
+versioned as (
+
+    select
+        filings.registrant_id,
+        filings.filing_uuid,
+        filings.loaded_at,
+        count(*) over registrant_window as filings_count,
+        min(filings.posted_at) over registrant_window as first_posted_at,
+        max(filings.posted_at) over registrant_window as last_posted_at
+    from filings
+    window
+        registrant_window as (partition by registrant_id),
+        latest_first as (
+            partition by registrant_id
+            {{ lda_version_order('latest_first') }}
+        )
+    qualify row_number() over latest_first = 1
+
+),
+
+-- the registrants whose row changes (every registrant on a full build)
+changed as (
+
+    {{ changed_latest_copies('versioned', 'registrant_id') }}
+
+),
 
 source as (
 
     select * from {{ source('raw', 'lda_filings') }}
+    where filing_uuid in (select changed.filing_uuid from changed)
 
 ),
 
--- the fields read below from one parse of each filing (json_fields: the same text as ->>)
+-- the fields read below from one parse of each latest filing (json_fields: the same text as ->>)
 parsed as (
 
     select
         source.filing_uuid,
         {{ json_fields('source.record', [
-            '$.registrant.id',
-            '$.dt_posted',
             '$.registrant.house_registrant_id',
             '$.registrant.name',
             '$.registrant.description',
@@ -43,33 +93,14 @@ parsed as (
 
 ),
 
-copies as (
+latest as (
 
     select
-        parsed.filing_uuid,
-        cast(parsed.filing.registrant.id as bigint) as registrant_id,
-        {{ lda_timestamp_of('parsed.filing.dt_posted') }} as posted_at,
+        changed.*,
         parsed.filing.registrant
-    from parsed
-    where parsed.filing.registrant.id is not null
-
-),
-
-versioned as (
-
-    select
-        copies.*,
-        row_number() over latest_first as version_rank,
-        count(*) over registrant_window as filings_count,
-        min(copies.posted_at) over registrant_window as first_posted_at,
-        max(copies.posted_at) over registrant_window as last_posted_at
-    from copies
-    window
-        registrant_window as (partition by registrant_id),
-        latest_first as (
-            partition by registrant_id
-            {{ lda_version_order('latest_first') }}
-        )
+    from changed
+    inner join parsed
+        on changed.filing_uuid = parsed.filing_uuid
 
 ),
 
@@ -78,40 +109,39 @@ renamed as (
     select
 
         ----------  ids
-        versioned.registrant_id,
-        cast(versioned.registrant.house_registrant_id as bigint) as house_registrant_id,
-        versioned.filing_uuid as latest_filing_uuid,
+        latest.registrant_id,
+        cast(latest.registrant.house_registrant_id as bigint) as house_registrant_id,
+        latest.filing_uuid as latest_filing_uuid,
 
         ----------  strings
-        {{ blank_as_null('versioned.registrant.name') }} as registrant_name,
-        {{ blank_as_null('versioned.registrant.description') }} as registrant_description,
-        {{ blank_as_null('versioned.registrant.address_1') }} as address_1,
-        {{ blank_as_null('versioned.registrant.address_2') }} as address_2,
-        {{ blank_as_null('versioned.registrant.address_3') }} as address_3,
-        {{ blank_as_null('versioned.registrant.address_4') }} as address_4,
-        {{ blank_as_null('versioned.registrant.city') }} as city,
-        {{ blank_as_null('versioned.registrant.state') }} as state,
-        {{ blank_as_null('versioned.registrant.state_display') }} as state_display,
-        {{ blank_as_null('versioned.registrant.zip') }} as zip,
-        {{ blank_as_null('versioned.registrant.country') }} as country,
-        {{ blank_as_null('versioned.registrant.country_display') }} as country_display,
-        {{ blank_as_null('versioned.registrant.ppb_country') }} as ppb_country,
-        {{ blank_as_null('versioned.registrant.ppb_country_display') }} as ppb_country_display,
-        {{ blank_as_null('versioned.registrant.contact_name') }} as contact_name,
-        {{ blank_as_null('versioned.registrant.contact_telephone') }} as contact_telephone,
-        {{ blank_as_null('versioned.registrant.url') }} as api_url,
+        {{ blank_as_null('latest.registrant.name') }} as registrant_name,
+        {{ blank_as_null('latest.registrant.description') }} as registrant_description,
+        {{ blank_as_null('latest.registrant.address_1') }} as address_1,
+        {{ blank_as_null('latest.registrant.address_2') }} as address_2,
+        {{ blank_as_null('latest.registrant.address_3') }} as address_3,
+        {{ blank_as_null('latest.registrant.address_4') }} as address_4,
+        {{ blank_as_null('latest.registrant.city') }} as city,
+        {{ blank_as_null('latest.registrant.state') }} as state,
+        {{ blank_as_null('latest.registrant.state_display') }} as state_display,
+        {{ blank_as_null('latest.registrant.zip') }} as zip,
+        {{ blank_as_null('latest.registrant.country') }} as country,
+        {{ blank_as_null('latest.registrant.country_display') }} as country_display,
+        {{ blank_as_null('latest.registrant.ppb_country') }} as ppb_country,
+        {{ blank_as_null('latest.registrant.ppb_country_display') }} as ppb_country_display,
+        {{ blank_as_null('latest.registrant.contact_name') }} as contact_name,
+        {{ blank_as_null('latest.registrant.contact_telephone') }} as contact_telephone,
+        {{ blank_as_null('latest.registrant.url') }} as api_url,
 
         ----------  numerics
-        versioned.filings_count,
+        latest.filings_count,
 
         ----------  dates
-        cast({{ blank_as_null('versioned.registrant.dt_updated') }} as timestamp with time zone)
+        cast({{ blank_as_null('latest.registrant.dt_updated') }} as timestamp with time zone)
             as registrant_updated_at,
-        versioned.first_posted_at,
-        versioned.last_posted_at
+        latest.first_posted_at,
+        latest.last_posted_at
 
-    from versioned
-    where versioned.version_rank = 1
+    from latest
 
 )
 

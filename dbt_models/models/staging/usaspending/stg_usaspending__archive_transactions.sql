@@ -18,6 +18,9 @@
         pre_hook="{{ delete_children_of_changed(
             source('raw', 'usaspending_archive_transactions'), 'contract_transaction_unique_key'
         ) }}",
+        post_hook="{{ record_loaded_at_watermark(
+            source('raw', 'usaspending_archive_transactions')
+        ) }}",
     )
 }}
 

@@ -8,6 +8,7 @@
         incremental_strategy='delete+insert',
         unique_key='transaction_key',
         on_schema_change='fail',
+        post_hook="{{ record_loaded_at_watermark(source('raw', 'usaspending_transactions')) }}",
     )
 }}
 
