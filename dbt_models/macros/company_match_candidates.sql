@@ -593,8 +593,8 @@
     The pairs of source names the resolver compares, in both directions (normalized_name,
     reference_name): the names of `names` (a relation with one row per normalized_name) that share
     a block (company_name_block_keys) and that a rule could keep, found by equal keys rather than
-    by comparing every two names of a block, which grew with the square of the names (a block such
-    as "AME" holds a name in fifty at full history). Two names of a block are a pair when
+    by comparing every two names of a block, which grew with the square of the names (the block
+    "AME" held 856 of 36,421 names at a tenth of full history). Two names of a block are a pair when
       - they have the same spelling once plural endings, "AND" and spaces are dropped (the
         spelling_variant rule);
       - the words of one are the first words of the other (subsidiary_prefix, truncated_name);
@@ -604,7 +604,8 @@
         after their first letters).
     What the fuzzy rules no longer see: names of different lengths in words that are not one the
     other's start, and names whose words differ in two places, one of them in its first two
-    letters. Only the similarity rule kept such pairs, and only for review.
+    letters. At a tenth of full history that lost 376 of 71,786 kept pairs, all of them review
+    rows (374 of the similarity rule, 2 of the typo rule), and no accepted match.
 #}
 {% macro company_name_candidate_pairs(names) -%}
     with
