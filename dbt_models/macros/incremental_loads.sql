@@ -83,13 +83,33 @@
     {%- endif %}
 {%- endmacro %}
 
-{# For a model with one row per key that its parent (a staging model with a loaded_at) holds many
-   rows of, each row being the key's latest copy (an LDA client as its latest filing describes it):
-   `versioned` holds, per key, the latest copy's filing_uuid and loaded_at, filings_count and
-   first_posted_at / last_posted_at. On an incremental build, the keys whose row changes: new keys,
-   and keys whose latest filing, counts or posting times differ from the row kept, or whose latest
-   filing was landed since the last build (a record rewritten in place). Every key on a full
-   build. #}
+{# Each `key`'s latest filing in stg_lda__filings (its copy of the client or registrant wins; the
+   order of lda_version_order): the filing's filing_uuid and loaded_at, and the key's
+   filings_count and first_posted_at / last_posted_at. For a model with one row per key, as its
+   latest filing describes it (stg_lda__clients, stg_lda__registrants). #}
+{% macro latest_filing_per(key) -%}
+    select
+        filings.{{ key }},
+        filings.filing_uuid,
+        filings.loaded_at,
+        count(*) over key_window as filings_count,
+        min(filings.posted_at) over key_window as first_posted_at,
+        max(filings.posted_at) over key_window as last_posted_at
+    from {{ ref('stg_lda__filings') }} as filings
+    where filings.{{ key }} is not null
+    window
+        key_window as (partition by filings.{{ key }}),
+        latest_first as (
+            partition by filings.{{ key }}
+            {{ lda_version_order('latest_first') }}
+        )
+    qualify row_number() over latest_first = 1
+{%- endmacro %}
+
+{# Of `versioned` (latest_filing_per), the keys whose row changes on an incremental build: new
+   keys, and keys whose latest filing, counts or posting times differ from the row kept, or whose
+   latest filing was landed since the last build (a record rewritten in place). Every key on a
+   full build. #}
 {% macro changed_latest_copies(versioned, key) -%}
     select {{ versioned }}.*
     from {{ versioned }}

@@ -22,31 +22,10 @@
 
 with
 
-filings as (
-
-    select * from {{ ref('stg_lda__filings') }}
-    where client_id is not null
-
-),
-
 -- each client's latest filing (its copy wins) and its counts, from the typed filings
 versioned as (
 
-    select
-        filings.client_id,
-        filings.filing_uuid,
-        filings.loaded_at,
-        count(*) over client_window as filings_count,
-        min(filings.posted_at) over client_window as first_posted_at,
-        max(filings.posted_at) over client_window as last_posted_at
-    from filings
-    window
-        client_window as (partition by client_id),
-        latest_first as (
-            partition by client_id
-            {{ lda_version_order('latest_first') }}
-        )
-    qualify row_number() over latest_first = 1
+    {{ latest_filing_per('client_id') }}
 
 ),
 

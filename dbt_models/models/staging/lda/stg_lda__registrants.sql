@@ -21,31 +21,10 @@
 
 with
 
-filings as (
-
-    select * from {{ ref('stg_lda__filings') }}
-    where registrant_id is not null
-
-),
-
 -- each registrant's latest filing (its copy wins) and its counts, from the typed filings
 versioned as (
 
-    select
-        filings.registrant_id,
-        filings.filing_uuid,
-        filings.loaded_at,
-        count(*) over registrant_window as filings_count,
-        min(filings.posted_at) over registrant_window as first_posted_at,
-        max(filings.posted_at) over registrant_window as last_posted_at
-    from filings
-    window
-        registrant_window as (partition by registrant_id),
-        latest_first as (
-            partition by registrant_id
-            {{ lda_version_order('latest_first') }}
-        )
-    qualify row_number() over latest_first = 1
+    {{ latest_filing_per('registrant_id') }}
 
 ),
 
