@@ -98,10 +98,9 @@
     from {{ ref('stg_lda__filings') }} as filings
     where filings.{{ key }} is not null
     window
-        key_window as (partition by filings.{{ key }}),
+        key_window as (partition by {{ key }}),
         latest_first as (
-            partition by filings.{{ key }}
-            {{ lda_version_order('latest_first') }}
+            partition by {{ key }} {{ lda_version_order('latest_first') }}
         )
     qualify row_number() over latest_first = 1
 {%- endmacro %}
