@@ -15,28 +15,55 @@
     staging.incremental_watermarks
 {%- endmacro %}
 
-{# on-run-start: the watermarks table, before any model reads or records a watermark. #}
+{# on-run-start: the watermarks table, before any model reads or records a watermark (read_from
+   added to a table made before it was kept). #}
 {% macro create_watermarks_table() -%}
     create schema if not exists staging;
     create table if not exists {{ watermarks_table() }} (
         model_name varchar primary key,
         loaded_at timestamp with time zone,
-        inputs_hash varchar
-    )
+        inputs_hash varchar,
+        read_from timestamp with time zone
+    );
+    alter table {{ watermarks_table() }}
+    add column if not exists read_from timestamp with time zone
 {%- endmacro %}
 
 {# A post-hook of an incremental model: record the newest loaded_at of its input (`input`, a raw
    table or a staging model) as read by this build, and the hash of the other inputs its rows
    depend on (`inputs_hash`, an SQL expression: a reference seed), if any. Nothing writes the
    warehouse while dbt builds it (DuckDB lets one process write a database file), so this is the
-   newest row the build read. #}
+   newest row the build read. read_from is the mark the build started from: the rows it wrote are
+   those loaded after it (built_rows_only); null when the build read every row (a full build, a
+   first build, changed inputs). #}
 {% macro record_loaded_at_watermark(input, loaded_at='loaded_at', inputs_hash=none) -%}
-    insert or replace into {{ watermarks_table() }} (model_name, loaded_at, inputs_hash)
+    {%- set read_from = loaded_at_watermark(held=false, inputs_hash=inputs_hash)
+        if is_incremental() else 'null' -%}
+    insert or replace into {{ watermarks_table() }}
+        (model_name, loaded_at, inputs_hash, read_from)
     select
         '{{ this.identifier }}',
         max({{ loaded_at }}),
-        {{ inputs_hash if inputs_hash else 'null' }}
+        {{ inputs_hash if inputs_hash else 'null' }},
+        nullif({{ read_from }}, timestamptz '-infinity')
     from {{ input }}
+{%- endmacro %}
+
+{# The `where` of a data test on a large incremental model whose rows carry their raw record's
+   loaded_at (`model`: its name): the rows the model's last build wrote, all of them after a full
+   build. A model's incremental build replaces every key of the records it reads (delete+insert
+   by the key the tests check), so a key cannot be repeated between a kept row and a new one: a
+   uniqueness or relationship test on the new rows finds what the same test on all rows would,
+   at the cost of the new rows. `dbt build --full-refresh` tests every row. #}
+{% macro built_rows_only(model) -%}
+    loaded_at > coalesce(
+        (
+            select built.read_from
+            from {{ watermarks_table() }} as built
+            where built.model_name = '{{ model }}'
+        ),
+        timestamptz '-infinity'
+    )
 {%- endmacro %}
 
 {# The newest loaded_at the model has read: as recorded by its last build, else (a warehouse

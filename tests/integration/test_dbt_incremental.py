@@ -9,6 +9,8 @@ name a product and no longer do, every filing of one client moved to another cli
 client renamed on its latest filing. The incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
+The data tests of the filings' child tables then check the late load's rows only: a key repeated
+among them fails, one repeated among the early rows is not read (a full build tests every row).
 """
 
 from __future__ import annotations
@@ -228,10 +230,12 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert {"stg_lda__filings", "int_company_match_pair_scores"} <= names
         differing = {}
         for schema, name in tables:
+            # where each build started reading (read_from) differs by design: checked below
+            columns = "* exclude (read_from)" if name == "incremental_watermarks" else "*"
             counts = [
                 con.execute(
-                    f"select count(*) from (select * from {a}.{schema}.{name} "
-                    f"except all select * from {b}.{schema}.{name})"
+                    f"select count(*) from (select {columns} from {a}.{schema}.{name} "
+                    f"except all select {columns} from {b}.{schema}.{name})"
                 ).fetchone()
                 for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental"))
             ]
@@ -295,3 +299,42 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
             "where normalized_name like '% ZYXWV' and reference_name is null"
         ).fetchone()
         assert new_name is not None and new_name[0] >= 1
+
+    # the filings' child tables test the rows their last build wrote: the incremental build read
+    # from the early load's mark, the full build from nothing
+    for database, read_from in ((warehouse, EARLY), (full, None)):
+        with duckdb.connect(str(database), read_only=True) as con:
+            marks = con.execute(
+                "select read_from from staging.incremental_watermarks "
+                "where model_name = 'stg_lda__activity_government_entities'"
+            ).fetchall()
+            assert marks == [(read_from,)], database
+    with duckdb.connect(str(warehouse)) as con:
+        # a key repeated among the built rows fails the test; one among the kept rows is not read
+        for load in ("late", "early"):
+            repeated = con.execute(
+                "insert into staging.stg_lda__activity_government_entities "
+                "select * from staging.stg_lda__activity_government_entities "
+                "where load_id = ? order by activity_government_entity_id limit 1",
+                [load],
+            ).fetchone()
+            assert repeated == (1,), load
+    checked = _test_failures(
+        ["test", "--select", "stg_lda__activity_government_entities,test_name:unique"],
+        warehouse,
+        tmp_path / "duplicated",
+    )
+    assert checked == {
+        "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1
+    }
+
+
+def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
+    """Run dbt's tests; each test run, by name, with the number of failing rows it found."""
+    run_dbt(args, warehouse, work, timeout=900)
+    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    return {
+        r["unique_id"].split(".")[2]: int(r["failures"] or 0)
+        for r in results
+        if r["unique_id"].startswith("test.")
+    }
