@@ -165,3 +165,20 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{# The hash of every row of a small reference relation (a seed), for `inputs_hash`: a model that
+   stores it beside its watermark reads every row again when a row of the seed changes. #}
+{% macro reference_rows_hash(relation) -%}
+    (
+        select md5(string_agg(seed_rows.row_text, chr(10) order by seed_rows.row_text))
+        from (select to_json(seed)::varchar as row_text from {{ relation }} as seed) as seed_rows
+    )
+{%- endmacro %}
+
+{# A filter for an incremental run: the rows whose `key` the model holds no row of (its pre-hooks
+   having deleted the keys to build again); nothing on a full build. #}
+{% macro keys_not_held(key, keyword='where') -%}
+    {%- if is_incremental() -%}
+        {{ keyword }} {{ key }} not in (select kept.{{ key }} from {{ this }} as kept)
+    {%- endif %}
+{%- endmacro %}

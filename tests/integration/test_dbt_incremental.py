@@ -217,6 +217,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "staging/lda/stg_lda__registrants.sql",
         "staging/usaspending/stg_usaspending__awards.sql",
         "intermediate/contracts/int_contract_award_products.sql",
+        "intermediate/lobbying/int_lda_report_agencies.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
 

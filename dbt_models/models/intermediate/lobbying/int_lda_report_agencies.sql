@@ -4,12 +4,33 @@
 -- whose crosswalk decision gives no code (the House, the Senate, placeholders) and entities not yet
 -- in the crosswalk give no row. Before 2021 the LDA repeated the filing's entity list on every
 -- activity: rows are per report, so that repetition counts once.
+-- Incremental: before a build, the rows of filings landed since the last one and of filings no
+-- longer current (an amendment superseded them) are deleted; the build then adds the current
+-- filings that have no row (new ones, changed ones, one current again, and those that name no
+-- mapped agency). A changed crosswalk deletes every row first.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='filing_uuid',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ delete_children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
+                inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
+            "{{ delete_keys_gone(ref('int_lda_filings_latest'), 'filing_uuid') }}",
+        ],
+        post_hook="{{ record_loaded_at_watermark(ref('stg_lda__filings'),
+            inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
+    )
+}}
 
 with
 
 reports as (
 
     select * from {{ ref('int_lda_filings_latest') }}
+    {{ keys_not_held('filing_uuid') }}
 
 ),
 
