@@ -11,6 +11,8 @@ client renamed on its latest filing. The incremental `dbt build`
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
 The data tests of the filings' child tables then check the late load's rows only: a key repeated
 among them fails, one repeated among the early rows is not read (a full build tests every row).
+Last, an entity remapped in the agency crosswalk makes the next build of the report x agency rows
+map every current report again, not only the new filings.
 """
 
 from __future__ import annotations
@@ -328,6 +330,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
     assert checked == {
         "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1
     }
+    _remap_an_entity(warehouse, tmp_path / "crosswalk")
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
@@ -339,3 +342,36 @@ def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, in
         for r in results
         if r["unique_id"].startswith("test.")
     }
+
+
+def _remap_an_entity(warehouse: Path, work: Path) -> None:
+    """A changed crosswalk: the entity most current reports name now maps to another toptier
+    code (the reference table edited as `dbt seed` would load it). The next build of
+    int_lda_report_agencies must map every report again, not only the new filings."""
+    crosswalk = "reference.lda_government_entity_agency_codes"
+    current_naming = (
+        "select count(distinct entities.filing_uuid) "
+        "from staging.stg_lda__activity_government_entities as entities "
+        "join intermediate.int_lda_filings_latest as reports using (filing_uuid) "
+        "where entities.government_entity_id = ?"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        (entity,) = con.execute(
+            "select entities.government_entity_id "
+            "from staging.stg_lda__activity_government_entities as entities "
+            "join intermediate.int_lda_filings_latest as reports using (filing_uuid) "
+            f"join {crosswalk} as codes using (government_entity_id) "
+            "where codes.toptier_code is not null and codes.subtier_code is null "
+            "group by all order by count(distinct entities.filing_uuid) desc, 1 limit 1"
+        ).fetchone() or (None,)
+        assert entity is not None
+        con.execute(
+            f"update {crosswalk} set toptier_code = '999' where government_entity_id = ?", [entity]
+        )
+        (naming,) = con.execute(current_naming, [entity]).fetchone() or (0,)
+    _build(["run", "--select", "int_lda_report_agencies"], warehouse, work)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        remapped = con.execute(
+            "select count(*) from intermediate.int_lda_report_agencies where agency_code = '999'"
+        ).fetchone()
+    assert naming > 1 and remapped == (naming,)
