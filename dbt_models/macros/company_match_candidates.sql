@@ -31,10 +31,11 @@
     A name accepted against another source name (not a curated one) only when that name is not
     itself accepted against a third: one hop, so both resolve to the same company.
     With `cache` (int_company_match_pair_scores: the kept scores of every pair among the names it
-    has scored), a pair whose names the cache has both scored is read from it, and only pairs with
-    a name it has not seen are scored here: the same rows, as a pair's score depends on the two
-    names and the curated lists alone. The ranking by records, the best reference per company and
-    the one-hop rule always run on the current names.
+    has scored, both ways, and a marker row per scored name), a pair of two names it has scored
+    is read from it (a pair's score depends on the two names and the curated lists alone), and
+    only pairs with a name it lacks are paired and scored here. In a build it lacks none (that
+    model scores every new name first), so nothing is paired at all. The ranking by records, the
+    best reference per company and the one-hop rule always run on the current names.
 #}
 {% macro company_match_candidates(names, cache=none) -%}
     with
@@ -75,15 +76,62 @@
 
     ),
 
+{%- if cache %}
+    -- the kept scores of the names the cache has scored: against the curated names, and against
+    -- the source names paired with them that rank before them now
+    cached_scores as (
+
+        select
+            cache.normalized_name,
+            cache.company_id,
+            cache.reference_name,
+            cache.is_curated_reference,
+            cache.match_rule,
+            cache.match_score,
+            cache.is_accepted,
+            cache.match_reason
+        from {{ cache }} as cache
+        inner join subject_ids as subject_names
+            on cache.normalized_name = subject_names.normalized_name
+        left join subject_ids as source_names
+            on
+                cache.reference_name = source_names.normalized_name
+                and not cache.is_curated_reference
+        where
+            cache.is_curated_reference
+            or {{ company_name_ranks_before('source_names', 'subject_names') }}
+
+    ),
+
+    -- the names the cache lacks (none in a build: int_company_match_pair_scores scores every new
+    -- name before this model runs), whose pairs are scored here
+    uncached_names as (
+
+        select subjects.normalized_name from subjects
+        where subjects.normalized_name not in (
+            select cache.normalized_name from {{ cache }} as cache
+        )
+
+    ),
+
+    -- every name, but only when some name is uncached: pairing them all is the cost avoided
+    pairing_subjects as (
+
+        select subjects.* from subjects
+        where exists (select 1 from uncached_names)
+
+    ),
+{%- endif %}
+
     -- the source names worth comparing with each name (company_name_candidate_pairs)
     source_pairs as (
 
-        {{ company_name_candidate_pairs('subjects') }}
+        {{ company_name_candidate_pairs('pairing_subjects' if cache else 'subjects') }}
 
     ),
 
     -- every name against every curated name (a few hundred), and against the source names of its
-    -- pairs that rank before it
+    -- pairs that rank before it (with a cache: the pairs with an uncached name)
     matched_references as (
 
         select
@@ -94,6 +142,9 @@
             curated_names.is_distinctive_word
         from subjects
         cross join curated_names
+        {%- if cache %}
+        where subjects.normalized_name in (select uncached_names.normalized_name from uncached_names)
+        {%- endif %}
 
         union all
 
@@ -109,92 +160,23 @@
         inner join subject_ids as source_names
             on source_pairs.reference_name = source_names.normalized_name
         where
-            -- the other name ranks before this one: more records, then shorter, then first
-            source_names.records_count > subject_names.records_count
-            or (
-                source_names.records_count = subject_names.records_count
-                and (
-                    len(source_names.normalized_name) < len(subject_names.normalized_name)
-                    or (
-                        len(source_names.normalized_name) = len(subject_names.normalized_name)
-                        and source_names.normalized_name < subject_names.normalized_name
-                    )
-                )
-            )
-
-    ),
-{% if cache %}
-    -- the names the cache has scored (its marker rows, with no reference, included)
-    cached_names as (
-
-        select distinct cache.normalized_name from {{ cache }} as cache
-
-    ),
-
-    matched_cached as (
-
-        select
-            matched_references.*,
-            matched_references.normalized_name in (
-                select cached_names.normalized_name from cached_names
-            )
+            {{ company_name_ranks_before('source_names', 'subject_names') }}
+            {%- if cache %}
             and (
-                matched_references.is_curated
-                or matched_references.reference_name in (
-                    select cached_names.normalized_name from cached_names
+                source_pairs.normalized_name in (
+                    select uncached_names.normalized_name from uncached_names
                 )
-            ) as is_cached
-        from matched_references
+                or source_pairs.reference_name in (
+                    select uncached_names.normalized_name from uncached_names
+                )
+            )
+            {%- endif %}
 
     ),
 
-    to_score as (
-
-        select * exclude (is_cached) from matched_cached
-        where not is_cached
-
-    ),
-
-    cached_pairs as (
-
-        select distinct
-            matched_cached.normalized_name,
-            matched_cached.reference_name,
-            matched_cached.company_id
-        from matched_cached
-        where matched_cached.is_cached
-
-    ),
-
-    cached_scores as (
-
-        select
-            cache.normalized_name,
-            cache.company_id,
-            cache.reference_name,
-            cache.is_curated_reference,
-            cache.match_rule,
-            cache.match_score,
-            cache.is_accepted,
-            cache.match_reason
-        from {{ cache }} as cache
-        inner join cached_pairs
-            on
-                cache.normalized_name = cached_pairs.normalized_name
-                and cache.reference_name = cached_pairs.reference_name
-                and cache.company_id = cached_pairs.company_id
-
-    ),
-{% else %}
-    to_score as (
-
-        select * from matched_references
-
-    ),
-{% endif %}
     scored_here as (
 
-        {{ company_match_scored('to_score') }}
+        {{ company_match_scored('matched_references') }}
 
     ),
 
@@ -717,4 +699,23 @@
         all_pairs.normalized_name,
         all_pairs.reference_name
     from all_pairs
+{%- endmacro %}
+
+{# Whether the name of `source` ranks before the name of `subject` (relations with normalized_name
+   and records_count), so that it can be the subject's reference: more records, then shorter,
+   then first in alphabetical order. #}
+{% macro company_name_ranks_before(source, subject) -%}
+    (
+        {{ source }}.records_count > {{ subject }}.records_count
+        or (
+            {{ source }}.records_count = {{ subject }}.records_count
+            and (
+                len({{ source }}.normalized_name) < len({{ subject }}.normalized_name)
+                or (
+                    len({{ source }}.normalized_name) = len({{ subject }}.normalized_name)
+                    and {{ source }}.normalized_name < {{ subject }}.normalized_name
+                )
+            )
+        )
+    )
 {%- endmacro %}

@@ -119,9 +119,15 @@
 
 {#
     A digest of everything a pair's score depends on besides its two names: the curated names,
-    the known words and the resolver's thresholds. int_company_match_pair_scores keeps it on
-    every row and scores every name again when it changes.
+    the known words, the resolver's thresholds, and the version of its pairing and scoring rules
+    (company_match_rules_version: raise it when a rule changes which pairs are made or how they
+    score). int_company_match_pair_scores keeps it on every row and scores every name again when
+    it changes; int_company_match_candidates reads the kept pairs as they are.
 #}
+{% macro company_match_rules_version() -%}
+    2026-12-01 keyed pairing
+{%- endmacro %}
+
 {% macro company_match_inputs_hash() -%}
     (
         select md5(string_agg(inputs.line, chr(10) order by inputs.line))
@@ -145,7 +151,8 @@
                 '|', 'vars',
                 '{{ var("company_match_accept_score", 0.92) }}',
                 '{{ var("company_match_review_score", 0.85) }}',
-                '{{ var("company_match_similarity_review_score", 0.95) }}'
+                '{{ var("company_match_similarity_review_score", 0.95) }}',
+                '{{ company_match_rules_version() }}'
             ) as line
         ) as inputs
     )
