@@ -6,10 +6,6 @@
    and for each model downstream, in news_changes_table(); each model deletes its own record once
    it has redone them (a model that failed or was not selected redoes them on its next build). A
    record with a null url means every article (the articles were rebuilt from scratch). #}
-{% macro news_changes_table() -%}
-    staging.news_articles_changed
-{%- endmacro %}
-
 {# The rows of the three news inputs (GDELT, the watched feeds, the analyst's list) in one shape,
    with their canonical link (link_url) and GDELT's canonical mobile link (mobile_url): the CTEs
    news_inputs and canonical. With `new_rows`, only the rows landed since the model's last build
@@ -30,8 +26,7 @@
             url_mobile,
             cast(null as varchar[]) as feed_urls,
             loaded_at
-        from {{ gdelt }}
-        {{ new_raw_rows() if new_rows }}
+        from {{ gdelt }} {{ new_raw_rows() if new_rows }}
 
         union all by name
 
@@ -48,8 +43,7 @@
             cast(null as varchar) as url_mobile,
             feed_urls,
             loaded_at
-        from {{ feeds }}
-        {{ new_raw_rows() if new_rows }}
+        from {{ feeds }} {{ new_raw_rows() if new_rows }}
 
         union all by name
 
@@ -66,8 +60,7 @@
             cast(null as varchar) as url_mobile,
             cast(null as varchar[]) as feed_urls,
             loaded_at
-        from {{ analyst }}
-        {{ new_raw_rows() if new_rows }}
+        from {{ analyst }} {{ new_raw_rows() if new_rows }}
 
     ),
 
@@ -95,9 +88,7 @@
         from {{ links }}
         where
             mobile_url is not null and mobile_url != link_url
-            {%- if only_rows %}
-                and mobile_url in (select {{ rows }}.link_url from {{ rows }})
-            {%- endif %}
+            {{ 'and mobile_url in (select link_url from ' ~ rows ~ ')' if only_rows }}
         group by mobile_url
 
     ),
@@ -135,181 +126,116 @@
    main link its links were moved to, has its links placed again). A link's article before: the
    article of its own link, or of a GDELT article that gives it as its mobile link (the GDELT
    article unchanged, its mobile link is as before; changed, its own article is recorded). On a
-   full build: every article, for the consumers. #}
+   full build: every article, for the consumers. After create_news_changes_table. #}
 {% macro record_news_articles_changed(links, consumers) -%}
-    create table if not exists {{ news_changes_table() }} (model_name varchar, url varchar);
     {%- if is_incremental() %}
-        insert into {{ news_changes_table() }} (model_name, url)
-        with
+    insert into {{ news_changes_table() }} (model_name, url)
+    with
 
-        changed as (
-
-            select
-                source_url,
-                link_url,
-                mobile_url
-            from {{ links }}
-            where loaded_at > {{ loaded_at_watermark(held=false) }}
-
-        ),
-
-        touched as (
-
-            select
-                source_url,
-                link_url
-            from changed
-
-            union
-
-            select
-                links.source_url,
-                links.link_url
-            from {{ links }} as links
-            where links.link_url in (
-                select changed.mobile_url
-                from changed
-                where changed.mobile_url != changed.link_url
-            )
-
-        ),
-
-        earlier_urls as (
-
-            select touched.link_url as url
-            from touched
-
-            union
-
-            select links.link_url as url
-            from {{ links }} as links
-            where
-                links.mobile_url != links.link_url
-                and links.mobile_url in (select touched.link_url from touched)
-
-        ),
-
-        earlier as (
-
-            select
-                kept.url,
-                kept.source_urls
-            from {{ this }} as kept
-            where kept.url in (select earlier_urls.url from earlier_urls)
-
-        ),
-
-        placed_again as (
-
-            select
-                touched.source_url,
-                touched.link_url,
-                cast(null as varchar) as mobile_url
-            from touched
-
-            union
-
-            select
-                links.source_url,
-                links.link_url,
-                cast(null as varchar) as mobile_url
-            from {{ links }} as links
-            where links.source_url in (select unnest(earlier.source_urls) from earlier)
-
-        ),
-
-        {{ news_article_keys('placed_again', links, only_rows=true) }},
-
-        affected as (
-
-            select earlier.url from earlier
-            union
-            select keyed.url from keyed
-
-        )
+    changed as (
 
         select
-            models.model_name,
-            affected.url
-        from affected
-        cross join (
-            values ('{{ this.identifier }}'){% for consumer in consumers %}, ('{{ consumer }}'){% endfor %}
-        ) as models (model_name);
+            source_url,
+            link_url,
+            mobile_url
+        from {{ links }}
+        where loaded_at > {{ loaded_at_watermark(held=false) }}
 
-        delete from {{ this }}
-        where url in (
-            select changes.url
-            from {{ news_changes_table() }} as changes
-            where changes.model_name = '{{ this.identifier }}'
+    ),
+
+    touched as (
+
+        select
+            source_url,
+            link_url
+        from changed
+
+        union
+
+        select
+            links.source_url,
+            links.link_url
+        from {{ links }} as links
+        where links.link_url in (
+            select changed.mobile_url
+            from changed
+            where changed.mobile_url != changed.link_url
         )
+
+    ),
+
+    earlier_urls as (
+
+        select touched.link_url as url
+        from touched
+
+        union
+
+        select links.link_url as url
+        from {{ links }} as links
+        where
+            links.mobile_url != links.link_url
+            and links.mobile_url in (select touched.link_url from touched)
+
+    ),
+
+    earlier as (
+
+        select
+            kept.url,
+            kept.source_urls
+        from {{ this }} as kept
+        where kept.url in (select earlier_urls.url from earlier_urls)
+
+    ),
+
+    placed_again as (
+
+        select
+            touched.source_url,
+            touched.link_url,
+            cast(null as varchar) as mobile_url
+        from touched
+
+        union
+
+        select
+            links.source_url,
+            links.link_url,
+            cast(null as varchar) as mobile_url
+        from {{ links }} as links
+        where links.source_url in (select unnest(earlier.source_urls) from earlier)
+
+    ),
+
+    {{ news_article_keys('placed_again', links, only_rows=true) }},
+
+    affected as (
+
+        select earlier.url from earlier
+        union
+        select keyed.url from keyed
+
+    )
+
+    select
+        models.model_name,
+        affected.url
+    from affected
+    cross join (
+        select unnest(['{{ this.identifier }}', '{{ consumers | join("', '") }}']) as model_name
+    ) as models;
+
+    delete from {{ this }}
+    where url in (
+        select changes.url
+        from {{ news_changes_table() }} as changes
+        where changes.model_name = '{{ this.identifier }}'
+    )
     {%- else %}
-        insert into {{ news_changes_table() }} (model_name, url)
-        values {% for consumer in consumers %}{{ ', ' if not loop.first }}('{{ consumer }}', null){% endfor %}
+    insert into {{ news_changes_table() }} (model_name, url)
+    select
+        unnest(['{{ consumers | join("', '") }}']) as model_name,
+        cast(null as varchar) as url
     {%- endif %}
-{%- endmacro %}
-
-{# Whether a consumer of the news changes redoes every article: its last build was made with other
-   patterns (`inputs_hash`), or none is recorded, or the articles were rebuilt from scratch. #}
-{% macro news_redo_all(inputs_hash=none) -%}
-    (
-        {{ loaded_at_watermark(held=false, inputs_hash=inputs_hash) }} = timestamptz '-infinity'
-        or exists (
-            select 1
-            from {{ news_changes_table() }} as changes
-            where changes.model_name = '{{ this.identifier }}' and changes.url is null
-        )
-    )
-{%- endmacro %}
-
-{# The filter of a news model's incremental build (`keyword` and a condition on `column`): the
-   articles recorded as changed for it, or all of them (news_redo_all); nothing on a full build. #}
-{% macro news_articles_to_redo(column='url', keyword='where', inputs_hash=none) -%}
-    {%- if is_incremental() -%}
-        {{ keyword }} (
-            {{ news_redo_all(inputs_hash) }}
-            or {{ column }} in (
-                select changes.url
-                from {{ news_changes_table() }} as changes
-                where changes.model_name = '{{ this.identifier }}'
-            )
-        )
-    {%- endif %}
-{%- endmacro %}
-
-{# A pre-hook of a consumer: on an incremental build, delete the rows of the articles it redoes
-   (an article now mentioning nothing, or gone, keeps no row). #}
-{% macro delete_news_articles_to_redo(inputs_hash=none) -%}
-    {%- if is_incremental() %}
-        delete from {{ this }} {{ news_articles_to_redo(inputs_hash=inputs_hash) }}
-    {%- endif %}
-{%- endmacro %}
-
-{# A post-hook of the news models: the articles recorded for this model are done. #}
-{% macro forget_news_articles_changed() -%}
-    delete from {{ news_changes_table() }}
-    where model_name = '{{ this.identifier }}'
-{%- endmacro %}
-
-{# The hash of the news patterns int_news_mentions_tagged tries (the news_entity_patterns seed
-   and int_news_watchlist_patterns): when it changes, every article is tagged again. #}
-{% macro news_patterns_hash() -%}
-    (
-        select md5(string_agg(patterns.pattern_text, chr(10) order by patterns.pattern_text))
-        from (
-            {%- for relation in [ref('news_entity_patterns'), ref('int_news_watchlist_patterns')] %}
-                {{ 'union all' if not loop.first }}
-                select
-                    concat_ws(
-                        '|',
-                        pattern_id,
-                        entity_type,
-                        entity_id,
-                        pattern,
-                        coalesce(exclusion_pattern, ''),
-                        coalesce(is_case_sensitive, false)
-                    ) as pattern_text
-                from {{ relation }}
-            {%- endfor %}
-        ) as patterns
-    )
 {%- endmacro %}
