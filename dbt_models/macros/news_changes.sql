@@ -50,7 +50,14 @@
     {%- endif %}
 {%- endmacro %}
 
-{# A post-hook of the news models: the articles recorded for this model are done. #}
+{# A post-hook of the news models after int_news_article_links: record how far the build has read
+   (and the patterns' hash it tagged with, `inputs_hash`) and forget the articles it redid. #}
+{% macro news_articles_redone(inputs_hash=none) -%}
+    {{ record_loaded_at_watermark(ref('int_news_article_links'), inputs_hash=inputs_hash) }};
+    {{ forget_news_articles_changed() }}
+{%- endmacro %}
+
+{# The articles recorded for this model are done. #}
 {% macro forget_news_articles_changed() -%}
     delete from {{ news_changes_table() }}
     where model_name = '{{ this.identifier }}'

@@ -119,7 +119,7 @@
 
 {# A pre-hook of int_news_articles_deduplicated. On an incremental build: record (for the model
    and for each of `consumers`) the articles whose rows change, and delete them from the model,
-   which then rebuilds them from all their links (news_articles_rebuilt). They are the articles
+   which then rebuilds them from all their links. They are the articles
    before and after this build of every link that changed (landed in `links` since the model's
    last build), of every link that is now a changed GDELT article's mobile link, and of every
    other link of the articles those were part of (an article that lost its GDELT article, or the

@@ -25,10 +25,7 @@
                 ['int_news_mentions_tagged', 'fct_news_articles', 'fct_news_mentions'],
             ) }}",
         ],
-        post_hook=[
-            "{{ record_loaded_at_watermark(ref('int_news_article_links')) }}",
-            "{{ forget_news_articles_changed() }}",
-        ],
+        post_hook="{{ news_articles_redone() }}",
     )
 }}
 

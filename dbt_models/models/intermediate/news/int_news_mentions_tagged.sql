@@ -22,12 +22,7 @@
         unique_key='news_mention_id',
         on_schema_change='fail',
         pre_hook="{{ delete_news_articles_to_redo(inputs_hash=news_patterns_hash()) }}",
-        post_hook=[
-            "{{ record_loaded_at_watermark(
-                ref('int_news_article_links'), inputs_hash=news_patterns_hash()
-            ) }}",
-            "{{ forget_news_articles_changed() }}",
-        ],
+        post_hook="{{ news_articles_redone(inputs_hash=news_patterns_hash()) }}",
     )
 }}
 {%- set constant_patterns = news_patterns_as_constants(

@@ -9,10 +9,7 @@
         unique_key='url',
         on_schema_change='fail',
         pre_hook="{{ delete_news_articles_to_redo() }}",
-        post_hook=[
-            "{{ record_loaded_at_watermark(ref('int_news_article_links')) }}",
-            "{{ forget_news_articles_changed() }}",
-        ],
+        post_hook="{{ news_articles_redone() }}",
     )
 }}
 
