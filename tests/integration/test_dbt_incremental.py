@@ -6,10 +6,15 @@ records, as the landing code writes them (updated in place with the new load's i
 filing amended to list one activity fewer under a new client name, a filing amended to
 list no activity at all, an award action with a new amount, two awards whose descriptions now
 name a product and no longer do, every filing of one client moved to another client, and a
-client renamed on its latest filing. The incremental `dbt build`
+client renamed on its latest filing, a news article retitled (its mentions change), a second copy
+of a GDELT article from the analyst's list (with a description that mentions a topic), and a new
+GDELT article whose mobile link is an earlier article's link (the two become one article). The
+incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
-The data tests of the filings' child tables then check the late load's rows only: a key repeated
+Then a topic added to the watchlist changes the news patterns: the incremental news models tag
+every article again, as a rebuild does.
+Then the data tests of the filings' child tables check the late load's rows only: a key repeated
 among them fails, one repeated among the early rows is not read (a full build tests every row).
 Last, an entity remapped in the agency crosswalk makes the next build of the report x agency rows
 map every current report again, not only the new filings.
@@ -121,6 +126,7 @@ def land_late(
     amended["Transaction Amount"] = 987654.32
     _amend(con, "usaspending_transactions", "transaction_key", changed, amended)
     amended_keys.update({"fewer": fewer, "emptied": emptied, "transaction": changed})
+    amended_keys.update(_amend_news(con))
     return amended_keys
 
 
@@ -147,6 +153,60 @@ def _amend_awards(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         _amend(con, "usaspending_awards", "generated_internal_id", key, changed)
         amended[f"award_{name}"] = key
     return amended
+
+
+def _land(con: duckdb.DuckDBPyConnection, table: str, key: str, record: dict[str, Any]) -> None:
+    """Land a new record in the late load."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    con.execute(
+        f"insert into raw.{table} ({key}, record, record_hash, load_id, loaded_at) "
+        "values (?, ?, ?, 'late', ?)",
+        [record[key], text, _digest(text), LATE],
+    )
+
+
+def _early_gdelt(con: duckdb.DuckDBPyConnection, title_pattern: str, skip: int = 0) -> Any:
+    """An early GDELT article (without a mobile link) whose title matches: (url, record)."""
+    row = con.execute(
+        "select url, record from raw.gdelt_articles where load_id = 'early' "
+        "and coalesce(record ->> '$.url_mobile', '') = '' "
+        "and regexp_matches(record ->> '$.title', ?) order by url limit 1 offset ?",
+        [title_pattern, skip],
+    ).fetchone()
+    assert row is not None, title_pattern
+    return row[0], json.loads(row[1])
+
+
+def _amend_news(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """An article that mentioned Amazon is retitled to mention only the Pentagon; the analyst
+    lists a copy of a GDELT article (over http, with a campaign parameter) with a description
+    about facial recognition; a new GDELT article gives an earlier article's link as its mobile
+    link (the earlier article becomes part of the new one)."""
+    retitled, record = _early_gdelt(con, "^Amazon expands same-day delivery")
+    record["title"] = "Pentagon audit finds gaps in cyber defense accounting"
+    _amend(con, "gdelt_articles", "url", retitled, record)
+
+    copied, record = _early_gdelt(con, "^Department of Defense expands base")
+    _land(
+        con,
+        "analyst_articles",
+        "url",
+        {
+            "url": copied.replace("https://", "http://", 1) + "?utm_source=newsletter",
+            "title": "An analyst's title",
+            "published": record["seendate"][:4] + "-06-01",
+            "publisher": "Analyst copy",
+            "description": "The base will test facial recognition at its gates.",
+            "_file": "articles.csv",
+            "_row": 99,
+        },
+    )
+
+    merged, record = _early_gdelt(con, "^Amazon expands same-day delivery", skip=1)
+    main = merged + "-full-story"
+    _land(con, "gdelt_articles", "url", {**record, "url": main, "url_mobile": merged})
+    return {"news_retitled": retitled, "news_copied": copied, "news_merged": merged,
+            "news_main": main}  # fmt: skip
 
 
 def _amend_clients(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -220,6 +280,11 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "staging/usaspending/stg_usaspending__awards.sql",
         "intermediate/contracts/int_contract_award_products.sql",
         "intermediate/lobbying/int_lda_report_agencies.sql",
+        "intermediate/news/int_news_article_links.sql",
+        "intermediate/news/int_news_articles_deduplicated.sql",
+        "intermediate/news/int_news_mentions_tagged.sql",
+        "marts/news/fct_news_articles.sql",
+        "marts/news/fct_news_mentions.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
 
@@ -303,6 +368,29 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         ).fetchone()
         assert new_name is not None and new_name[0] >= 1
 
+        # the news: the retitled article mentions the Pentagon only; the analyst's copy adds its
+        # description (and the topic it mentions) to the GDELT article; the earlier article whose
+        # link the new one gives as its mobile link is part of it, no longer an article of its own
+        assert _mentioned(con, "incremental", amended["news_retitled"]) == {("agency", False)}
+        copied = con.execute(
+            "select inputs, description from incremental.marts.fct_news_articles "
+            "where list_contains(source_urls, ?)",
+            [amended["news_copied"]],
+        ).fetchone()
+        assert copied == (
+            ["analyst", "gdelt"],
+            "The base will test facial recognition at its gates.",
+        )
+        assert ("topic", True) in _mentioned(con, "incremental", amended["news_copied"])
+        merged = con.execute(
+            "select url, source_urls from incremental.marts.fct_news_articles "
+            "where list_contains(source_urls, ?)",
+            [amended["news_merged"]],
+        ).fetchall()
+        assert merged == [
+            (amended["news_main"], sorted([amended["news_merged"], amended["news_main"]]))
+        ]
+
     # the filings' child tables test the rows their last build wrote: the incremental build read
     # from the early load's mark, the full build from nothing
     for database, read_from in ((warehouse, EARLY), (full, None)):
@@ -331,6 +419,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1
     }
     _remap_an_entity(warehouse, tmp_path / "crosswalk")
+    _patterns_changed_retags_every_article(warehouse, full, tmp_path)
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
@@ -375,3 +464,65 @@ def _remap_an_entity(warehouse: Path, work: Path) -> None:
             "select count(*) from intermediate.int_lda_report_agencies where agency_code = '999'"
         ).fetchone()
     assert naming > 1 and remapped == (naming,)
+
+
+def _mentioned(con: duckdb.DuckDBPyConnection, database: str, url: str) -> set[tuple[str, bool]]:
+    """The entity types the mentions of the article a link is part of name, and whether each is
+    in its description."""
+    return set(
+        con.execute(
+            f"select mentions.entity_type, mentions.is_in_description "
+            f"from {database}.marts.fct_news_mentions as mentions "
+            f"inner join {database}.marts.fct_news_articles as articles using (url) "
+            "where list_contains(articles.source_urls, ?)",
+            [url],
+        ).fetchall()
+    )
+
+
+NEWS_PATTERN_MODELS = [
+    "int_watchlist_entities_resolved",
+    "int_news_watchlist_patterns",
+    "int_news_mentions_tagged",
+    "fct_news_mentions",
+]
+
+
+def _patterns_changed_retags_every_article(warehouse: Path, full: Path, tmp_path: Path) -> None:
+    """A topic added to the watchlist (a new news pattern) tags the articles landed before it: the
+    incremental news models tag every article again and hold what a rebuild holds."""
+    for database in (warehouse, full):
+        with duckdb.connect(str(database)) as con:
+            row = con.execute(
+                "select record from raw.watchlist_sections where section = 'topics'"
+            ).fetchone()
+            assert row is not None
+            topics = json.loads(row[0])
+            topics["entries"].append({"name": "Same-day delivery"})
+            text = json.dumps(topics, ensure_ascii=False, separators=(",", ":"))
+            con.execute(
+                "update raw.watchlist_sections set record = ?, record_hash = ?, "
+                "load_id = 'patterns', loaded_at = ? where section = 'topics'",
+                [text, _digest(text), LATE + dt.timedelta(days=1)],
+            )
+    select = ["--select", *NEWS_PATTERN_MODELS]
+    _build(["run", *select], warehouse, tmp_path / "patterns")
+    _build(["run", "--full-refresh", *select], full, tmp_path / "patterns_full")
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse}' as incremental (read_only)")
+        con.execute(f"attach '{full}' as rebuilt (read_only)")
+        for schema, name in (
+            ("intermediate", "int_news_mentions_tagged"),
+            ("marts", "fct_news_mentions"),
+        ):
+            for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental")):
+                differing = con.execute(
+                    f"select count(*) from (select * from {a}.{schema}.{name} "
+                    f"except all select * from {b}.{schema}.{name})"
+                ).fetchone()
+                assert differing == (0,), (a, name)
+        tagged = con.execute(
+            "select count(*) from incremental.marts.fct_news_mentions "
+            "where topic_id = 'same-day-delivery'"
+        ).fetchone()
+        assert tagged is not None and tagged[0] >= 1

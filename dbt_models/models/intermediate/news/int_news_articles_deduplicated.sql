@@ -8,104 +8,89 @@
 -- disagree, the publisher's own feed is preferred, then GDELT, then the analyst's list: for the
 -- title, the description and the date (the feed's published time, GDELT's seen time, the
 -- analyst's published date), each the first non-null in that order.
+-- Incremental: a build rebuilds only the articles whose links changed (int_news_article_links:
+-- the rows landed since its last build), with every link they have before and after it
+-- (record_news_articles_changed), and records them for the news models downstream.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='url',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ create_news_changes_table() }}",
+            "{{ record_news_articles_changed(
+                ref('int_news_article_links'),
+                ['int_news_mentions_tagged', 'fct_news_articles', 'fct_news_mentions'],
+            ) }}",
+        ],
+        post_hook="{{ news_articles_redone() }}",
+    )
+}}
+
+-- depends_on: {{ ref('int_news_article_links') }}
 with
 
-gdelt as (
+{% if is_incremental() %}
 
-    select
-        'gdelt' as news_input,
-        2 as input_rank,
-        url as source_url,
-        title,
-        cast(null as varchar) as description,
-        seen_at as dated_at,
-        domain as publisher,
-        language,
-        source_country,
-        url_mobile,
-        cast(null as varchar[]) as feed_urls
-    from {{ ref('stg_gdelt__articles') }}
+    links as (
 
-),
+        select * from {{ ref('int_news_article_links') }}
 
-feeds as (
+    ),
 
-    select
-        'feeds' as news_input,
-        1 as input_rank,
-        url as source_url,
-        title,
-        description,
-        published_at as dated_at,
-        feed_title as publisher,
-        cast(null as varchar) as language,
-        cast(null as varchar) as source_country,
-        cast(null as varchar) as url_mobile,
-        feed_urls
-    from {{ ref('stg_feeds__entries') }}
+    rebuilt_urls as (
 
-),
+        select changes.url
+        from {{ news_changes_table() }} as changes
+        where changes.model_name = '{{ this.identifier }}'
 
-analyst as (
+    ),
 
-    select
-        'analyst' as news_input,
-        3 as input_rank,
-        url as source_url,
-        title,
-        description,
-        published_at as dated_at,
-        publisher,
-        cast(null as varchar) as language,
-        cast(null as varchar) as source_country,
-        cast(null as varchar) as url_mobile,
-        cast(null as varchar[]) as feed_urls
-    from {{ ref('stg_analyst__articles') }}
+    -- the links of the rebuilt articles: their own link is the article's, or is the mobile link
+    -- of a GDELT article whose main link is the article's
+    canonical as (
 
-),
+        select links.*
+        from links
+        where
+            links.link_url in (select rebuilt_urls.url from rebuilt_urls)
+            or links.link_url in (
+                select main_links.mobile_url
+                from links as main_links
+                where
+                    main_links.link_url in (select rebuilt_urls.url from rebuilt_urls)
+                    and main_links.mobile_url != main_links.link_url
+            )
 
-unioned as (
+    ),
 
-    select * from gdelt
-    union all by name
-    select * from feeds
-    union all by name
-    select * from analyst
+    {{ news_article_keys('canonical', 'links', only_rows=true) }},
 
-),
+    articles_links as (
 
-canonical as (
+        select keyed.*
+        from keyed
+        where keyed.url in (select rebuilt_urls.url from rebuilt_urls)
 
-    select
-        *,
-        {{ canonical_url('source_url') }} as link_url,
-        {{ canonical_url("nullif(trim(url_mobile), '')") }} as mobile_url
-    from unioned
+    ),
 
-),
+{% else %}
 
--- a GDELT article's mobile link, canonical, and the canonical main link it stands for
-mobile_links as (
+    {{ news_input_links(
+        ref('stg_gdelt__articles'), ref('stg_feeds__entries'), ref('stg_analyst__articles')
+    ) }},
 
-    select
-        mobile_url,
-        min(link_url) as main_url
-    from canonical
-    where mobile_url is not null and mobile_url != link_url
-    group by mobile_url
+    {{ news_article_keys('canonical', 'canonical') }},
 
-),
+    articles_links as (
 
-keyed as (
+        select * from keyed
 
-    select
-        canonical.* exclude (canonical.link_url, canonical.mobile_url),
-        coalesce(mobile_links.main_url, canonical.link_url) as url
-    from canonical
-    left join mobile_links
-        on canonical.link_url = mobile_links.mobile_url
+    ),
 
-),
+{% endif %}
 
 final as (
 
@@ -133,7 +118,7 @@ final as (
         list(distinct source_url order by source_url) as source_urls,
         list_sort(list_distinct(flatten(list(feed_urls) filter (where feed_urls is not null))))
             as feed_urls
-    from keyed
+    from articles_links
     group by url
 
 )

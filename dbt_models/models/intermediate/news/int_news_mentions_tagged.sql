@@ -12,6 +12,19 @@
 -- constant (news_patterns_as_constants: DuckDB compiles a constant regular expression once per
 -- query, a column's once per row); in a unit test they are tried as columns, by the same rule
 -- (news_pattern_matches).
+-- Incremental: a build tags only the articles int_news_articles_deduplicated rewrote since its
+-- last build (news_articles_to_redo), after deleting their earlier mentions; when the patterns
+-- change (news_patterns_hash: the seed's or the watchlist's), every article is tagged again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='news_mention_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_news_articles_to_redo(inputs_hash=news_patterns_hash()) }}",
+        post_hook="{{ news_articles_redone(inputs_hash=news_patterns_hash()) }}",
+    )
+}}
 {%- set constant_patterns = news_patterns_as_constants(
     [ref('news_entity_patterns'), ref('int_news_watchlist_patterns')]
 ) %}
@@ -20,6 +33,7 @@ with
 articles as (
 
     select * from {{ ref('int_news_articles_deduplicated') }}
+    {{ news_articles_to_redo(inputs_hash=news_patterns_hash()) }}
 
 ),
 

@@ -1,10 +1,24 @@
 -- One row per news article (canonical url) across GDELT, the watched feeds and the analyst's list.
+-- Incremental: a build redoes only the articles int_news_articles_deduplicated rewrote or deleted
+-- since its last build (news_articles_to_redo).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='url',
+        on_schema_change='fail',
+        pre_hook="{{ delete_news_articles_to_redo() }}",
+        post_hook="{{ news_articles_redone() }}",
+    )
+}}
 
 with
 
 articles as (
 
     select * from {{ ref('int_news_articles_deduplicated') }}
+    {{ news_articles_to_redo() }}
 
 ),
 

@@ -1,11 +1,26 @@
 -- One row per news article x entity (company, agency or watchlist topic) its title or
 -- description mentions; articles are one per canonical url across the three news inputs.
+-- Incremental: a build redoes only the articles int_news_articles_deduplicated rewrote or deleted
+-- since its last build, or every article when the patterns changed (news_patterns_hash), as
+-- int_news_mentions_tagged does.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='news_mention_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_news_articles_to_redo(inputs_hash=news_patterns_hash()) }}",
+        post_hook="{{ news_articles_redone(inputs_hash=news_patterns_hash()) }}",
+    )
+}}
 
 with
 
 mentions as (
 
     select * from {{ ref('int_news_mentions_tagged') }}
+    {{ news_articles_to_redo(inputs_hash=news_patterns_hash()) }}
 
 ),
 
