@@ -6,14 +6,105 @@
 -- is the FPDS contracting-agency id (9700 on every DoD award), not a subtier code: it is read only
 -- through the usaspending_award_id_agency_ids reference, for the toptier, when nothing else gives
 -- one. An agency the reference lacks leaves the code null and the action flagged, never dropped.
+-- Incremental (macros/contract_transactions.sql): a build rebuilds, by transaction_key, the
+-- actions landed since its last build through either door, the actions of the awards
+-- fct_contract_awards rebuilds (contract_award_changed), those whose recipient name or UEI was
+-- given another company since (int_company_name_assignments, int_contract_uei_assignments), and
+-- the keys whose archive row was replaced or deleted since; a key no door holds any more is
+-- deleted (delete_replaced_archive_actions). Every action when the reference inputs changed.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='transaction_key',
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "{{ delete_replaced_archive_actions() }}",
+            "{{ record_loaded_at_watermark(
+                contract_loads(with_actions=true), inputs_hash=contract_reference_hash()
+            ) }}",
+            "{{ record_assignments_watermark(
+                ref('int_company_name_assignments'), 'company_names'
+            ) }}",
+            "{{ record_assignments_watermark(
+                ref('int_contract_uei_assignments'), 'recipient_ueis'
+            ) }}",
+        ],
+    )
+}}
+
+-- depends_on: {{ ref('stg_usaspending__archive_transactions') }}
+-- depends_on: {{ ref('stg_usaspending__transactions') }}
+-- depends_on: {{ ref('stg_usaspending__awards') }}
+-- depends_on: {{ ref('stg_usaspending__recipients') }}
+-- depends_on: {{ ref('int_company_name_assignments') }}
 
 with
+
+{% if is_incremental() %}
+
+-- the actions whose row may differ from the one built last: see the header
+changed_awards as (
+
+    select awards.generated_internal_id
+    from {{ ref('stg_usaspending__awards') }} as awards
+    where {{ contract_award_changed('awards') }}
+
+),
+
+reassigned_names as (
+
+    {{ reassigned_keys(
+        ref('int_company_name_assignments'), 'company_name_raw', 'company_names'
+    ) }}
+
+),
+
+reassigned_ueis as (
+
+    {{ reassigned_keys(ref('int_contract_uei_assignments'), 'recipient_uei', 'recipient_ueis') }}
+
+),
+
+changed_keys as (
+
+    {% for door in ['stg_usaspending__archive_transactions', 'stg_usaspending__transactions'] %}
+        select actions.transaction_key
+        from {{ ref(door) }} as actions
+        where
+            actions.loaded_at > {{ contract_loads_watermark() }}
+            or actions.generated_internal_id in (select * from changed_awards)
+            or actions.recipient_name in (select * from reassigned_names)
+            or actions.recipient_uei in (select * from reassigned_ueis)
+        union
+    {% endfor %}
+    select kept.transaction_key
+    from {{ this }} as kept
+    where kept.contract_transaction_unique_key in ({{ replaced_archive_keys() }})
+
+),
+
+transactions as (
+
+    {{ contract_transactions_unioned(
+        '(select * from ' ~ ref('stg_usaspending__archive_transactions')
+        ~ ' where transaction_key in (select * from changed_keys))',
+        '(select * from ' ~ ref('stg_usaspending__transactions')
+        ~ ' where transaction_key in (select * from changed_keys))',
+    ) }}
+
+),
+
+{% else %}
 
 transactions as (
 
     select * from {{ ref('int_contract_transactions_unioned') }}
 
 ),
+
+{% endif %}
 
 awards as (
 
@@ -42,13 +133,8 @@ award_id_agencies as (
 -- a UEI the loaded awards resolve to one company only
 uei_companies as (
 
-    select
-        recipient_uei,
-        min(company_id) as company_id
-    from awards
-    where recipient_uei is not null and company_id is not null
-    group by recipient_uei
-    having count(distinct company_id) = 1
+    select * from {{ ref('int_contract_uei_assignments') }}
+    where company_id is not null
 
 ),
 
@@ -94,6 +180,7 @@ final as (
         resolved.generated_internal_id,
         resolved.award_piid,
         resolved.modification_number,
+        resolved.contract_transaction_unique_key,
         resolved.company_id,
 
         -- recipient
