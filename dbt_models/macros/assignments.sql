@@ -1,9 +1,9 @@
 {# Assignments: which company each name (or UEI) is given, kept incrementally so that a fact built
    from them can ask "which keys changed company since my last build" with one cheap filter.
    An assignments model holds one row per key it has ever given: `key`, `value` (the company) and
-   assigned_at, the start of the dbt run that last changed the row. A build writes only the keys
+   assigned_at, the time of the build that last changed the row. A build writes only the keys
    whose value changed: a new key, a key given another company, and a key no longer given any (a
-   tombstone: value null), each stamped with this run's start; a key whose value is the same keeps
+   tombstone: value null), each stamped with the build's time; a key whose value is the same keeps
    its row and its stamp. A fact records the newest assigned_at it has read (a watermark named
    after the assignments, macros/incremental_loads.sql) and reprocesses the rows of the keys
    assigned after it. A full build writes every current key once, without tombstones. #}
@@ -15,7 +15,7 @@
     select
         coalesce({{ current }}.{{ key }}, kept.{{ key }}) as {{ key }},
         {{ current }}.{{ value }},
-        {{ run_started_at_stamp() }} as assigned_at
+        {{ assignment_stamp() }} as assigned_at
     from {{ current }}
     full outer join {{ this }} as kept
         on {{ current }}.{{ key }} = kept.{{ key }}
@@ -24,14 +24,15 @@
     select
         {{ current }}.{{ key }},
         {{ current }}.{{ value }},
-        {{ run_started_at_stamp() }} as assigned_at
+        {{ assignment_stamp() }} as assigned_at
     from {{ current }}
     {%- endif %}
 {%- endmacro %}
 
-{# The start of this dbt run, the stamp of every row an assignments model writes in it. #}
-{% macro run_started_at_stamp() -%}
-    cast('{{ run_started_at.isoformat() }}' as timestamp with time zone)
+{# The time of this build of an assignments model (its transaction's start), the stamp of
+   every row it writes: later than any stamp of an earlier build. #}
+{% macro assignment_stamp() -%}
+    current_timestamp
 {%- endmacro %}
 
 {# The keys of `assignments` (an assignments model) given, changed or taken away since the

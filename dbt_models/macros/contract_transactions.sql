@@ -4,15 +4,26 @@
 {# Every contract action of `archive` (stg_usaspending__archive_transactions rows) and
    `search_api` (stg_usaspending__transactions rows) once: an action found both ways (one
    transaction_key) is the archive's row, of the archive's rows for one key the most recently
-   loaded. The search API's staging holds one row per key. With both inputs cut to some keys (an
-   incremental fct_contract_transactions), the rows of those keys are the same as uncut: every
-   rule here is per key. #}
-{% macro contract_transactions_unioned(archive, search_api) -%}
+   loaded. The search API's staging holds one row per key. With `keys` (a select of
+   transaction_key: an incremental fct_contract_transactions), only the actions of those keys,
+   the same rows as without: every rule here is per key. #}
+{% macro contract_transactions_unioned(archive, search_api, keys=none) -%}
     with
 
+    {% if keys -%}
+    rebuilt_keys as (
+
+        {{ keys }}
+
+    ),
+
+    {% endif -%}
     archive as (
 
         select * from {{ archive }}
+    {%- if keys %}
+        where transaction_key in (select rebuilt_keys.transaction_key from rebuilt_keys)
+    {%- endif %}
         qualify row_number() over (
             partition by transaction_key
             order by loaded_at desc, load_id asc
@@ -26,11 +37,17 @@
             *,
             'search_api' as retrieved_via
         from {{ search_api }} as search_rows
-        where not exists (
-            select 1
-            from archive
-            where archive.transaction_key = search_rows.transaction_key
-        )
+        where
+            not exists (
+                select 1
+                from archive
+                where archive.transaction_key = search_rows.transaction_key
+            )
+    {%- if keys %}
+            and search_rows.transaction_key in (
+                select rebuilt_keys.transaction_key from rebuilt_keys
+            )
+    {%- endif %}
 
     ),
 
@@ -78,17 +95,19 @@
    doors of actions. #}
 {% macro contract_loads(with_actions=false) -%}
     (
-        select awards.loaded_at from {{ ref('stg_usaspending__awards') }} as awards
+        select awards.loaded_at
+        from {{ ref('stg_usaspending__awards') }} as awards
         union all
-        select recipients.loaded_at from {{ ref('stg_usaspending__recipients') }} as recipients
-        {%- if with_actions %}
+        select recipients.loaded_at
+        from {{ ref('stg_usaspending__recipients') }} as recipients
+    {%- if with_actions %}
         union all
         select archive.loaded_at
         from {{ ref('stg_usaspending__archive_transactions') }} as archive
         union all
         select search_api.loaded_at
         from {{ ref('stg_usaspending__transactions') }} as search_api
-        {%- endif %}
+    {%- endif %}
     ) as contract_loads
 {%- endmacro %}
 
@@ -143,5 +162,59 @@
                 archive.contract_transaction_unique_key = kept.contract_transaction_unique_key
                 and archive.transaction_key = kept.transaction_key
         )
+    {%- endif %}
+{%- endmacro %}
+
+{# The transaction keys an incremental fct_contract_transactions rebuilds (see its header): the
+   actions landed since its last build through either door, the actions of the awards
+   fct_contract_awards rebuilds, those of the names and UEIs reassigned since, and the keys built
+   from an archive row replaced or deleted since. #}
+{% macro changed_contract_action_keys() -%}
+    {#- a table built before it kept the archive key has no watermark either: every key is read -#}
+    {%- set kept_archive_keys = has_column(this, 'contract_transaction_unique_key') -%}
+    with
+
+    changed_awards as (
+
+        select awards.generated_internal_id
+        from {{ ref('stg_usaspending__awards') }} as awards
+        where {{ contract_award_changed('awards') }}
+
+    ),
+
+    reassigned_names as (
+
+        {{ reassigned_keys(
+            ref('int_company_name_assignments'), 'company_name_raw', 'company_names'
+        ) }}
+
+    ),
+
+    reassigned_ueis as (
+
+        {{ reassigned_keys(
+            ref('int_contract_uei_assignments'), 'recipient_uei', 'recipient_ueis'
+        ) }}
+
+    )
+
+    {% for door in ['stg_usaspending__archive_transactions', 'stg_usaspending__transactions'] -%}
+    select actions.transaction_key
+    from {{ ref(door) }} as actions
+    where
+        actions.loaded_at > {{ contract_loads_watermark() }}
+        or actions.generated_internal_id in (
+            select changed_awards.generated_internal_id from changed_awards
+        )
+        or actions.recipient_name in (
+            select reassigned_names.company_name_raw from reassigned_names
+        )
+        or actions.recipient_uei in (select reassigned_ueis.recipient_uei from reassigned_ueis)
+    {{ 'union' if not loop.last or kept_archive_keys }}
+    {% endfor -%}
+    {%- if kept_archive_keys %}
+    select kept.transaction_key
+    from {{ this }} as kept
+    where kept.contract_transaction_unique_key in ({{ replaced_archive_keys() }})
     {%- endif %}
 {%- endmacro %}

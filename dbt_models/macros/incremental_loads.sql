@@ -146,3 +146,13 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{# Whether `relation` (an incremental model's table, `this`) has `column`: a table built by an
+   earlier version of the model may lack one it adds. (Linting renders without a database: it
+   has no adapter, and lints the SQL with the column.) #}
+{% macro has_column(relation, column) -%}
+    {%- if adapter is not defined %}{{ return(true) }}{% endif -%}
+    {{ return(
+        column in (adapter.get_columns_in_relation(relation) | map(attribute='name') | list)
+    ) }}
+{%- endmacro %}

@@ -2,7 +2,7 @@
 -- when they resolve to one company only (fct_contract_awards). fct_contract_transactions gives an
 -- action whose award is not loaded the company of its recipient UEI from here. Kept incrementally
 -- as int_company_name_assignments is (macros/assignments.sql): a UEI's row changes, stamped with
--- the run's start (assigned_at), only when it is new, stands for another company, or stands for
+-- the build's time (assigned_at), only when it is new, stands for another company, or stands for
 -- none any more (its awards now name two companies: a tombstone, company_id null).
 
 {{

@@ -32,7 +32,7 @@ awards as (
 
     select * from {{ ref('stg_usaspending__awards') }} as awards
     {%- if is_incremental() %}
-    where {{ contract_award_changed('awards') }}
+        where {{ contract_award_changed('awards') }}
     {%- endif %}
 
 ),

@@ -42,69 +42,19 @@
 
 with
 
-{% if is_incremental() %}
-
--- the actions whose row may differ from the one built last: see the header
-changed_awards as (
-
-    select awards.generated_internal_id
-    from {{ ref('stg_usaspending__awards') }} as awards
-    where {{ contract_award_changed('awards') }}
-
-),
-
-reassigned_names as (
-
-    {{ reassigned_keys(
-        ref('int_company_name_assignments'), 'company_name_raw', 'company_names'
-    ) }}
-
-),
-
-reassigned_ueis as (
-
-    {{ reassigned_keys(ref('int_contract_uei_assignments'), 'recipient_uei', 'recipient_ueis') }}
-
-),
-
-changed_keys as (
-
-    {% for door in ['stg_usaspending__archive_transactions', 'stg_usaspending__transactions'] %}
-        select actions.transaction_key
-        from {{ ref(door) }} as actions
-        where
-            actions.loaded_at > {{ contract_loads_watermark() }}
-            or actions.generated_internal_id in (select * from changed_awards)
-            or actions.recipient_name in (select * from reassigned_names)
-            or actions.recipient_uei in (select * from reassigned_ueis)
-        union
-    {% endfor %}
-    select kept.transaction_key
-    from {{ this }} as kept
-    where kept.contract_transaction_unique_key in ({{ replaced_archive_keys() }})
-
-),
-
 transactions as (
 
+    {% if is_incremental() -%}
     {{ contract_transactions_unioned(
-        '(select * from ' ~ ref('stg_usaspending__archive_transactions')
-        ~ ' where transaction_key in (select * from changed_keys))',
-        '(select * from ' ~ ref('stg_usaspending__transactions')
-        ~ ' where transaction_key in (select * from changed_keys))',
+        ref('stg_usaspending__archive_transactions'),
+        ref('stg_usaspending__transactions'),
+        keys=changed_contract_action_keys(),
     ) }}
+    {%- else -%}
+        select * from {{ ref('int_contract_transactions_unioned') }}
+    {%- endif %}
 
 ),
-
-{% else %}
-
-transactions as (
-
-    select * from {{ ref('int_contract_transactions_unioned') }}
-
-),
-
-{% endif %}
 
 awards as (
 
