@@ -178,7 +178,7 @@ def _early_actions_by_name(con: duckdb.DuckDBPyConnection, rule: str) -> str:
             and actions.recipient_name not in (
                 select recipient_name from staging.stg_usaspending__awards
                 where recipient_name is not null)
-        group by all order by count(*) desc, all limit 1
+        group by all order by count(*) desc, actions.recipient_name limit 1
         """,
         [rule],
     ).fetchone()
