@@ -92,7 +92,7 @@
 
 {# The inputs whose newest loaded_at the contract facts record (a subquery for
    record_loaded_at_watermark): the awards, the recipient profiles and, for the actions, both
-   doors of actions. #}
+   doors of actions (the archive's raw rows: its deletions too). #}
 {% macro contract_loads(with_actions=false) -%}
     (
         select awards.loaded_at
@@ -103,7 +103,7 @@
     {%- if with_actions %}
         union all
         select archive.loaded_at
-        from {{ ref('stg_usaspending__archive_transactions') }} as archive
+        from {{ source('raw', 'usaspending_archive_transactions') }} as archive
         union all
         select search_api.loaded_at
         from {{ ref('stg_usaspending__transactions') }} as search_api

@@ -58,8 +58,8 @@ def _digest(text: str) -> str:
 
 
 def land_early(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
-    """Stamp every raw row as the early load's, and take each split table's last quarter out
-    (returned, table -> rows, to land later)."""
+    """Stamp every raw row as the early load's, take each split table's last quarter out
+    (returned, table -> rows, to land later), and the awards of one recipient."""
     late: dict[str, list[tuple[Any, ...]]] = {}
     tables = [
         r[0]
@@ -75,6 +75,16 @@ def land_early(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
         late[table] = con.execute(f"select * from raw.{table} where {where}").fetchall()
         con.execute(f"delete from raw.{table} where {where}")
         assert late[table], table
+    # the awards of one recipient are never loaded: its actions take their company from their
+    # recipient UEI or name (fct_contract_transactions), which _state_alias then reassigns
+    con.execute(
+        """
+        delete from raw.usaspending_awards where record ->> '$."Recipient Name"' = (
+            select record ->> '$."Recipient Name"' as recipient from raw.usaspending_awards
+            where record ->> '$."Recipient Name"' is not null
+            group by all order by count(*), recipient limit 1)
+        """
+    )
     return late
 
 

@@ -39,6 +39,7 @@
 -- depends_on: {{ ref('stg_usaspending__awards') }}
 -- depends_on: {{ ref('stg_usaspending__recipients') }}
 -- depends_on: {{ ref('int_company_name_assignments') }}
+-- depends_on: {{ source('raw', 'usaspending_archive_transactions') }}
 
 with
 
