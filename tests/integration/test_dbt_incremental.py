@@ -366,14 +366,17 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert {"stg_lda__filings", "int_company_match_pair_scores"} <= names
         differing = {}
         for schema, name in tables:
-            # an assignments table stamps its rows with the run that wrote them and keeps
-            # tombstones: the companies it gives are a full build's
-            rows = (
-                f"select {ASSIGNMENTS[name]}, company_id from {{}}.{schema}.{name} "
-                "where company_id is not null"
-                if name in ASSIGNMENTS
-                else f"select * from {{}}.{schema}.{name}"
-            )
+            # an assignments table stamps its rows with the build that wrote them and keeps
+            # tombstones: the companies it gives are a full build's; a model's watermark of one
+            # (model.assignments) is such a stamp
+            rows = f"select * from {{}}.{schema}.{name}"
+            if name in ASSIGNMENTS:
+                rows = (
+                    f"select {ASSIGNMENTS[name]}, company_id from {{}}.{schema}.{name} "
+                    "where company_id is not null"
+                )
+            elif name == "incremental_watermarks":
+                rows += " where model_name not like '%.%'"
             counts = [
                 con.execute(
                     f"select count(*) from ({rows.format(a)} except all {rows.format(b)})"
@@ -406,10 +409,23 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
                 "select model_name, loaded_at from incremental.staging.incremental_watermarks"
             ).fetchall()
         )
-        read_late = ("stg_lda__foreign_entities", "stg_lda__clients", "int_contract_award_products")
+        read_late = (
+            "stg_lda__foreign_entities", "stg_lda__clients", "int_contract_award_products",
+            "fct_contract_awards", "fct_contract_transactions",
+        )  # fmt: skip
         assert {model: watermarks.get(model) for model in read_late} == dict.fromkeys(
             read_late, LATE
         )
+        # and how far they read the assignments: the newest stamp of each
+        for model, assignments in (
+            ("fct_contract_awards.company_names", "int_company_name_assignments"),
+            ("fct_contract_transactions.company_names", "int_company_name_assignments"),
+            ("fct_contract_transactions.recipient_ueis", "int_contract_uei_assignments"),
+        ):
+            newest = con.execute(
+                f"select max(assigned_at) from incremental.intermediate.{assignments}"
+            ).fetchone()
+            assert newest is not None and watermarks[model] == newest[0], model
 
         # the awards' new descriptions: one names no product now, the other AWS
         products = dict(
