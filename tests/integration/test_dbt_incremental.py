@@ -134,7 +134,9 @@ def land_late(
     _amend(con, "lda_filings", "filing_uuid", emptied, amended)
     changed, record = con.execute(
         "select transaction_key, record from raw.usaspending_transactions "
-        "where load_id = 'early' order by transaction_key limit 1"
+        "where load_id = 'early' and transaction_key not in ("
+        "select transaction_key from staging.stg_usaspending__archive_transactions) "
+        "order by transaction_key limit 1"  # the archive's row of an action wins
     ).fetchone() or (None, None)
     assert changed is not None
     amended = json.loads(record)
