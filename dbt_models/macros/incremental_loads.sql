@@ -15,6 +15,12 @@
     staging.incremental_watermarks
 {%- endmacro %}
 
+{# The model's row in the watermarks table: the model's name, or `model.name` for a second
+   watermark (how far it has read int_company_name_assignments, say). #}
+{% macro watermark_name(name=none) -%}
+    {{ this.identifier }}{{ '.' ~ name if name else '' }}
+{%- endmacro %}
+
 {# on-run-start: the watermarks table, before any model reads or records a watermark (read_from
    added to a table made before it was kept). #}
 {% macro create_watermarks_table() -%}
@@ -33,16 +39,18 @@
    table or a staging model) as read by this build, and the hash of the other inputs its rows
    depend on (`inputs_hash`, an SQL expression: a reference seed), if any. Nothing writes the
    warehouse while dbt builds it (DuckDB lets one process write a database file), so this is the
-   newest row the build read. read_from is the mark the build started from: the rows it wrote are
-   those loaded after it (built_rows_only); null when the build read every row (a full build, a
-   first build, changed inputs). #}
-{% macro record_loaded_at_watermark(input, loaded_at='loaded_at', inputs_hash=none) -%}
-    {%- set read_from = loaded_at_watermark(held=false, inputs_hash=inputs_hash)
+   newest row the build read. `input` may be a subquery (`(select loaded_at from a union all ...)
+   as inputs`): loads take turns, so a later load of any of them is stamped after the newest of
+   all. `name`: a second watermark of the model (of another input, watermark_name). read_from is
+   the mark the build started from: the rows it wrote are those loaded after it (built_rows_only);
+   null when the build read every row (a full build, a first build, changed inputs). #}
+{% macro record_loaded_at_watermark(input, loaded_at='loaded_at', inputs_hash=none, name=none) -%}
+    {%- set read_from = loaded_at_watermark(held=false, inputs_hash=inputs_hash, name=name)
         if is_incremental() else 'null' -%}
     insert or replace into {{ watermarks_table() }}
         (model_name, loaded_at, inputs_hash, read_from)
     select
-        '{{ this.identifier }}',
+        '{{ watermark_name(name) }}',
         max({{ loaded_at }}),
         {{ inputs_hash if inputs_hash else 'null' }},
         nullif({{ read_from }}, timestamptz '-infinity')
@@ -70,7 +78,7 @@
    built before the record was kept; `held`: when the model has a loaded_at column) the newest its
    rows hold; -infinity when neither says. With `inputs_hash`, a record made with other inputs
    (a changed seed) does not count: every row is read again. #}
-{% macro loaded_at_watermark(held=true, inputs_hash=none) -%}
+{% macro loaded_at_watermark(held=true, inputs_hash=none, name=none) -%}
     {%- set same_inputs = ' and recorded.inputs_hash is not distinct from ' ~ inputs_hash
         if inputs_hash else '' -%}
     {%- set newest_held = '(select max(watermark.loaded_at) from ' ~ this ~ ' as watermark), '
@@ -80,7 +88,7 @@
             (
                 select recorded.loaded_at
                 from {{ watermarks_table() }} as recorded
-                where recorded.model_name = '{{ this.identifier }}'{{ same_inputs }}
+                where recorded.model_name = '{{ watermark_name(name) }}'{{ same_inputs }}
             ),
             {{ newest_held }}timestamptz '-infinity'
         )
@@ -181,4 +189,14 @@
     {%- if is_incremental() -%}
         {{ keyword }} {{ key }} not in (select kept.{{ key }} from {{ this }} as kept)
     {%- endif %}
+{%- endmacro %}
+
+{# Whether `relation` (an incremental model's table, `this`) has `column`: a table built by an
+   earlier version of the model may lack one it adds. (Linting renders without a database: it
+   has no adapter, and lints the SQL with the column.) #}
+{% macro has_column(relation, column) -%}
+    {%- if adapter is not defined %}{{ return(true) }}{% endif -%}
+    {{ return(
+        column in (adapter.get_columns_in_relation(relation) | map(attribute='name') | list)
+    ) }}
 {%- endmacro %}

@@ -5,10 +5,13 @@ articles (the "early" load) and built; then the rest lands (the "late" load) tog
 records, as the landing code writes them (updated in place with the new load's id and time): a
 filing amended to list one activity fewer under a new client name, a filing amended to
 list no activity at all, an award action with a new amount, two awards whose descriptions now
-name a product and no longer do, every filing of one client moved to another client, and a
-client renamed on its latest filing, a news article retitled (its mentions change), a second copy
-of a GDELT article from the analyst's list (with a description that mentions a topic), and a new
-GDELT article whose mobile link is an earlier article's link (the two become one article). The
+name a product and no longer do, every filing of one client moved to another client, a
+client renamed on its latest filing, an award amended to another recipient and amount, an action
+under a new name "X D/B/A Y" that makes the old recipient name Y resolve to X's company, the
+Award Data Archive's rows of one action deleted and of another moved to a new action date, a
+news article retitled (its mentions change), a second copy of a GDELT article from the analyst's
+list (with a description that mentions a topic), and a new GDELT article whose mobile link is an
+earlier article's link (the two become one article). The
 incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
@@ -33,7 +36,9 @@ import duckdb
 import pytest
 
 from ingest.dbt_cli import run_dbt
+from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from tests.integration.test_dbt_models import write_raw_tables
+from tests.integration.test_usaspending_archive_dbt import land_archive
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -48,6 +53,12 @@ LATE_BY_DATE = {
     "gdelt_articles": "$.seendate",
 }
 
+# the assignments tables (macros/assignments.sql) and their keys
+ASSIGNMENTS = {
+    "int_company_name_assignments": "company_name_raw",
+    "int_contract_uei_assignments": "recipient_uei",
+}
+
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
@@ -56,8 +67,8 @@ def _digest(text: str) -> str:
 
 
 def land_early(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
-    """Stamp every raw row as the early load's, and take each split table's last quarter out
-    (returned, table -> rows, to land later)."""
+    """Stamp every raw row as the early load's, take each split table's last quarter out
+    (returned, table -> rows, to land later), and the awards of one recipient."""
     late: dict[str, list[tuple[Any, ...]]] = {}
     tables = [
         r[0]
@@ -73,6 +84,16 @@ def land_early(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
         late[table] = con.execute(f"select * from raw.{table} where {where}").fetchall()
         con.execute(f"delete from raw.{table} where {where}")
         assert late[table], table
+    # the awards of one recipient are never loaded: its actions take their company from their
+    # recipient UEI or name (fct_contract_transactions), which _state_alias then reassigns
+    con.execute(
+        """
+        delete from raw.usaspending_awards where record ->> '$."Recipient Name"' = (
+            select record ->> '$."Recipient Name"' as recipient from raw.usaspending_awards
+            where record ->> '$."Recipient Name"' is not null
+            group by all order by count(*), recipient limit 1)
+        """
+    )
     return late
 
 
@@ -97,6 +118,9 @@ def land_late(
         con.executemany(f"insert into raw.{table} values (?, ?, ?, ?, ?)", stamped)
     amended_keys = _amend_clients(con)  # first: the filings it moves are then no longer early
     amended_keys.update(_amend_awards(con))
+    amended_keys.update(_amend_award_recipient(con))
+    amended_keys.update(_amend_archive(con))
+    amended_keys.update(_state_alias(con))
     fewer, record = con.execute(
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 2 "
@@ -119,7 +143,9 @@ def land_late(
     _amend(con, "lda_filings", "filing_uuid", emptied, amended)
     changed, record = con.execute(
         "select transaction_key, record from raw.usaspending_transactions "
-        "where load_id = 'early' order by transaction_key limit 1"
+        "where load_id = 'early' and transaction_key not in ("
+        "select transaction_key from staging.stg_usaspending__archive_transactions) "
+        "order by transaction_key limit 1"  # the archive's row of an action wins
     ).fetchone() or (None, None)
     assert changed is not None
     amended = json.loads(record)
@@ -209,6 +235,117 @@ def _amend_news(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             "news_main": main}  # fmt: skip
 
 
+# a name the alias seed resolves (alias_exact): the company a stated d/b/a name joins
+STATING = "AMAZON WEB SERVICES, INC."
+
+
+def _early_actions_by_name(con: duckdb.DuckDBPyConnection, rule: str) -> str:
+    """The recipient name, resolved by `rule` in the early build, of the most early actions whose
+    award is not loaded (their company comes from the name alone) and of no award."""
+    row = con.execute(
+        """
+        select actions.recipient_name
+        from staging.stg_usaspending__transactions as actions
+        inner join intermediate.int_company_name_matches as matches
+            on actions.recipient_name = matches.company_name_raw
+        where matches.match_rule = ? and actions.load_id = 'early'
+            and actions.generated_internal_id not in (
+                select generated_internal_id from staging.stg_usaspending__awards)
+            and actions.recipient_name not in (
+                select recipient_name from staging.stg_usaspending__awards
+                where recipient_name is not null)
+        group by all order by count(*) desc, actions.recipient_name limit 1
+        """,
+        [rule],
+    ).fetchone()
+    assert row is not None, rule
+    return str(row[0])
+
+
+def _state_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A new action under "X D/B/A Y", where Y is an early recipient name resolved to a company
+    of its own: Y now resolves to X's company (the resolver's stated_alias rule), so Y's early
+    actions, not landed again, must take X's company."""
+    stated = _early_actions_by_name(con, "normalized_name")
+    key, record = con.execute(
+        "select transaction_key, record from raw.usaspending_transactions "
+        "where record ->> '$.\"Recipient Name\"' = ? order by all limit 1",
+        [stated],
+    ).fetchone() or (None, None)
+    assert key is not None
+    action = json.loads(record)
+    award = "CONT_AWD_DBA0001_9700_-NONE-_-NONE-"
+    action.update(
+        {"Recipient Name": f"{STATING} D/B/A {stated}", "Recipient UEI": None,
+         "generated_internal_id": award, "Award ID": "DBA0001"}
+    )  # fmt: skip
+    text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
+    new_key = f"{award}|0|{action['Action Date']}"
+    con.execute(
+        "insert into raw.usaspending_transactions values (?, ?, ?, 'late', ?)",
+        [new_key, text, _digest(text), LATE],
+    )
+    return {"stated_name": stated, "stating_action": new_key}
+
+
+def _amend_award_recipient(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """An early award with early actions, amended to another recipient (STATING) and amount: its
+    actions, not landed again, must take the award's new company."""
+    key, record = con.execute(
+        """
+        select awards.generated_internal_id, awards.record from raw.usaspending_awards as awards
+        where awards.load_id = 'early' and awards.record ->> '$."Recipient Name"' <> ?
+            and awards.generated_internal_id in (
+            select record ->> '$.generated_internal_id' from raw.usaspending_transactions
+            where load_id = 'early')
+        order by all limit 1
+        """,
+        [STATING],
+    ).fetchone() or (None, None)
+    assert key is not None
+    amended = json.loads(record)
+    amended.update({"Recipient Name": STATING, "Recipient UEI": None, "Award Amount": 4321.0})
+    _amend(con, "usaspending_awards", "generated_internal_id", key, amended)
+    return {"award_recipient": key}
+
+
+def _amend_archive(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Of two archive rows of actions the search API also has, a Delta deletes one and moves the
+    other to a new action date (a new transaction_key): each old key is now the search API's
+    row, and the moved action is a new one."""
+    table = USASPENDING_ARCHIVE_TRANSACTIONS.table
+    rows = con.execute(
+        """
+        select archive.contract_transaction_unique_key, archive.transaction_key
+        from staging.stg_usaspending__archive_transactions as archive
+        inner join staging.stg_usaspending__transactions as search_api
+            on archive.transaction_key = search_api.transaction_key
+        where search_api.load_id = 'early'
+        order by all limit 2
+        """
+    ).fetchall()
+    assert len(rows) == 2
+    (deleted, deleted_action), (moved, moved_action) = rows
+    blanked = ", ".join(f"{c} = null" for c in table.value_columns if c != "correction_delete_ind")
+    con.execute(
+        f"update {table.qualified} set {blanked}, correction_delete_ind = 'D', "
+        f"record_hash = 'deleted', load_id = 'late', loaded_at = ? where {table.key_column} = ?",
+        [LATE, deleted],
+    )
+    con.execute(
+        f"update {table.qualified} set action_date = cast(cast(action_date as date) "
+        "+ interval 1 day as date), record_hash = 'moved', load_id = 'late', loaded_at = ? "
+        f"where {table.key_column} = ?",
+        [LATE, moved],
+    )
+    return {
+        "archive_deleted": deleted,
+        "archive_deleted_action": deleted_action,
+        "archive_moved": moved,
+        "archive_moved_action": moved_action,
+    }
+
+
 def _amend_clients(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every filing of the client with the fewest filings now names another client's id (the
     first one's row must go, the other's count grow), and the latest filing of a third client
@@ -260,6 +397,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     assert all(write_raw_tables(warehouse).values())
     with duckdb.connect(str(warehouse)) as con:
+        land_archive(con, tmp_path)
         late = land_early(con)
     _build(["build", *NO_TESTS], warehouse, tmp_path / "early")
 
@@ -285,6 +423,8 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "intermediate/news/int_news_mentions_tagged.sql",
         "marts/news/fct_news_articles.sql",
         "marts/news/fct_news_mentions.sql",
+        "marts/contracts/fct_contract_awards.sql",
+        "marts/contracts/fct_contract_transactions.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
 
@@ -298,12 +438,24 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert {"stg_lda__filings", "int_company_match_pair_scores"} <= names
         differing = {}
         for schema, name in tables:
-            # where each build started reading (read_from) differs by design: checked below
-            columns = "* exclude (read_from)" if name == "incremental_watermarks" else "*"
+            # an assignments table stamps its rows with the build that wrote them and keeps
+            # tombstones: the companies it gives are a full build's; a model's watermark of one
+            # (model.assignments) is such a stamp
+            rows = f"select * from {{}}.{schema}.{name}"
+            if name in ASSIGNMENTS:
+                rows = (
+                    f"select {ASSIGNMENTS[name]}, company_id from {{}}.{schema}.{name} "
+                    "where company_id is not null"
+                )
+            elif name == "incremental_watermarks":
+                # where each build started reading (read_from) differs by design: checked below
+                rows = (
+                    f"select * exclude (read_from) from {{}}.{schema}.{name} "
+                    "where model_name not like '%.%'"
+                )
             counts = [
                 con.execute(
-                    f"select count(*) from (select {columns} from {a}.{schema}.{name} "
-                    f"except all select {columns} from {b}.{schema}.{name})"
+                    f"select count(*) from ({rows.format(a)} except all {rows.format(b)})"
                 ).fetchone()
                 for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental"))
             ]
@@ -333,10 +485,23 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
                 "select model_name, loaded_at from incremental.staging.incremental_watermarks"
             ).fetchall()
         )
-        read_late = ("stg_lda__foreign_entities", "stg_lda__clients", "int_contract_award_products")
+        read_late = (
+            "stg_lda__foreign_entities", "stg_lda__clients", "int_contract_award_products",
+            "fct_contract_awards", "fct_contract_transactions",
+        )  # fmt: skip
         assert {model: watermarks.get(model) for model in read_late} == dict.fromkeys(
             read_late, LATE
         )
+        # and how far they read the assignments: the newest stamp of each
+        for model, assignments in (
+            ("fct_contract_awards.company_names", "int_company_name_assignments"),
+            ("fct_contract_transactions.company_names", "int_company_name_assignments"),
+            ("fct_contract_transactions.recipient_ueis", "int_contract_uei_assignments"),
+        ):
+            newest = con.execute(
+                f"select max(assigned_at) from incremental.intermediate.{assignments}"
+            ).fetchone()
+            assert newest is not None and watermarks[model] == newest[0], model
 
         # the awards' new descriptions: one names no product now, the other AWS
         products = dict(
@@ -361,6 +526,8 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         )
         assert amended["client_gone"] not in clients
         assert clients[amended["client_renamed"]] == "RENAMED CLIENT QXJV"
+
+        _assert_contract_facts(con, amended)
 
         new_name = con.execute(
             "select count(*) from incremental.intermediate.int_company_match_pair_scores "
@@ -526,3 +693,87 @@ def _patterns_changed_retags_every_article(warehouse: Path, full: Path, tmp_path
             "where topic_id = 'same-day-delivery'"
         ).fetchone()
         assert tagged is not None and tagged[0] >= 1
+
+
+def _assert_contract_facts(con: duckdb.DuckDBPyConnection, amended: dict[str, str]) -> None:
+    """The incremental contract facts took every change: see the module's docstring."""
+    facts = "incremental.marts.fct_contract_transactions"
+    stating = con.execute(
+        "select company_id from incremental.intermediate.int_company_name_matches "
+        "where company_name_raw = ?",
+        [STATING],
+    ).fetchone()
+    assert stating is not None
+    # Y, stated as X's d/b/a name, resolves to X's company now, and so do its early actions
+    resolved = con.execute(
+        "select company_id, match_rule from incremental.intermediate.int_company_name_matches "
+        "where company_name_raw = ?",
+        [amended["stated_name"]],
+    ).fetchone()
+    assert resolved == (stating[0], "stated_alias")
+    companies = con.execute(
+        f"select company_id, count(*) from {facts} where recipient_name = ? group by all",
+        [amended["stated_name"]],
+    ).fetchall()
+    assert len(companies) == 1 and companies[0][0] == stating[0] and companies[0][1] >= 1
+    # the name changed company after the early build: its assignment says when
+    assignments = "incremental.intermediate.int_company_name_assignments"
+    assigned = con.execute(
+        f"select count(*) from {assignments} where company_name_raw = ? "
+        f"and assigned_at > (select min(assigned_at) from {assignments})",
+        [amended["stated_name"]],
+    ).fetchone()
+    assert assigned == (1,)
+
+    # the amended award: its new amount and company, and its early actions' company
+    award = con.execute(
+        "select award_amount, company_id from incremental.marts.fct_contract_awards "
+        "where generated_internal_id = ?",
+        [amended["award_recipient"]],
+    ).fetchone()
+    assert award is not None and float(award[0]) == 4321.0 and award[1] == stating[0]
+    actions = con.execute(
+        f"select distinct company_id from {facts} where generated_internal_id = ?",
+        [amended["award_recipient"]],
+    ).fetchall()
+    assert actions == [(stating[0],)]
+
+    # the archive's deleted and moved rows: each old key is the search API's row now, the moved
+    # action a new key of its own
+    by_key = dict(
+        con.execute(
+            f"select transaction_key, contract_transaction_unique_key from {facts} "
+            "where transaction_key in (?, ?) or contract_transaction_unique_key in (?, ?)",
+            [
+                amended["archive_deleted_action"], amended["archive_moved_action"],
+                amended["archive_deleted"], amended["archive_moved"],
+            ],
+        ).fetchall()
+    )  # fmt: skip
+    moved = [key for key, archive_key in by_key.items() if archive_key == amended["archive_moved"]]
+    assert len(moved) == 1 and moved[0] != amended["archive_moved_action"]
+    assert by_key == {
+        amended["archive_deleted_action"]: None,
+        amended["archive_moved_action"]: None,
+        moved[0]: amended["archive_moved"],
+    }
+
+    # a new action of a company the early build knew: the company of the name's early actions
+    new_action = con.execute(
+        f"""
+        select late.company_id, min(early.company_id), max(early.company_id)
+        from {facts} as late
+        inner join incremental.staging.stg_usaspending__transactions as late_rows
+            on late.transaction_key = late_rows.transaction_key and late_rows.load_id = 'late'
+        inner join {facts} as early
+            on late.recipient_name = early.recipient_name
+            and late.transaction_key <> early.transaction_key
+        inner join incremental.staging.stg_usaspending__transactions as early_rows
+            on early.transaction_key = early_rows.transaction_key
+            and early_rows.load_id = 'early'
+        where late.company_id is not null
+        group by late.transaction_key, late.company_id
+        order by all limit 1
+        """
+    ).fetchone()
+    assert new_action is not None and new_action[0] == new_action[1] == new_action[2]

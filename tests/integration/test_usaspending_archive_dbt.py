@@ -18,34 +18,42 @@ from ingest.dbt_cli import run_dbt
 from ingest.pulls import pull_usaspending_archive
 from ingest.sample.replay import SampleTransport
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS, raw_tables
-from ingest.watchlist import load_watchlist
+from ingest.watchlist import Watchlist, load_watchlist
 from tests.integration.test_usaspending_archive import search_api_agency_keys
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def land_archive(con: duckdb.DuckDBPyConnection, work: Path) -> Watchlist:
+    """Land the sample's archive files for 2017-2019 in raw as one load ('load-1', stamped now);
+    returns the watchlist that scoped them."""
+    settings = replace(load_settings({}), source="sample")
+    watched = load_watchlist(settings.watchlist)
+    transport = SampleTransport(settings.sample_dir)
+    table = USASPENDING_ARCHIVE_TRANSACTIONS.table
+    landing.ensure_schema(con, [*raw_tables(), table])
+    pull = pull_usaspending_archive(con, transport, settings, watched, (2017, 2019), work)
+    assert pull.files is not None
+    values = ", ".join(table.value_columns)
+    for file in pull.files:
+        con.execute(
+            f"""
+            insert into {table.qualified} ({table.key_column}, {values}, record_hash,
+                load_id, loaded_at)
+            select record_key, {values}, record_hash, 'load-1', now()
+            from ({file.select_sql()})
+            """
+        )
+    return watched
 
 
 def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
     """Land the sample's archive; returns the archive rows, the key of one action then deleted
     (by a deletion row, as a Delta lands it) and the search API's keys of the watched agencies'
     actions."""
-    settings = replace(load_settings({}), source="sample")
-    watched = load_watchlist(settings.watchlist)
-    transport = SampleTransport(settings.sample_dir)
     table = USASPENDING_ARCHIVE_TRANSACTIONS.table
     with duckdb.connect(str(warehouse)) as con:
-        landing.ensure_schema(con, [*raw_tables(), table])
-        pull = pull_usaspending_archive(con, transport, settings, watched, (2017, 2019), tmp_path)
-        assert pull.files is not None
-        values = ", ".join(table.value_columns)
-        for file in pull.files:
-            con.execute(
-                f"""
-                insert into {table.qualified} ({table.key_column}, {values}, record_hash,
-                    load_id, loaded_at)
-                select record_key, {values}, record_hash, 'load-1', now()
-                from ({file.select_sql()})
-                """
-            )
+        watched = land_archive(con, tmp_path)
         # a Delta's deletion replaces the action's row
         deleted = con.execute(
             f"select {table.key_column} from {table.qualified} order by all limit 1"

@@ -5,43 +5,12 @@
 -- company's award from a watched agency) is one row: the archive's, which carries the agency
 -- codes; of the archive's rows for one key, the most recently loaded. The search API's staging
 -- holds one row per transaction_key (its raw table's key), so its rows need no ranking: only
--- those the archive also has are left out. A view: it adds no copy of the actions.
+-- those the archive also has are left out. A view: it adds no copy of the actions. The rules are
+-- in macros/contract_transactions.sql: fct_contract_transactions applies them to the keys it
+-- rebuilds.
 
 {{ config(materialized='view') }}
 
-with
-
-archive as (
-
-    select * exclude (contract_transaction_unique_key)
-    from {{ ref('stg_usaspending__archive_transactions') }}
-    qualify row_number() over (
-        partition by transaction_key
-        order by loaded_at desc, load_id asc
-    ) = 1
-
-),
-
-search_api as (
-
-    select
-        *,
-        'search_api' as retrieved_via
-    from {{ ref('stg_usaspending__transactions') }} as search_rows
-    where not exists (
-        select 1
-        from archive
-        where archive.transaction_key = search_rows.transaction_key
-    )
-
-),
-
-unioned as (
-
-    select * from search_api
-    union all by name
-    select * from archive
-
-)
-
-select * from unioned
+{{ contract_transactions_unioned(
+    ref('stg_usaspending__archive_transactions'), ref('stg_usaspending__transactions')
+) }}

@@ -4,12 +4,36 @@
 -- are in fct_contract_transactions. An award row without agency codes (the API sends the codes
 -- only when asked) gets them from its agency names (int_agency_codes_by_name); an agency the
 -- reference lacks leaves the codes null and the award flagged, not dropped.
+-- Incremental (macros/contract_transactions.sql): a build rebuilds the awards landed since its
+-- last build, those whose recipient profile was, and those whose recipient name was given another
+-- company since (int_company_name_assignments); every award when the agency names, the award id
+-- reference or the product patterns changed (contract_reference_hash).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='generated_internal_id',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ record_loaded_at_watermark(
+                contract_loads(), inputs_hash=contract_reference_hash()
+            ) }}",
+            "{{ record_assignments_watermark(
+                ref('int_company_name_assignments'), 'company_names'
+            ) }}",
+        ],
+    )
+}}
 
 with
 
 awards as (
 
-    select * from {{ ref('stg_usaspending__awards') }}
+    select * from {{ ref('stg_usaspending__awards') }} as awards
+    {%- if is_incremental() %}
+        where {{ contract_award_changed('awards') }}
+    {%- endif %}
 
 ),
 

@@ -6,12 +6,54 @@
 -- is the FPDS contracting-agency id (9700 on every DoD award), not a subtier code: it is read only
 -- through the usaspending_award_id_agency_ids reference, for the toptier, when nothing else gives
 -- one. An agency the reference lacks leaves the code null and the action flagged, never dropped.
+-- Incremental (macros/contract_transactions.sql): a build rebuilds, by transaction_key, the
+-- actions landed since its last build through either door, the actions of the awards
+-- fct_contract_awards rebuilds (contract_award_changed), those whose recipient name or UEI was
+-- given another company since (int_company_name_assignments, int_contract_uei_assignments), and
+-- the keys whose archive row was replaced or deleted since; a key no door holds any more is
+-- deleted (delete_replaced_archive_actions). Every action when the reference inputs changed.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='transaction_key',
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "{{ delete_replaced_archive_actions() }}",
+            "{{ record_loaded_at_watermark(
+                contract_loads(with_actions=true), inputs_hash=contract_reference_hash()
+            ) }}",
+            "{{ record_assignments_watermark(
+                ref('int_company_name_assignments'), 'company_names'
+            ) }}",
+            "{{ record_assignments_watermark(
+                ref('int_contract_uei_assignments'), 'recipient_ueis'
+            ) }}",
+        ],
+    )
+}}
+
+-- depends_on: {{ ref('stg_usaspending__archive_transactions') }}
+-- depends_on: {{ ref('stg_usaspending__transactions') }}
+-- depends_on: {{ ref('stg_usaspending__awards') }}
+-- depends_on: {{ ref('stg_usaspending__recipients') }}
+-- depends_on: {{ ref('int_company_name_assignments') }}
+-- depends_on: {{ source('raw', 'usaspending_archive_transactions') }}
 
 with
 
 transactions as (
 
-    select * from {{ ref('int_contract_transactions_unioned') }}
+    {% if is_incremental() -%}
+    {{ contract_transactions_unioned(
+        ref('stg_usaspending__archive_transactions'),
+        ref('stg_usaspending__transactions'),
+        keys=changed_contract_action_keys(),
+    ) }}
+    {%- else -%}
+        select * from {{ ref('int_contract_transactions_unioned') }}
+    {%- endif %}
 
 ),
 
@@ -42,13 +84,8 @@ award_id_agencies as (
 -- a UEI the loaded awards resolve to one company only
 uei_companies as (
 
-    select
-        recipient_uei,
-        min(company_id) as company_id
-    from awards
-    where recipient_uei is not null and company_id is not null
-    group by recipient_uei
-    having count(distinct company_id) = 1
+    select * from {{ ref('int_contract_uei_assignments') }}
+    where company_id is not null
 
 ),
 
@@ -94,6 +131,7 @@ final as (
         resolved.generated_internal_id,
         resolved.award_piid,
         resolved.modification_number,
+        resolved.contract_transaction_unique_key,
         resolved.company_id,
 
         -- recipient
