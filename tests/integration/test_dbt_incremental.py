@@ -447,6 +447,8 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
                     f"select {ASSIGNMENTS[name]}, company_id from {{}}.{schema}.{name} "
                     "where company_id is not null"
                 )
+            elif name == "changed_keys_redone":
+                continue  # the keys an incremental build redid: checked below
             elif name == "incremental_watermarks":
                 # where each build started reading (read_from) differs by design: checked below
                 rows = (
@@ -528,6 +530,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert clients[amended["client_renamed"]] == "RENAMED CLIENT QXJV"
 
         _assert_contract_facts(con, amended)
+        _assert_companies_redone(con, amended)
 
         new_name = con.execute(
             "select count(*) from incremental.intermediate.int_company_match_pair_scores "
@@ -587,6 +590,30 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
     }
     _remap_an_entity(warehouse, tmp_path / "crosswalk")
     _patterns_changed_retags_every_article(warehouse, full, tmp_path)
+
+
+def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
+    """company_agency_quarter redid the companies whose inputs changed, not every company: among
+    them the company of the amended award action; none after a full build."""
+    redone = {
+        key
+        for (key,) in con.execute(
+            "select key from incremental.staging.changed_keys_redone "
+            "where model_name = 'company_agency_quarter'"
+        ).fetchall()
+    }
+    companies = con.execute(
+        "select count(distinct company_id) from incremental.marts.company_agency_quarter"
+    ).fetchone()
+    assert companies is not None and 0 < len(redone) < companies[0]
+    amended_company = con.execute(
+        "select company_id from incremental.marts.fct_contract_transactions "
+        "where transaction_key = ?",
+        [amended["transaction"]],
+    ).fetchone()
+    assert amended_company is not None and amended_company[0] in redone
+    after_full = con.execute("select count(*) from rebuilt.staging.changed_keys_redone").fetchone()
+    assert after_full == (0,)
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:

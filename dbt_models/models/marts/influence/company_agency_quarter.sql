@@ -4,6 +4,19 @@
 -- USAspending codes at two levels: a toptier row (070, DHS) covers the agency with all its
 -- subtiers; a subtier row (7012, ICE) covers that subtier only. Do not add toptier and subtier
 -- rows together.
+-- Incremental by company: a build redoes the companies whose inputs changed since its last build
+-- (company_agency_quarter_fingerprints, redo_changed_keys: a new report, award action or mention,
+-- a name resolved to another company, a renamed company), or every company when the agencies
+-- changed; `influence refresh --full` rebuilds every row.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('company_id', company_agency_quarter_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 {%- set later = [
     'contracts.contract_obligations', 'spine.year * 4 + spine.quarter - 1', 'following_quarters',
@@ -17,6 +30,7 @@ reports as (
     where
         company_id is not null
         and quarter is not null
+        {{ changed_keys_only('company_id') }}
 
 ),
 
@@ -29,7 +43,9 @@ report_agencies as (
 transactions as (
 
     select * from {{ ref('fct_contract_transactions') }}
-    where company_id is not null
+    where
+        company_id is not null
+        {{ changed_keys_only('company_id') }}
 
 ),
 
@@ -136,7 +152,9 @@ company_mentions as (
         year,
         quarter
     from mentions
-    where entity_type = 'company'
+    where
+        entity_type = 'company'
+        {{ changed_keys_only('company_id') }}
 
 ),
 
