@@ -14,8 +14,9 @@
    - changed_keys_fingerprints(): the fingerprints of the model's last successful build;
    - changed_keys_current(): this build's that differ from them (all of them in a full build),
      until its post-hook stores them;
-   - changed_keys_redone(): the keys the model's last incremental build redid (kept until its next
-     build, for an operator asking what a refresh touched; none after a full build). #}
+   - changed_keys_redone(): the keys the model's last build redid (kept until its next build, for
+     an operator asking what a refresh touched, and for the model's data tests, which check those
+     keys' rows: changed_keys_tested); after a full build, one row with a null key: every key. #}
 
 {% macro changed_keys_fingerprints() -%}
     staging.changed_keys_fingerprints
@@ -130,7 +131,10 @@
         '{{ this.identifier }}',
         inputs.key,
         inputs.fingerprint
-    from inputs
+    from inputs;
+
+    insert into {{ changed_keys_redone() }} (model_name, key)
+    values ('{{ this.identifier }}', null)
     {%- endif %}
 {%- endmacro %}
 
@@ -146,21 +150,43 @@
     {%- endif %}
 {%- endmacro %}
 
+{# The condition of a data test on a model redone by key (`model`: its name; `key`: the key
+   expression of redo_changed_keys): the rows of the keys its last build redid, every row after a
+   full build. The build deleted every row of those keys before inserting their new rows, and
+   left the other keys' rows as they were, tested when they were built. A test whose failing rows
+   could span keys (a key repeated in two keys' rows) must not use it. #}
+{% macro changed_keys_tested(model, key) -%}
+    (
+        exists (
+            select 1
+            from {{ changed_keys_redone() }} as redone
+            where redone.model_name = '{{ model }}' and redone.key is null
+        )
+        or ({{ key }}) in (
+            select redone.key
+            from {{ changed_keys_redone() }} as redone
+            where redone.model_name = '{{ model }}'
+        )
+    )
+{%- endmacro %}
+
 {# The post-hook: the build succeeded, its fingerprints replace the stored ones (the changed
    ones after an incremental build, all after a full build). #}
 {% macro store_changed_keys_fingerprints() -%}
+    {%- set changed_only = is_incremental() %}
     delete from {{ changed_keys_fingerprints() }} as stored
     where
         stored.model_name = '{{ this.identifier }}'
-        {%- if is_incremental() %}
-        and exists (
-            select 1
-            from {{ changed_keys_current() }} as changed
-            where
-                changed.model_name = stored.model_name
-                and changed.key is not distinct from stored.key
-        )
-        {%- endif %};
+        and (
+            not {{ changed_only }}
+            or exists (
+                select 1
+                from {{ changed_keys_current() }} as changed
+                where
+                    changed.model_name = stored.model_name
+                    and changed.key is not distinct from stored.key
+            )
+        );
     insert into {{ changed_keys_fingerprints() }} (model_name, key, fingerprint)
     select
         model_name,
