@@ -52,3 +52,24 @@
     {% set query = selects | join(' union all ') ~ ' order by pattern_id' %}
     {{ return(run_query(query).rows) }}
 {% endmacro %}
+
+{# The texts the patterns are tried on, of the articles `articles` (a CTE of
+   int_news_articles_deduplicated's rows): one row per article and text field (url, text_field,
+   field_text), its title and its description, when it has one. #}
+{% macro news_article_texts(articles) -%}
+    select
+        url,
+        'title' as text_field,
+        title as field_text
+    from {{ articles }}
+    where title is not null
+
+    union all
+
+    select
+        url,
+        'description' as text_field,
+        description as field_text
+    from {{ articles }}
+    where description is not null
+{%- endmacro %}
