@@ -173,12 +173,13 @@
     {%- elif changed | length == 0 -%}
         false
     {%- else -%}
-        ({{ entity_type }}, {{ entity_id }}) in (
-            {%- for entity in changed %}
-            ({{ sql_string(entity[0]) }}, {{ sql_string(entity[1]) }})
-            {{- ',' if not loop.last }}
-            {%- endfor %}
-        )
+        {%- set entities = [] -%}
+        {%- for entity in changed -%}
+            {%- do entities.append(
+                '(' ~ sql_string(entity[0]) ~ ', ' ~ sql_string(entity[1]) ~ ')'
+            ) -%}
+        {%- endfor -%}
+        ({{ entity_type }}, {{ entity_id }}) in ({{ entities | join(', ') }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -213,8 +214,8 @@
    (news_mentions_to_redo, with the entities whose patterns changed against `hashes`). #}
 {% macro delete_news_mentions_to_redo(hashes, entity_id='entity_id') -%}
     {%- if is_incremental() %}
-        delete from {{ this }}
-        {{ news_mentions_to_redo(news_changed_entities(hashes), entity_id=entity_id) }}
+        {%- set changed = news_changed_entities(hashes) %}
+        delete from {{ this }} {{ news_mentions_to_redo(changed, entity_id=entity_id) }}
     {%- endif %}
 {%- endmacro %}
 
