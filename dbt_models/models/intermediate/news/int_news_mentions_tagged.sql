@@ -173,12 +173,16 @@ texts as (
                 or [row['entity_type'], row['entity_id']] in changed_entities
                 else 'texts'
             }}
-            where {{ news_pattern_matches(
-                'field_text',
-                sql_string(row['pattern']),
-                sql_string(row['exclusion_pattern']),
-                'true' if row['is_case_sensitive'] else 'false'
-            ) }}
+            where
+                {% for word in (row['required_words'] or '').split() -%}
+                    contains(folded_text, {{ sql_string(word) }}) and
+                {% endfor -%}
+                {{ news_pattern_matches(
+                    'field_text',
+                    sql_string(row['pattern']),
+                    sql_string(row['exclusion_pattern']),
+                    'true' if row['is_case_sensitive'] else 'false'
+                ) }}
 
         {% endfor %}
 
