@@ -1,19 +1,25 @@
 {#
-    How a news pattern is tried on a text: the matches of its exclusion pattern are cut out first
-    (an empty exclusion is none: dbt's unit tests read a seed file's empty cells as ''), then the
-    pattern is searched, as written when it is case-sensitive, else with RE2's (?i) flag. The one
-    rule for int_news_mentions_tagged, whether the pattern comes as a column or as a constant.
+    How a news pattern is tried on a text: the pattern must be found in the text as written, and
+    again once the matches of its exclusion pattern are cut out (an empty exclusion is none: dbt's
+    unit tests read a seed file's empty cells as ''). It is searched as written when it is
+    case-sensitive, else with RE2's (?i) flag. The text is cut only where the pattern is found, so
+    an entity's long exclusion costs only on the texts that name it; and cutting cannot make a
+    match of its own (an exclusion cut out of "rainforestAmazon" leaves a word boundary before
+    "Amazon" that the text does not have). The one rule for int_news_mentions_tagged, whether the
+    pattern comes as a column or as a constant.
 #}
 {% macro news_pattern_matches(text, pattern, exclusion_pattern, is_case_sensitive) -%}
-    regexp_matches(
-        case
-            when coalesce({{ exclusion_pattern }}, '') = '' then {{ text }}
-            else regexp_replace({{ text }}, '(?i)' || {{ exclusion_pattern }}, ' ', 'g')
-        end,
-        case
-            when {{ is_case_sensitive }} then {{ pattern }}
-            else '(?i)' || {{ pattern }}
-        end
+    {%- set searched = 'case when ' ~ is_case_sensitive ~ ' then ' ~ pattern ~ " else '(?i)' || "
+        ~ pattern ~ ' end' -%}
+    (
+        regexp_matches({{ text }}, {{ searched }})
+        and (
+            coalesce({{ exclusion_pattern }}, '') = ''
+            or regexp_matches(
+                regexp_replace({{ text }}, '(?i)' || {{ exclusion_pattern }}, ' ', 'g'),
+                {{ searched }}
+            )
+        )
     )
 {%- endmacro %}
 
@@ -47,8 +53,41 @@
     ) %}
     {% set selects = [] %}
     {% for relation in relations %}
-        {% do selects.append('select ' ~ columns ~ ' from ' ~ relation) %}
+        {% set required = 'required_words' if has_column(relation, 'required_words')
+            else 'cast(null as varchar) as required_words' %}
+        {% do selects.append('select ' ~ columns ~ ', ' ~ required ~ ' from ' ~ relation) %}
     {% endfor %}
     {% set query = selects | join(' union all ') ~ ' order by pattern_id' %}
     {{ return(run_query(query).rows) }}
 {% endmacro %}
+
+{# The texts the patterns are tried on, of the articles `articles` (a CTE of
+   int_news_articles_deduplicated's rows): one row per article and text field (url, text_field,
+   field_text), its title and its description, when it has one. #}
+{% macro news_article_texts(articles) -%}
+    select
+        url,
+        'title' as text_field,
+        title as field_text,
+        {{ news_folded_text('title') }} as folded_text
+    from {{ articles }}
+    where title is not null
+
+    union all
+
+    select
+        url,
+        'description' as text_field,
+        description as field_text,
+        {{ news_folded_text('description') }} as folded_text
+    from {{ articles }}
+    where description is not null
+{%- endmacro %}
+
+{# A text in lower case, with the two letters RE2's case folding takes for ASCII ones (the long
+   s for s, the Kelvin sign for k) written as those: a text that a case-insensitive pattern of
+   ASCII words matches holds each word, in lower case, once folded so (and a case-sensitive one's,
+   too). The pattern's required_words are looked for in it before the pattern is tried. #}
+{% macro news_folded_text(text) -%}
+    lower(replace(replace({{ text }}, 'ſ', 's'), 'K', 'k'))
+{%- endmacro %}

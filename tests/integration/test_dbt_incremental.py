@@ -15,8 +15,12 @@ earlier article's link (the two become one article). The
 incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
-Then a topic added to the watchlist changes the news patterns: the incremental news models tag
-every article again, as a rebuild does.
+The "X D/B/A Y" action gives the watched company Amazon a new resolver name, so its news patterns
+change and only its: the incremental news models try Amazon's patterns on every article and the
+others' on the changed articles only.
+Then a topic added to the watchlist and a new alias of Amazon change the news patterns of those
+two entities: the incremental news models redo every article for them, leave the other entities'
+rows of the unchanged articles as they were, and hold what a rebuild holds.
 Then the data tests of the filings' child tables check the late load's rows only: a key repeated
 among them fails, one repeated among the early rows is not read (a full build tests every row).
 Last, an entity remapped in the agency crosswalk makes the next build of the report x agency rows
@@ -28,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -427,6 +432,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "marts/contracts/fct_contract_transactions.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
+    _assert_news_retagged_only(work, {("company", "amazon")})
 
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
@@ -552,6 +558,16 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
             "The base will test facial recognition at its gates.",
         )
         assert ("topic", True) in _mentioned(con, "incremental", amended["news_copied"])
+        # the stated name Y is a new resolver name of Amazon's, hence a news pattern of Amazon's
+        # (the build retagged Amazon only: _assert_news_retagged_only)
+        new_pattern = con.execute(
+            "select count(*) from incremental.intermediate.int_news_watchlist_patterns as patterns "
+            "inner join incremental.intermediate.int_company_name_matches as matches "
+            "on patterns.term = matches.normalized_name "
+            "where patterns.entity_id = 'amazon' and matches.company_name_raw = ?",
+            [amended["stated_name"]],
+        ).fetchone()
+        assert new_pattern == (1,)
         merged = con.execute(
             "select url, source_urls from incremental.marts.fct_news_articles "
             "where list_contains(source_urls, ?)",
@@ -589,7 +605,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1
     }
     _remap_an_entity(warehouse, tmp_path / "crosswalk")
-    _patterns_changed_retags_every_article(warehouse, full, tmp_path)
+    _patterns_changed_retags_their_entities(warehouse, full, tmp_path)
 
 
 def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
@@ -687,9 +703,40 @@ NEWS_PATTERN_MODELS = [
 ]
 
 
-def _patterns_changed_retags_every_article(warehouse: Path, full: Path, tmp_path: Path) -> None:
-    """A topic added to the watchlist (a new news pattern) tags the articles landed before it: the
-    incremental news models tag every article again and hold what a rebuild holds."""
+# a news pattern's branch in the compiled int_news_mentions_tagged (a pattern tried as a constant):
+# its entity and the texts it reads
+NEWS_BRANCH = re.compile(
+    r"'(?P<type>[^']+)' as entity_type,\s*'(?P<id>[^']+)' as entity_id,\s*"
+    r"'[^']+' as pattern_id\s*from (?P<texts>\w+)"
+)
+
+
+def _assert_news_retagged_only(work: Path, changed: set[tuple[str, str]]) -> None:
+    """The incremental build of the news models (dbt's compiled SQL in `work`) found that only the
+    `changed` entities' patterns changed: int_news_mentions_tagged tried their patterns on every
+    article's texts and every other pattern on the changed articles' texts only."""
+    compiled = work / "target" / "compiled" / "influence_warehouse" / "models"
+    named = ", ".join(sorted(f"{kind}:{entity}" for kind, entity in changed))
+    for model in (
+        "intermediate/news/int_news_mentions_tagged.sql",
+        "marts/news/fct_news_mentions.sql",
+    ):
+        listed = re.search(r"patterns changed, [^\n]*:\n-- (.*)\n", (compiled / model).read_text())
+        assert listed is not None and listed[1] == named, model
+    branches: dict[str, set[tuple[str, str]]] = {}
+    sql = (compiled / "intermediate/news/int_news_mentions_tagged.sql").read_text()
+    for branch in NEWS_BRANCH.finditer(sql):
+        branches.setdefault(branch["texts"], set()).add((branch["type"], branch["id"]))
+    assert branches.get("all_texts") == changed
+    assert branches.get("texts") and not branches["texts"] & changed
+
+
+def _patterns_changed_retags_their_entities(warehouse: Path, full: Path, tmp_path: Path) -> None:
+    """A topic added to the watchlist (a new entity's patterns) and a new alias of Amazon (a new
+    resolver name, one pattern more for the company) tag the articles landed before them: the
+    incremental news models redo every article for those two entities only and hold what a
+    rebuild holds. A row of another entity, marked beforehand in the incremental warehouse, is
+    left as it was (its article did not change); Amazon's marked row is rewritten."""
     for database in (warehouse, full):
         with duckdb.connect(str(database)) as con:
             row = con.execute(
@@ -704,9 +751,34 @@ def _patterns_changed_retags_every_article(warehouse: Path, full: Path, tmp_path
                 "load_id = 'patterns', loaded_at = ? where section = 'topics'",
                 [text, _digest(text), LATE + dt.timedelta(days=1)],
             )
+            # the alias seed edited as `dbt seed` would load it
+            con.execute(
+                "insert into reference.company_aliases (normalized_name, company_id, company_name) "
+                "values ('ANNAPURNA LABS', 'amazon', 'Amazon')"
+            )
+    marked = {}
+    with duckdb.connect(str(warehouse)) as con:
+        for schema, name, entity in (
+            ("intermediate", "int_news_mentions_tagged", "entity_id"),
+            ("marts", "fct_news_mentions", "coalesce(company_id, agency_code, topic_id)"),
+        ):
+            for entity_id in ("097", "amazon"):  # the Pentagon's row of an article, Amazon's
+                mark = con.execute(
+                    # each table its own mark: fct_news_mentions copies a rewritten row from
+                    # int_news_mentions_tagged, the mark of which would pass for its own
+                    f"update {schema}.{name} set matched_pattern_ids = ['marked in {name}'] "
+                    f"where news_mention_id = (select min(news_mention_id) from {schema}.{name} "
+                    f"where {entity} = ?) returning news_mention_id",
+                    [entity_id],
+                ).fetchone()
+                assert mark is not None
+                marked[name, entity_id] = mark[0]
     select = ["--select", *NEWS_PATTERN_MODELS]
     _build(["run", *select], warehouse, tmp_path / "patterns")
     _build(["run", "--full-refresh", *select], full, tmp_path / "patterns_full")
+    _assert_news_retagged_only(
+        tmp_path / "patterns", {("company", "amazon"), ("topic", "same-day-delivery")}
+    )
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
         con.execute(f"attach '{full}' as rebuilt (read_only)")
@@ -714,17 +786,33 @@ def _patterns_changed_retags_every_article(warehouse: Path, full: Path, tmp_path
             ("intermediate", "int_news_mentions_tagged"),
             ("marts", "fct_news_mentions"),
         ):
-            for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental")):
+            # the rows of both differ only by the mark left on the Pentagon's row
+            for a, b, is_marked in (
+                ("incremental", "rebuilt", True),
+                ("rebuilt", "incremental", False),
+            ):
                 differing = con.execute(
-                    f"select count(*) from (select * from {a}.{schema}.{name} "
+                    f"select news_mention_id, matched_pattern_ids = ['marked in {name}'] "
+                    f"from (select * from {a}.{schema}.{name} "
                     f"except all select * from {b}.{schema}.{name})"
-                ).fetchone()
-                assert differing == (0,), (a, name)
+                ).fetchall()
+                assert differing == [(marked[name, "097"], is_marked)], (a, name)
+            amazon = con.execute(
+                f"select matched_pattern_ids from incremental.{schema}.{name} "
+                "where news_mention_id = ?",
+                [marked[name, "amazon"]],
+            ).fetchone()
+            assert amazon is not None and not any("marked" in i for i in amazon[0]), name
         tagged = con.execute(
             "select count(*) from incremental.marts.fct_news_mentions "
             "where topic_id = 'same-day-delivery'"
         ).fetchone()
         assert tagged is not None and tagged[0] >= 1
+        named = con.execute(
+            "select count(*) from incremental.intermediate.int_news_watchlist_patterns "
+            "where pattern_id = 'resolver-company-amazon-annapurna-labs'"
+        ).fetchone()
+        assert named == (1,)
 
 
 def _assert_contract_facts(con: duckdb.DuckDBPyConnection, amended: dict[str, str]) -> None:

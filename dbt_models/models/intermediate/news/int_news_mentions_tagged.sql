@@ -12,50 +12,67 @@
 -- constant (news_patterns_as_constants: DuckDB compiles a constant regular expression once per
 -- query, a column's once per row); in a unit test they are tried as columns, by the same rule
 -- (news_pattern_matches).
--- Incremental: a build tags only the articles int_news_articles_deduplicated rewrote since its
--- last build (news_articles_to_redo), after deleting their earlier mentions; when the patterns
--- change (news_patterns_hash: the seed's or the watchlist's), every article is tagged again.
+-- Incremental: a build tags the articles int_news_articles_deduplicated rewrote since its last
+-- build (news_articles_to_redo) with every pattern, and every article with the patterns of the
+-- entities whose patterns changed since (news_changed_entities: each entity's patterns are
+-- hashed, news_entity_patterns_hashes, and the hashes recorded by the post-hook in
+-- staging.news_patterns_tagged), after deleting the rows of both (delete_news_mentions_to_redo);
+-- an entity that lost its patterns loses its rows. A new watched company, or a new source name
+-- the resolver gives one (int_news_watchlist_patterns), thus retags every article for that
+-- company only. With no hashes recorded (the first build since they are kept), every article is
+-- tagged again with every pattern.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='news_mention_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_news_articles_to_redo(inputs_hash=news_patterns_hash()) }}",
-        post_hook="{{ news_articles_redone(inputs_hash=news_patterns_hash()) }}",
+        pre_hook="{{ delete_news_mentions_to_redo(news_entity_patterns_hashes()) }}",
+        post_hook=[
+            "{{ news_articles_redone() }}",
+            "{{ record_news_patterns_tagged(news_entity_patterns_hashes()) }}",
+        ],
     )
 }}
 {%- set constant_patterns = news_patterns_as_constants(
     [ref('news_entity_patterns'), ref('int_news_watchlist_patterns')]
 ) %}
+{%- set changed_entities = news_changed_entities(news_entity_patterns_hashes()) %}
+{#- the texts a changed entity's patterns are tried on: every article's (on a full build, the
+    articles' texts are every article's already) #}
+{%- set changed_texts = 'all_texts' if is_incremental() else 'texts' %}
+-- the entities whose patterns changed, tried on every article:
+-- {{ news_entities_named(changed_entities) }}
 with
 
 articles as (
 
     select * from {{ ref('int_news_articles_deduplicated') }}
-    {{ news_articles_to_redo(inputs_hash=news_patterns_hash()) }}
+    {{ news_articles_to_redo() }}
 
 ),
 
 texts as (
 
-    select
-        url,
-        'title' as text_field,
-        title as field_text
-    from articles
-    where title is not null
-
-    union all
-
-    select
-        url,
-        'description' as text_field,
-        description as field_text
-    from articles
-    where description is not null
+    {{ news_article_texts('articles') }}
 
 ),
+
+{% if is_incremental() %}
+
+    all_articles as (
+
+        select * from {{ ref('int_news_articles_deduplicated') }}
+
+    ),
+
+    all_texts as (
+
+        {{ news_article_texts('all_articles') }}
+
+    ),
+
+{% endif %}
 
 {% if constant_patterns is none %}
 
@@ -95,28 +112,41 @@ texts as (
 
     ),
 
+    -- the entities whose patterns changed on every article's texts, the others on the texts of
+    -- the articles to redo
     pattern_matches as (
 
-        select
-            texts.url,
-            texts.text_field,
-            patterns.entity_type,
-            patterns.entity_id,
-            patterns.pattern_id
-        from texts
-        cross join patterns
-        where {{ news_pattern_matches(
-            'texts.field_text',
-            'patterns.pattern',
-            'patterns.exclusion_pattern',
-            'patterns.is_case_sensitive'
-        ) }}
+        {% for source, changed in [('texts', false), (changed_texts, true)] %}
+
+            {{ 'union all' if not loop.first }}
+
+            select
+                texts.url,
+                texts.text_field,
+                patterns.entity_type,
+                patterns.entity_id,
+                patterns.pattern_id
+            from {{ source }} as texts
+            cross join patterns
+            where
+                {{ '' if changed else 'not' }} ({{ news_entity_changed(
+                    changed_entities, 'patterns.entity_type', 'patterns.entity_id'
+                ) }})
+                and {{ news_pattern_matches(
+                    'texts.field_text',
+                    'patterns.pattern',
+                    'patterns.exclusion_pattern',
+                    'patterns.is_case_sensitive'
+                ) }}
+
+        {% endfor %}
 
     ),
 
 {% else %}
 
-    -- each pattern tried as a constant, in one branch per pattern
+    -- each pattern tried as a constant, in one branch per pattern: on every article's texts when
+    -- its entity's patterns changed, else on the texts of the articles to redo
     pattern_matches as (
 
         select
@@ -137,13 +167,22 @@ texts as (
                 {{ sql_string(row['entity_type']) }} as entity_type,
                 {{ sql_string(row['entity_id']) }} as entity_id,
                 {{ sql_string(row['pattern_id']) }} as pattern_id
-            from texts
-            where {{ news_pattern_matches(
-                'field_text',
-                sql_string(row['pattern']),
-                sql_string(row['exclusion_pattern']),
-                'true' if row['is_case_sensitive'] else 'false'
-            ) }}
+            from {{
+                changed_texts
+                if changed_entities is none
+                or [row['entity_type'], row['entity_id']] in changed_entities
+                else 'texts'
+            }}
+            where
+                {% for word in (row['required_words'] or '').split() -%}
+                    contains(folded_text, {{ sql_string(word) }}) and
+                {% endfor -%}
+                {{ news_pattern_matches(
+                    'field_text',
+                    sql_string(row['pattern']),
+                    sql_string(row['exclusion_pattern']),
+                    'true' if row['is_case_sensitive'] else 'false'
+                ) }}
 
         {% endfor %}
 

@@ -182,6 +182,29 @@ term_patterns as (
 
 ),
 
+-- the term's words written in ASCII letters and digits only, in lower case and separated by a
+-- space: a text its pattern matches holds each of them once the text is folded
+-- (news_folded_text); none when every word has another letter
+required_words as (
+
+    select
+        entity_type,
+        entity_id,
+        words,
+        string_agg(distinct term_word, ' ' order by term_word) as required_words
+    from (
+        select
+            entity_type,
+            entity_id,
+            words,
+            unnest(words) as term_word
+        from term_patterns
+    ) as term_words_unnested
+    where regexp_full_match(term_word, '[a-z0-9]+')
+    group by entity_type, entity_id, words
+
+),
+
 final as (
 
     select
@@ -198,12 +221,18 @@ final as (
         case
             when term_patterns.is_resolver_name then 'watched company: a resolver name'
             else 'watched ' || term_patterns.entity_type || ': a watchlist term'
-        end as note
+        end as note,
+        required_words.required_words
     from term_patterns
     left join seed_exclusions
         on
             term_patterns.entity_type = seed_exclusions.entity_type
             and term_patterns.entity_id = seed_exclusions.entity_id
+    left join required_words
+        on
+            term_patterns.entity_type = required_words.entity_type
+            and term_patterns.entity_id = required_words.entity_id
+            and term_patterns.words = required_words.words
     where not exists (
         select 1
         from covered

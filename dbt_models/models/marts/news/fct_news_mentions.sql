@@ -1,8 +1,10 @@
 -- One row per news article x entity (company, agency or watchlist topic) its title or
 -- description mentions; articles are one per canonical url across the three news inputs.
--- Incremental: a build redoes only the articles int_news_articles_deduplicated rewrote or deleted
--- since its last build, or every article when the patterns changed (news_patterns_hash), as
--- int_news_mentions_tagged does.
+-- Incremental: a build redoes the articles int_news_articles_deduplicated rewrote or deleted since
+-- its last build, and every row of the entities int_news_mentions_tagged retagged since, as
+-- int_news_mentions_tagged does: the entities whose patterns' hash, as that model recorded it
+-- (staging.news_patterns_tagged), differs from the one recorded by this model's last build
+-- (news_changed_entities); every row when none is recorded.
 
 {{
     config(
@@ -10,17 +12,30 @@
         incremental_strategy='delete+insert',
         unique_key='news_mention_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_news_articles_to_redo(inputs_hash=news_patterns_hash()) }}",
-        post_hook="{{ news_articles_redone(inputs_hash=news_patterns_hash()) }}",
+        pre_hook=(
+            "{{ delete_news_mentions_to_redo("
+            "news_entity_patterns_recorded('int_news_mentions_tagged'),"
+            " entity_id='coalesce(company_id, agency_code, topic_id)') }}"
+        ),
+        post_hook=[
+            "{{ news_articles_redone() }}",
+            "{{ record_news_patterns_tagged("
+            "news_entity_patterns_recorded('int_news_mentions_tagged')) }}",
+        ],
     )
 }}
+{%- set changed_entities = news_changed_entities(
+    news_entity_patterns_recorded('int_news_mentions_tagged')
+) %}
+-- the entities whose patterns changed, redone on every article:
+-- {{ news_entities_named(changed_entities) }}
 
 with
 
 mentions as (
 
     select * from {{ ref('int_news_mentions_tagged') }}
-    {{ news_articles_to_redo(inputs_hash=news_patterns_hash()) }}
+    {{ news_mentions_to_redo(changed_entities) }}
 
 ),
 
