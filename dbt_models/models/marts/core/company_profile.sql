@@ -2,30 +2,46 @@
 -- the issues and agencies its current reports named most, the agencies that obligated it the most
 -- (award actions in the loaded years),
 -- and how many news titles mention it. Lists are ordered, largest first, five entries at most.
+-- Incremental by company: a build redoes the companies whose inputs changed since its last build
+-- (company_profile_fingerprints, redo_changed_keys), or every company when the agencies' names
+-- changed; `influence refresh --full` rebuilds every row.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('company_id', company_profile_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 companies as (
 
     select * from {{ ref('dim_company') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
 quarters as (
 
     select * from {{ ref('company_quarter_lobbying') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
 issues as (
 
     select * from {{ ref('fct_lobbying_issues') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
 reports as (
 
     select * from {{ ref('fct_lobbying_reports') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
@@ -44,12 +60,14 @@ agencies as (
 actions as (
 
     select * from {{ ref('fct_contract_transactions') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
 news as (
 
     select * from {{ ref('fct_news_mentions') }}
+    {{ changed_keys_only('company_id', keyword='where') }}
 
 ),
 
