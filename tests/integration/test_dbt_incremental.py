@@ -427,6 +427,18 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "marts/contracts/fct_contract_transactions.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
+    # and those incremental by fingerprint (macros/changed_keys.sql) appended the keys they redid
+    for model in (
+        "intermediate/lobbying/int_lda_filings_latest.sql",
+        "intermediate/lobbying/int_lda_report_versions.sql",
+        "marts/lobbying/fct_lobbying_reports.sql",
+        "marts/lobbying/fct_lobbying_issues.sql",
+        "marts/lobbying/fct_lobbying_report_agencies.sql",
+        "marts/lobbying/fct_lobbying_report_versions.sql",
+        "marts/influence/company_quarter_lobbying.sql",
+        "marts/influence/company_period_lobbying.sql",
+    ):
+        assert (run_sql / model).read_text().lower().lstrip().startswith("insert into"), model
 
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
@@ -531,6 +543,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
 
         _assert_contract_facts(con, amended)
         _assert_companies_redone(con, amended)
+        _assert_filings_redone(con, amended)
 
         new_name = con.execute(
             "select count(*) from incremental.intermediate.int_company_match_pair_scores "
@@ -614,6 +627,28 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
     assert amended_company is not None and amended_company[0] in redone
     after_full = con.execute("select count(*) from rebuilt.staging.changed_keys_redone").fetchone()
     assert after_full == (0,)
+
+
+def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
+    """The LDA report marts keyed by filing redid the filings whose inputs changed, not every
+    filing: among them the amended filing (a new income, one activity fewer) and, for the issues,
+    the filing amended to list no activity (its rows deleted)."""
+    for model, filings_changed in (
+        ("fct_lobbying_reports", {amended["fewer"]}),
+        ("fct_lobbying_issues", {amended["fewer"], amended["emptied"]}),
+    ):
+        redone = {
+            key
+            for (key,) in con.execute(
+                "select key from incremental.staging.changed_keys_redone where model_name = ?",
+                [model],
+            ).fetchall()
+        }
+        filings = con.execute(
+            f"select count(distinct filing_uuid) from incremental.marts.{model}"
+        ).fetchone()
+        assert filings is not None and 0 < len(redone) < filings[0], model
+        assert filings_changed <= redone, model
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
