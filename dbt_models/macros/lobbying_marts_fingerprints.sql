@@ -29,12 +29,7 @@
         key,
         {{ rows_fingerprint(['row_hash']) }} as fingerprint
     from (
-        {%- for query in row_queries %}
-        {{ query }}
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
+        {{ row_queries | join('\nunion all\n') }}
     ) as keyed_rows
     where key is not null
     group by key
