@@ -121,6 +121,7 @@ def land_late(
     amended_keys.update(_amend_award_recipient(con))
     amended_keys.update(_amend_archive(con))
     amended_keys.update(_state_alias(con))
+    amended_keys.update(_state_client_alias(con))
     fewer, record = con.execute(
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 2 "
@@ -273,11 +274,16 @@ def _state_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         [stated],
     ).fetchone() or (None, None)
     assert key is not None
+    return {"stated_name": stated, "stating_action": _land_stating(con, record, stated, "DBA0001")}
+
+
+def _land_stating(con: duckdb.DuckDBPyConnection, record: str, stated: str, award_id: str) -> str:
+    """Land a copy of an action `record` under the new name "X D/B/A `stated`"; its key."""
     action = json.loads(record)
-    award = "CONT_AWD_DBA0001_9700_-NONE-_-NONE-"
+    award = f"CONT_AWD_{award_id}_9700_-NONE-_-NONE-"
     action.update(
         {"Recipient Name": f"{STATING} D/B/A {stated}", "Recipient UEI": None,
-         "generated_internal_id": award, "Award ID": "DBA0001"}
+         "generated_internal_id": award, "Award ID": award_id}
     )  # fmt: skip
     text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
     new_key = f"{award}|0|{action['Action Date']}"
@@ -285,7 +291,31 @@ def _state_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "insert into raw.usaspending_transactions values (?, ?, ?, 'late', ?)",
         [new_key, text, _digest(text), LATE],
     )
-    return {"stated_name": stated, "stating_action": new_key}
+    return new_key
+
+
+def _state_client_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A new action under "X D/B/A Y", where Y is the client name of early LDA filings only,
+    resolved to a company of its own: their reports, not landed again, now resolve to X's company
+    (the LDA marts keyed by filing, report or company must redo them)."""
+    stated = con.execute(
+        """
+        select filings.record ->> '$.client.name' as client_name
+        from raw.lda_filings as filings
+        inner join intermediate.int_company_name_matches as matches
+            on filings.record ->> '$.client.name' = matches.company_name_raw
+        where matches.match_rule = 'normalized_name'
+        group by all having bool_and(filings.load_id = 'early')
+        order by count(*) desc, client_name limit 1
+        """
+    ).fetchone()
+    record = con.execute(
+        "select record from raw.usaspending_transactions where load_id = 'early' "
+        "order by transaction_key limit 1"
+    ).fetchone()
+    assert stated is not None and record is not None
+    _land_stating(con, record[0], stated[0], "DBA0002")
+    return {"client_stated": stated[0]}
 
 
 def _amend_award_recipient(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -631,8 +661,15 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
 
 def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
     """The LDA report marts keyed by filing redid the filings whose inputs changed, not every
-    filing: among them the amended filing (a new income, one activity fewer) and, for the issues,
-    the filing amended to list no activity (its rows deleted)."""
+    filing: among them the amended filing (a new income, one activity fewer), for the issues the
+    filing amended to list no activity (its rows deleted), and the reports of the client name now
+    resolved to the stating name's company, though their filings did not change."""
+    company = con.execute(
+        "select company_id from incremental.intermediate.int_company_name_matches "
+        "where company_name_raw = ?",
+        [STATING],
+    ).fetchone()
+    assert company is not None and company[0] is not None
     for model, filings_changed in (
         ("fct_lobbying_reports", {amended["fewer"]}),
         ("fct_lobbying_issues", {amended["fewer"], amended["emptied"]}),
@@ -648,7 +685,13 @@ def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, An
             f"select count(distinct filing_uuid) from incremental.marts.{model}"
         ).fetchone()
         assert filings is not None and 0 < len(redone) < filings[0], model
-        assert filings_changed <= redone, model
+        realiased = con.execute(
+            f"select list(distinct filing_uuid), list(distinct company_id) "
+            f"from incremental.marts.{model} where client_name = ?",
+            [amended["client_stated"]],
+        ).fetchone()
+        assert realiased is not None and realiased[1] == [company[0]], model
+        assert filings_changed | set(realiased[0]) <= redone, model
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
