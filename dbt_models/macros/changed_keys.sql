@@ -12,9 +12,11 @@
    ways and compares).
    Tables, in the staging schema (never published), one row per model and key:
    - changed_keys_fingerprints(): the fingerprints of the model's last successful build;
-   - changed_keys_current(): this build's, until its post-hook stores them;
-   - changed_keys_redone(): the keys the model's last incremental build redid (kept until its next
-     build, for an operator asking what a refresh touched; none after a full build). #}
+   - changed_keys_current(): this build's that differ from them (all of them in a full build),
+     until its post-hook stores them;
+   - changed_keys_redone(): the keys the model's last build redid (kept until its next build, for
+     an operator asking what a refresh touched, and for the model's data tests, which check those
+     keys' rows: changed_keys_tested); after a full build, one row with a null key: every key. #}
 
 {% macro changed_keys_fingerprints() -%}
     staging.changed_keys_fingerprints
@@ -28,10 +30,12 @@
     staging.changed_keys_redone
 {%- endmacro %}
 
-{# The pre-hook. `key`: the model's key column; `fingerprints`: a query of (key, fingerprint) over
-   the model's inputs, at most one row per key (a null key: the inputs every key depends on).
-   Stores this build's fingerprints; on an incremental build, records the keys to redo and deletes
-   their rows. #}
+{# The pre-hook. `key`: the model's key column (or an expression of its columns);
+   `fingerprints`: a query of (key, fingerprint) over the model's inputs, at most one row per key
+   (a null key: the inputs every key depends on). On an incremental build, keeps the fingerprints
+   that differ from the stored ones (a key gone: a null fingerprint), records the keys to redo
+   (those, or every key when the null key's differs or nothing is stored) and deletes their rows;
+   on a full build, keeps every fingerprint. #}
 {% macro redo_changed_keys(key, fingerprints) -%}
     create schema if not exists staging;
     {%- for table in (changed_keys_fingerprints(), changed_keys_current()) %}
@@ -41,16 +45,18 @@
     {%- endfor %}
     create table if not exists {{ changed_keys_redone() }} (model_name varchar, key varchar);
     delete from {{ changed_keys_current() }} where model_name = '{{ this.identifier }}';
-    insert into {{ changed_keys_current() }} (model_name, key, fingerprint)
-    select
-        '{{ this.identifier }}',
-        cast(inputs.key as varchar),
-        inputs.fingerprint
-    from ({{ fingerprints }}) as inputs;
     delete from {{ changed_keys_redone() }} where model_name = '{{ this.identifier }}';
-    {%- if is_incremental() %}
-    insert into {{ changed_keys_redone() }} (model_name, key)
+    insert into {{ changed_keys_current() }} (model_name, key, fingerprint)
     with
+
+    inputs as (
+
+        select
+            cast(fingerprinted.key as varchar) as key,
+            cast(fingerprinted.fingerprint as hugeint) as fingerprint
+        from ({{ fingerprints }}) as fingerprinted
+
+    ){% if is_incremental() %},
 
     stored as (
 
@@ -60,46 +66,43 @@
         from {{ changed_keys_fingerprints() }}
         where model_name = '{{ this.identifier }}'
 
-    ),
+    )
 
-    current_inputs as (
+    select
+        '{{ this.identifier }}',
+        coalesce(inputs.key, stored.key),
+        inputs.fingerprint
+    from inputs
+    full outer join stored
+        on inputs.key is not distinct from stored.key
+    where inputs.fingerprint is distinct from stored.fingerprint;
 
-        select
-            key,
-            fingerprint
+    insert into {{ changed_keys_redone() }} (model_name, key)
+    with
+
+    changed as (
+
+        select key
         from {{ changed_keys_current() }}
         where model_name = '{{ this.identifier }}'
 
     ),
 
-    changed as (
+    stored as (
 
-        select coalesce(current_inputs.key, stored.key) as key
-        from current_inputs
-        full outer join stored
-            on current_inputs.key is not distinct from stored.key
-        where current_inputs.fingerprint is distinct from stored.fingerprint
+        select key
+        from {{ changed_keys_fingerprints() }}
+        where model_name = '{{ this.identifier }}'
 
     ),
 
-    -- every key: the shared inputs changed, or no fingerprint is stored yet
-    redo_all as (
-
-        select
-            exists (select 1 from changed where changed.key is null)
-            or not exists (select 1 from stored) as is_all
-
-    ),
-
+    -- every key: the shared inputs changed (nothing stored: every key differs already)
     keys as (
 
         select changed.key from changed
         union
-        select current_inputs.key from current_inputs
-        where (select redo_all.is_all from redo_all)
-        union
         select stored.key from stored
-        where (select redo_all.is_all from redo_all)
+        where exists (select 1 from changed where changed.key is null)
 
     )
 
@@ -109,12 +112,29 @@
     from keys
     where keys.key is not null;
 
+    -- nothing stored (built before fingerprints were kept): every row goes
     delete from {{ this }}
-    where {{ key }} in (
-        select redone.key
-        from {{ changed_keys_redone() }} as redone
-        where redone.model_name = '{{ this.identifier }}'
-    )
+    where
+        {{ key }} in (
+            select redone.key
+            from {{ changed_keys_redone() }} as redone
+            where redone.model_name = '{{ this.identifier }}'
+        )
+        or not exists (
+            select 1
+            from {{ changed_keys_fingerprints() }} as stored
+            where stored.model_name = '{{ this.identifier }}'
+        )
+    {%- else %}
+
+    select
+        '{{ this.identifier }}',
+        inputs.key,
+        inputs.fingerprint
+    from inputs;
+
+    insert into {{ changed_keys_redone() }} (model_name, key)
+    values ('{{ this.identifier }}', null)
     {%- endif %}
 {%- endmacro %}
 
@@ -130,16 +150,50 @@
     {%- endif %}
 {%- endmacro %}
 
-{# The post-hook: the build succeeded, its fingerprints are now the stored ones. #}
+{# The condition of a data test on a model redone by key (`model`: its name; `key`: the key
+   expression of redo_changed_keys): the rows of the keys its last build redid, every row after a
+   full build. The build deleted every row of those keys before inserting their new rows, and
+   left the other keys' rows as they were, tested when they were built. A test whose failing rows
+   could span keys (a key repeated in two keys' rows) must not use it. #}
+{% macro changed_keys_tested(model, key) -%}
+    (
+        exists (
+            select 1
+            from {{ changed_keys_redone() }} as redone
+            where redone.model_name = '{{ model }}' and redone.key is null
+        )
+        or ({{ key }}) in (
+            select redone.key
+            from {{ changed_keys_redone() }} as redone
+            where redone.model_name = '{{ model }}'
+        )
+    )
+{%- endmacro %}
+
+{# The post-hook: the build succeeded, its fingerprints replace the stored ones (the changed
+   ones after an incremental build, all after a full build). #}
 {% macro store_changed_keys_fingerprints() -%}
-    delete from {{ changed_keys_fingerprints() }} where model_name = '{{ this.identifier }}';
+    {%- set changed_only = is_incremental() %}
+    delete from {{ changed_keys_fingerprints() }} as stored
+    where
+        stored.model_name = '{{ this.identifier }}'
+        and (
+            not {{ changed_only }}
+            or exists (
+                select 1
+                from {{ changed_keys_current() }} as changed
+                where
+                    changed.model_name = stored.model_name
+                    and changed.key is not distinct from stored.key
+            )
+        );
     insert into {{ changed_keys_fingerprints() }} (model_name, key, fingerprint)
     select
         model_name,
         key,
         fingerprint
     from {{ changed_keys_current() }}
-    where model_name = '{{ this.identifier }}';
+    where model_name = '{{ this.identifier }}' and fingerprint is not null;
     delete from {{ changed_keys_current() }} where model_name = '{{ this.identifier }}'
 {%- endmacro %}
 

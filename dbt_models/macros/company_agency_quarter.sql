@@ -1,8 +1,16 @@
-{# The inputs of company_agency_quarter, fingerprinted per company (redo_changed_keys): every
-   column the model reads from its reports, their agencies, the award actions, the news mentions
-   (a company's articles with the agencies they mention) and the company's name; the agencies'
-   names and levels (dim_agency) under the null key, as every company's rows read them. A change
-   in any of them redoes the company's rows. Keep it in step with the model. #}
+{# company_agency_quarter is redone by company and year (redo_changed_keys): a row of a company's
+   year reads the company's inputs of that year and, for the obligations of the following four
+   quarters, of the next year. The key 'company_id|year'. #}
+{% macro company_year_key(company_id, year) -%}
+    ({{ company_id }} || '|' || ({{ year }}))
+{%- endmacro %}
+
+{# The inputs of company_agency_quarter, fingerprinted per company and year: every column the
+   model reads from the company's reports of the year, their agencies, the award actions, the news
+   mentions (the company's articles with the agencies they mention), those of the next year, and
+   the company's name; the agencies' names and levels (dim_agency) under the null key, as every
+   row reads them. A change in any of them redoes the company's year. A company's year without
+   reports, actions or mentions has no row, and no key. Keep it in step with the model. #}
 {% macro company_agency_quarter_fingerprints() -%}
     with
 
@@ -50,14 +58,14 @@
 
     ),
 
-    company_rows as (
+    input_rows as (
 
         select
             reports.company_id,
+            reports.year,
             hash(
                 'report',
                 reports.filing_uuid,
-                reports.year,
                 reports.quarter,
                 reports.amount,
                 reports.is_counted_in_spend,
@@ -72,12 +80,12 @@
 
         select
             company_id,
+            action_year as year,
             hash(
                 'action',
                 generated_internal_id,
                 awarding_toptier_code,
                 awarding_subtier_code,
-                action_year,
                 action_quarter,
                 transaction_amount
             ) as row_hash
@@ -88,10 +96,10 @@
 
         select
             mentions.company_id,
+            mentions.year,
             hash(
                 'mention',
                 mentions.url,
-                mentions.year,
                 mentions.quarter,
                 article_agencies.agencies_fingerprint
             ) as row_hash
@@ -100,21 +108,34 @@
             on mentions.url = article_agencies.url
         where mentions.entity_type = 'company'
 
-        union all
+    ),
+
+    company_years as (
 
         select
             company_id,
-            hash('company', company_name) as row_hash
-        from {{ ref('dim_company') }}
+            year,
+            {{ rows_fingerprint(['row_hash']) }} as fingerprint
+        from input_rows
+        where company_id is not null
+        group by company_id, year
 
     )
 
     select
-        company_id as key,
-        {{ rows_fingerprint(['row_hash']) }} as fingerprint
-    from company_rows
-    where company_id is not null
-    group by company_id
+        {{ company_year_key('company_years.company_id', 'company_years.year') }} as key,
+        hash(
+            company_years.fingerprint,
+            next_years.fingerprint,
+            companies.company_name
+        ) as fingerprint
+    from company_years
+    left join company_years as next_years
+        on
+            company_years.company_id = next_years.company_id
+            and company_years.year + 1 = next_years.year
+    left join {{ ref('dim_company') }} as companies
+        on company_years.company_id = companies.company_id
 
     union all
 
@@ -124,4 +145,15 @@
             'agency_code', 'agency_level', 'toptier_code', 'agency_name', 'abbreviation',
         ]) }} as fingerprint
     from {{ ref('dim_agency') }}
+{%- endmacro %}
+
+{# The filter of an input row of company `company_id` and year `year` on an incremental build:
+   the company's years being redone, and the year after each (the following quarters). #}
+{% macro company_years_to_redo(company_id, year, keyword='and') -%}
+    {%- if is_incremental() -%}
+        {{ keyword }} (
+            {{ changed_keys_only(company_year_key(company_id, year), keyword='') }}
+            or {{ changed_keys_only(company_year_key(company_id, year ~ ' - 1'), keyword='') }}
+        )
+    {%- endif %}
 {%- endmacro %}

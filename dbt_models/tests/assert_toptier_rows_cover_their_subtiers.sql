@@ -1,11 +1,17 @@
 -- A toptier row of company_agency_quarter covers its subtiers: its contract obligations, awards
--- and reports are at least the sum (awards) or the largest (reports) of its subtier rows.
+-- and reports are at least the sum (awards) or the largest (reports) of its subtier rows. Checks
+-- the companies' years the model's last build redid (all after a full build): a toptier row and
+-- its subtier rows are of one company and year.
 
 with
 
 company_agency_quarter as (
 
     select * from {{ ref('company_agency_quarter') }}
+    where
+        {{ changed_keys_tested(
+            'company_agency_quarter', company_year_key('company_id', 'year')
+        ) }}
 
 ),
 

@@ -1,7 +1,7 @@
 """Benchmark: the dbt project on full-history raw tables, a full build and one new quarter (not a
 test; prints figures only).
 
-    python -m tests.benchmarks.bench_full_history [--scale 0.02] [--reuse DIR]
+    python -m tests.benchmarks.bench_full_history [--scale 0.02] [--reuse DIR] [--skip-load]
 
 1. Generates the raw tables in SQL inside DuckDB (``full_history_data``): at scale 1, 1.5M LDA
    filings (~6M activities), 10M award actions (and their ~4M awards), 1M GDELT articles, with
@@ -123,6 +123,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", type=Path, help="keep generated databases in DIR and reuse them when present"
     )
+    parser.add_argument(
+        "--skip-load",
+        action="store_true",
+        help="leave out the 10M-row bulk load (its figures print as nan)",
+    )
     args = parser.parse_args(argv)
     sizes = Sizes.at(args.scale)
     say(f"[data] scale {args.scale:g}: {sizes}; quarter: {sizes.quarter()}")
@@ -195,8 +200,10 @@ def main(argv: list[str] | None = None) -> None:
         "the contract facts, the LDA report models and the company marts of lobbying spend; "
         "the rest is rebuilt from them)"
     )
-    load_peak_gb, load_rows_per_s = load_10m_figures(
-        args.scale, Path(tempfile.gettempdir()) / "bench-bulk"
+    load_peak_gb, load_rows_per_s = (
+        (None, None)
+        if args.skip_load
+        else load_10m_figures(args.scale, Path(tempfile.gettempdir()) / "bench-bulk")
     )
     say(
         f"full_history: filings={filings} transactions={transactions} articles={articles} "

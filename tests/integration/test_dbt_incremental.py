@@ -636,8 +636,9 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
 
 
 def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
-    """company_agency_quarter redid the companies whose inputs changed, not every company: among
-    them the company of the amended award action; none after a full build."""
+    """company_agency_quarter redid the years of the companies whose inputs changed, not every
+    company's every year: among them the year of the amended award action; after a full build,
+    every key (a null key)."""
     redone = {
         key
         for (key,) in con.execute(
@@ -645,18 +646,22 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
             "where model_name = 'company_agency_quarter'"
         ).fetchall()
     }
-    companies = con.execute(
-        "select count(distinct company_id) from incremental.marts.company_agency_quarter"
+    company_years = con.execute(
+        "select count(distinct (company_id, year)) from incremental.marts.company_agency_quarter"
     ).fetchone()
-    assert companies is not None and 0 < len(redone) < companies[0]
-    amended_company = con.execute(
-        "select company_id from incremental.marts.fct_contract_transactions "
+    assert company_years is not None and 0 < len(redone) < company_years[0]
+    amended_action = con.execute(
+        "select company_id, action_year from incremental.marts.fct_contract_transactions "
         "where transaction_key = ?",
         [amended["transaction"]],
     ).fetchone()
-    assert amended_company is not None and amended_company[0] in redone
-    after_full = con.execute("select count(*) from rebuilt.staging.changed_keys_redone").fetchone()
-    assert after_full == (0,)
+    assert amended_action is not None
+    company, year = amended_action
+    assert f"{company}|{year}" in redone
+    after_full = con.execute(
+        "select model_name, key from rebuilt.staging.changed_keys_redone"
+    ).fetchall()
+    assert after_full == [("company_agency_quarter", None)]  # every key
 
 
 def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:

@@ -4,16 +4,19 @@
 -- USAspending codes at two levels: a toptier row (070, DHS) covers the agency with all its
 -- subtiers; a subtier row (7012, ICE) covers that subtier only. Do not add toptier and subtier
 -- rows together.
--- Incremental by company: a build redoes the companies whose inputs changed since its last build
--- (company_agency_quarter_fingerprints, redo_changed_keys: a new report, award action or mention,
--- a name resolved to another company, a renamed company), or every company when the agencies
--- changed; `influence refresh --full` rebuilds every row.
+-- Incremental by company and year: a build redoes the years of a company whose inputs changed
+-- since its last build, in that year or the next (company_agency_quarter_fingerprints,
+-- redo_changed_keys: a new report, award action or mention, a name resolved to another company,
+-- a renamed company), or every row when the agencies changed; `influence refresh --full`
+-- rebuilds every row.
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ redo_changed_keys('company_id', company_agency_quarter_fingerprints()) }}",
+        pre_hook="{{ redo_changed_keys(
+            company_year_key('company_id', 'year'), company_agency_quarter_fingerprints()
+        ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
 }}
@@ -30,7 +33,7 @@ reports as (
     where
         company_id is not null
         and quarter is not null
-        {{ changed_keys_only('company_id') }}
+        {{ company_years_to_redo('company_id', 'year') }}
 
 ),
 
@@ -45,7 +48,7 @@ transactions as (
     select * from {{ ref('fct_contract_transactions') }}
     where
         company_id is not null
-        {{ changed_keys_only('company_id') }}
+        {{ company_years_to_redo('company_id', 'action_year') }}
 
 ),
 
@@ -154,7 +157,7 @@ company_mentions as (
     from mentions
     where
         entity_type = 'company'
-        {{ changed_keys_only('company_id') }}
+        {{ company_years_to_redo('company_id', 'year') }}
 
 ),
 
@@ -288,3 +291,4 @@ final as (
 )
 
 select * from final
+{{ changed_keys_only(company_year_key('company_id', 'year'), keyword='where') }}
