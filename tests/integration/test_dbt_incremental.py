@@ -659,7 +659,8 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
     company, year = amended_action
     assert f"{company}|{year}" in redone
     after_full = con.execute(
-        "select model_name, key from rebuilt.staging.changed_keys_redone"
+        "select model_name, key from rebuilt.staging.changed_keys_redone "
+        "where model_name = 'company_agency_quarter'"
     ).fetchall()
     assert after_full == [("company_agency_quarter", None)]  # every key
 
@@ -697,6 +698,10 @@ def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, An
         ).fetchone()
         assert realiased is not None and realiased[1] == [company[0]], model
         assert filings_changed | set(realiased[0]) <= redone, model
+        after_full = con.execute(
+            "select key from rebuilt.staging.changed_keys_redone where model_name = ?", [model]
+        ).fetchall()
+        assert after_full == [(None,)], model  # every key
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:
