@@ -168,17 +168,35 @@
     ]) }}
 {%- endmacro %}
 
-{# A company mart of int_lda_reports_counted_once, per company: the `columns` it reads of the
-   company's reports (those `where` selects) and the company's name. The counted-once rule spans
-   a company's period, so the company (not the filing) is the key: a report added to a period
-   can change whether the period's other reports count. #}
+{# A company mart of int_lda_reports_counted_once, per company and year (company_year_key): the
+   `columns` it reads of the company's reports of the year (those `where` selects) and the
+   company's name. The counted-once rule spans a company's period, which lies in one year, so the
+   company's year (not the filing) is the key: a report added to a period can change whether the
+   period's other reports count. A new quarter redoes the current year of the companies it has
+   reports of; a renamed company, every year of it. #}
 {% macro company_lobbying_fingerprints(columns, where) -%}
-    {{ fingerprints_by_key([
-        fingerprint_rows(
-            'report', ref('int_lda_reports_counted_once'), 'company_id', columns, where=where,
-        ),
-        fingerprint_rows('company', ref('dim_company'), 'company_id', ['company_name']),
-    ]) }}
+    with
+
+    company_years as (
+
+        select
+            company_id,
+            year,
+            {{ rows_fingerprint(['hash(' ~ (columns | join(', ')) ~ ')']) }} as fingerprint
+        from {{ ref('int_lda_reports_counted_once') }}
+        where
+            company_id is not null
+            and {{ where }}
+        group by company_id, year
+
+    )
+
+    select
+        {{ company_year_key('company_years.company_id', 'company_years.year') }} as key,
+        hash(company_years.fingerprint, companies.company_name) as fingerprint
+    from company_years
+    left join {{ ref('dim_company') }} as companies
+        on company_years.company_id = companies.company_id
 {%- endmacro %}
 
 {% macro company_quarter_lobbying_fingerprints() -%}

@@ -5,16 +5,18 @@
 -- the money was spread over its months). The spend rule is int_lda_reports_counted_once's. A
 -- null amount adds nothing; amount_status tells a report under the threshold of its period
 -- ($5,000 from 2008, $10,000 before) from a legacy paper filing whose money was never transcribed.
--- Incremental by company, as company_quarter_lobbying: a build redoes the companies whose reports
--- or name changed since its last build (company_period_lobbying_fingerprints,
--- redo_changed_keys).
+-- Incremental by company and year, as company_quarter_lobbying (a half year, too, lies in one
+-- year): a build redoes the years of a company whose reports changed since its last build, every
+-- year of a renamed company (company_period_lobbying_fingerprints, redo_changed_keys).
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ redo_changed_keys('company_id', company_period_lobbying_fingerprints()) }}",
+        pre_hook="{{ redo_changed_keys(
+            company_year_key('company_id', 'year'), company_period_lobbying_fingerprints()
+        ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
 }}
@@ -26,14 +28,13 @@ reports as (
     select * from {{ ref('int_lda_reports_counted_once') }}
     where
         company_id is not null
-        {{ changed_keys_only('company_id') }}
+        {{ changed_keys_only(company_year_key('company_id', 'year')) }}
 
 ),
 
 companies as (
 
     select * from {{ ref('dim_company') }}
-    {{ changed_keys_only('company_id', 'where') }}
 
 ),
 

@@ -3,16 +3,19 @@
 -- itself that quarter, else the outside firms' income from it). A null amount ("less than
 -- $5,000") adds nothing to the sum, and a quarter whose counted reports are all null has a null
 -- spend, not 0. A "no activity" report counts as 0.
--- Incremental by company (a quarter's counted-once rule reads every report of the company's
--- quarter, and the company's name): a build redoes the companies whose reports or name changed
--- since its last build (company_quarter_lobbying_fingerprints, redo_changed_keys).
+-- Incremental by company and year (a quarter's counted-once rule reads every report of the
+-- company's quarter, and the company's name): a build redoes the years of a company whose reports
+-- changed since its last build, every year of a renamed company
+-- (company_quarter_lobbying_fingerprints, redo_changed_keys).
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ redo_changed_keys('company_id', company_quarter_lobbying_fingerprints()) }}",
+        pre_hook="{{ redo_changed_keys(
+            company_year_key('company_id', 'year'), company_quarter_lobbying_fingerprints()
+        ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
 }}
@@ -25,14 +28,13 @@ reports as (
     where
         company_id is not null
         and quarter is not null
-        {{ changed_keys_only('company_id') }}
+        {{ changed_keys_only(company_year_key('company_id', 'year')) }}
 
 ),
 
 companies as (
 
     select * from {{ ref('dim_company') }}
-    {{ changed_keys_only('company_id', 'where') }}
 
 ),
 
