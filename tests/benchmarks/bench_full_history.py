@@ -196,8 +196,9 @@ def main(argv: list[str] | None = None) -> None:
     say(
         f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f}; "
         f"incremental / full = {incremental.seconds / full.seconds:.2f}; "
-        "(incremental: staging, the resolver's pair scores, the report agencies, the news chain "
-        "and the contract facts; the rest is rebuilt from them)"
+        "(incremental: staging, the resolver's pair scores, the report agencies, the news chain, "
+        "the contract facts, the LDA report models and the company marts of lobbying spend; "
+        "the rest is rebuilt from them)"
     )
     load_peak_gb, load_rows_per_s = (
         (None, None)

@@ -126,6 +126,7 @@ def land_late(
     amended_keys.update(_amend_award_recipient(con))
     amended_keys.update(_amend_archive(con))
     amended_keys.update(_state_alias(con))
+    amended_keys.update(_state_client_alias(con))
     fewer, record = con.execute(
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 2 "
@@ -278,11 +279,16 @@ def _state_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         [stated],
     ).fetchone() or (None, None)
     assert key is not None
+    return {"stated_name": stated, "stating_action": _land_stating(con, record, stated, "DBA0001")}
+
+
+def _land_stating(con: duckdb.DuckDBPyConnection, record: str, stated: str, award_id: str) -> str:
+    """Land a copy of an action `record` under the new name "X D/B/A `stated`"; its key."""
     action = json.loads(record)
-    award = "CONT_AWD_DBA0001_9700_-NONE-_-NONE-"
+    award = f"CONT_AWD_{award_id}_9700_-NONE-_-NONE-"
     action.update(
         {"Recipient Name": f"{STATING} D/B/A {stated}", "Recipient UEI": None,
-         "generated_internal_id": award, "Award ID": "DBA0001"}
+         "generated_internal_id": award, "Award ID": award_id}
     )  # fmt: skip
     text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
     new_key = f"{award}|0|{action['Action Date']}"
@@ -290,7 +296,31 @@ def _state_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "insert into raw.usaspending_transactions values (?, ?, ?, 'late', ?)",
         [new_key, text, _digest(text), LATE],
     )
-    return {"stated_name": stated, "stating_action": new_key}
+    return new_key
+
+
+def _state_client_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A new action under "X D/B/A Y", where Y is the client name of early LDA filings only,
+    resolved to a company of its own: their reports, not landed again, now resolve to X's company
+    (the LDA marts keyed by filing, report or company must redo them)."""
+    stated = con.execute(
+        """
+        select filings.record ->> '$.client.name' as client_name
+        from raw.lda_filings as filings
+        inner join intermediate.int_company_name_matches as matches
+            on filings.record ->> '$.client.name' = matches.company_name_raw
+        where matches.match_rule = 'normalized_name'
+        group by all having bool_and(filings.load_id = 'early')
+        order by count(*) desc, client_name limit 1
+        """
+    ).fetchone()
+    record = con.execute(
+        "select record from raw.usaspending_transactions where load_id = 'early' "
+        "order by transaction_key limit 1"
+    ).fetchone()
+    assert stated is not None and record is not None
+    _land_stating(con, record[0], stated[0], "DBA0002")
+    return {"client_stated": stated[0]}
 
 
 def _amend_award_recipient(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -432,6 +462,20 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "marts/contracts/fct_contract_transactions.sql",
     ):
         assert "delete from" in (run_sql / model).read_text().lower(), model
+    # and those incremental by fingerprint (macros/changed_keys.sql) appended the keys they redid
+    for model in (
+        "intermediate/lobbying/int_lda_filings_latest.sql",
+        "intermediate/lobbying/int_lda_report_versions.sql",
+        "marts/lobbying/fct_lobbying_reports.sql",
+        "marts/lobbying/fct_lobbying_issues.sql",
+        "marts/lobbying/fct_lobbying_report_agencies.sql",
+        "marts/lobbying/fct_lobbying_report_versions.sql",
+        "marts/influence/company_quarter_lobbying.sql",
+        "marts/influence/company_period_lobbying.sql",
+        "marts/influence/company_agency_quarter.sql",
+        "marts/core/company_profile.sql",
+    ):
+        assert (run_sql / model).read_text().lower().lstrip().startswith("insert into"), model
     _assert_news_retagged_only(work, {("company", "amazon")})
 
     with duckdb.connect() as con:
@@ -537,6 +581,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
 
         _assert_contract_facts(con, amended)
         _assert_companies_redone(con, amended)
+        _assert_filings_redone(con, amended)
 
         new_name = con.execute(
             "select count(*) from incremental.intermediate.int_company_match_pair_scores "
@@ -632,9 +677,49 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
     company, year = amended_action
     assert f"{company}|{year}" in redone
     after_full = con.execute(
-        "select model_name, key from rebuilt.staging.changed_keys_redone"
+        "select model_name, key from rebuilt.staging.changed_keys_redone "
+        "where model_name in ('company_agency_quarter', 'company_profile')"
     ).fetchall()
     assert set(after_full) == {("company_agency_quarter", None), ("company_profile", None)}
+
+
+def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
+    """The LDA report marts keyed by filing redid the filings whose inputs changed, not every
+    filing: among them the amended filing (a new income, one activity fewer), for the issues the
+    filing amended to list no activity (its rows deleted), and the reports of the client name now
+    resolved to the stating name's company, though their filings did not change."""
+    company = con.execute(
+        "select company_id from incremental.intermediate.int_company_name_matches "
+        "where company_name_raw = ?",
+        [STATING],
+    ).fetchone()
+    assert company is not None and company[0] is not None
+    for model, filings_changed in (
+        ("fct_lobbying_reports", {amended["fewer"]}),
+        ("fct_lobbying_issues", {amended["fewer"], amended["emptied"]}),
+    ):
+        redone = {
+            key
+            for (key,) in con.execute(
+                "select key from incremental.staging.changed_keys_redone where model_name = ?",
+                [model],
+            ).fetchall()
+        }
+        filings = con.execute(
+            f"select count(distinct filing_uuid) from incremental.marts.{model}"
+        ).fetchone()
+        assert filings is not None and 0 < len(redone) < filings[0], model
+        realiased = con.execute(
+            f"select list(distinct filing_uuid), list(distinct company_id) "
+            f"from incremental.marts.{model} where client_name = ?",
+            [amended["client_stated"]],
+        ).fetchone()
+        assert realiased is not None and realiased[1] == [company[0]], model
+        assert filings_changed | set(realiased[0]) <= redone, model
+        after_full = con.execute(
+            "select key from rebuilt.staging.changed_keys_redone where model_name = ?", [model]
+        ).fetchall()
+        assert after_full == [(None,)], model  # every key
 
 
 def _test_failures(args: list[str], warehouse: Path, work: Path) -> dict[str, int]:

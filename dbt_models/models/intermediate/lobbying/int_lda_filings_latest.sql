@@ -3,13 +3,31 @@
 -- posted_at per (registrant, client, filing year, filing period). Ties (the same posted_at) go to
 -- the greatest filing_uuid, so that the choice never depends on the order rows are read in.
 -- Registrations (RR, RA) carry no money and are left out.
+-- Incremental by report: a build redoes the reports whose filings changed since its last build
+-- (lda_report_filings_fingerprints, redo_changed_keys: a new filing or amendment, a changed one,
+-- one moved to another registrant, client or period redoes the report it left and the one it
+-- joined); the current version and the superseded list read the report's filings only.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('report_id', lda_report_filings_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 filings as (
 
     select * from {{ ref('stg_lda__filings') }}
-    where not is_registration
+    where
+        not is_registration
+        {{ changed_keys_only(surrogate_key([
+            'registrant_id', 'client_id', 'filing_year', 'filing_period',
+        ])) }}
 
 ),
 

@@ -4,13 +4,29 @@
 -- filing_uuid; the order int_lda_filings_latest picks the current version by, reversed, so that the
 -- last version here is the one it picks. A version is valid from its posted_at until the next
 -- version's posted_at. Registrations (RR, RA) are left out, as there.
+-- Incremental by report, as int_lda_filings_latest (the same fingerprints of the report's
+-- filings): every version's number and validity read its report's filings only.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('report_id', lda_report_filings_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 filings as (
 
     select * from {{ ref('stg_lda__filings') }}
-    where not is_registration
+    where
+        not is_registration
+        {{ changed_keys_only(surrogate_key([
+            'registrant_id', 'client_id', 'filing_year', 'filing_period',
+        ])) }}
 
 ),
 

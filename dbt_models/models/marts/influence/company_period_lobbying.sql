@@ -5,13 +5,30 @@
 -- the money was spread over its months). The spend rule is int_lda_reports_counted_once's. A
 -- null amount adds nothing; amount_status tells a report under the threshold of its period
 -- ($5,000 from 2008, $10,000 before) from a legacy paper filing whose money was never transcribed.
+-- Incremental by company and year, as company_quarter_lobbying (a half year, too, lies in one
+-- year): a build redoes the years of a company whose reports changed since its last build, every
+-- year of a renamed company (company_period_lobbying_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys(
+            company_year_key('company_id', 'year'), company_period_lobbying_fingerprints()
+        ) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 reports as (
 
     select * from {{ ref('int_lda_reports_counted_once') }}
-    where company_id is not null
+    where
+        company_id is not null
+        {{ changed_keys_only(company_year_key('company_id', 'year')) }}
 
 ),
 

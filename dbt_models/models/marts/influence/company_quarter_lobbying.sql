@@ -3,6 +3,22 @@
 -- itself that quarter, else the outside firms' income from it). A null amount ("less than
 -- $5,000") adds nothing to the sum, and a quarter whose counted reports are all null has a null
 -- spend, not 0. A "no activity" report counts as 0.
+-- Incremental by company and year (a quarter's counted-once rule reads every report of the
+-- company's quarter, and the company's name): a build redoes the years of a company whose reports
+-- changed since its last build, every year of a renamed company
+-- (company_quarter_lobbying_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys(
+            company_year_key('company_id', 'year'), company_quarter_lobbying_fingerprints()
+        ) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
@@ -12,6 +28,7 @@ reports as (
     where
         company_id is not null
         and quarter is not null
+        {{ changed_keys_only(company_year_key('company_id', 'year')) }}
 
 ),
 

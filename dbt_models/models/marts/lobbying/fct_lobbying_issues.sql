@@ -1,17 +1,33 @@
 -- One row per lobbying activity (issue) of a current LDA report: what the company lobbied on.
 -- Dollars belong to the report, not to an issue: join fct_lobbying_reports for the amount.
+-- Incremental by filing: a build redoes the filings whose activities or current report's row
+-- changed since its last build (a new or amended filing, a report resolved to another company,
+-- one superseded: its rows go), or every filing when the issue codes' names change
+-- (fct_lobbying_issues_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('filing_uuid', fct_lobbying_issues_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 reports as (
 
     select * from {{ ref('fct_lobbying_reports') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 
 activities as (
 
     select * from {{ ref('stg_lda__activities') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 

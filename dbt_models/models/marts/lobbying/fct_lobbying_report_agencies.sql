@@ -2,18 +2,33 @@
 -- named ICE has a row for ICE, 7012, and one for DHS, 070), with the report's company and quarter:
 -- the join from a report's text (fct_lobbying_issues) to the agencies and their obligations
 -- (company_agency_quarter).
+-- Incremental by filing: a build redoes the filings whose agencies or current report's company
+-- or quarter changed since its last build, or every filing when the agencies' names change
+-- (fct_lobbying_report_agencies_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('filing_uuid', fct_lobbying_report_agencies_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 report_agencies as (
 
     select * from {{ ref('int_lda_report_agencies') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 
 reports as (
 
     select * from {{ ref('fct_lobbying_reports') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 

@@ -1,18 +1,34 @@
 -- Every version (the original and each amendment) of every LDA quarterly report, with its validity
 -- interval: what a report said at any time, and how amendments changed it. The current versions
 -- are the rows of fct_lobbying_reports; the company is the report's, as resolved there.
+-- Incremental by report (registrant, client, filing year and period; an amendment is another
+-- filing of the same report, so the report, not the filing, holds every row its versions'
+-- numbers and validity read): a build redoes the reports whose versions or current company
+-- changed since its last build (fct_lobbying_report_versions_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('report_id', fct_lobbying_report_versions_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 versions as (
 
     select * from {{ ref('int_lda_report_versions') }}
+    {{ changed_keys_only('report_id', 'where') }}
 
 ),
 
 reports as (
 
     select * from {{ ref('fct_lobbying_reports') }}
+    {{ changed_keys_only('report_id', 'where') }}
 
 ),
 

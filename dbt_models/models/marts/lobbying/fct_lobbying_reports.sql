@@ -2,18 +2,33 @@
 -- period), with the client resolved to a company and the report's amount chosen by who filed it
 -- (a self-filer's expenses, an outside firm's income), both from int_lda_reports_counted_once,
 -- where the money rules are written.
+-- Incremental by filing: a build redoes the current filings whose row of int_lda_filings_latest
+-- or int_lda_reports_counted_once changed since its last build, and deletes those no longer
+-- current (fct_lobbying_reports_fingerprints, redo_changed_keys).
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ redo_changed_keys('filing_uuid', fct_lobbying_reports_fingerprints()) }}",
+        post_hook="{{ store_changed_keys_fingerprints() }}",
+    )
+}}
 
 with
 
 reports as (
 
     select * from {{ ref('int_lda_filings_latest') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 
 counted_reports as (
 
     select * from {{ ref('int_lda_reports_counted_once') }}
+    {{ changed_keys_only('filing_uuid', 'where') }}
 
 ),
 
