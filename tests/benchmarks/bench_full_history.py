@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f}; "
         f"incremental / full = {incremental.seconds / full.seconds:.2f}; "
         "(incremental: staging, the resolver's pair scores, the report agencies, the news chain, "
-        "the contract facts, the LDA report models and the company marts of lobbying spend; "
+        "the contract facts, the LDA report models, the company marts and the company profile; "
         "the rest is rebuilt from them)"
     )
     load_peak_gb, load_rows_per_s = (
