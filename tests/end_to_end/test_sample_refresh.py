@@ -125,6 +125,9 @@ def test_second_refresh_changes_nothing(built: tuple[Path, list[Run], list]) -> 
                 f"select count(*) from (select {key} from {table} group by all having count(*) > 1)"
             ).fetchone()
             assert dupes == (0,), f"duplicate keys in {table}"
+        # the second build found no model's inputs changed: it redid no key
+        redone = con.execute("select count(*) from staging.changed_keys_redone").fetchone()
+        assert redone == (0,)
         # The second load of each source found every record unchanged.
         second = con.execute(
             """
