@@ -382,6 +382,11 @@ def refresh(args: argparse.Namespace) -> int:
     print("Preparing the dbt project (dbt parse) ...", flush=True)
     from dagster_project.defs.dbt.project import ensure_manifest
 
+    # Parse with the profile the build will use (profiles.yml reads the database's path from
+    # INFLUENCE_DBT_DATABASE, which the dbt asset sets to the same build database): dbt re-parses
+    # the whole project whenever its profile differs from the last parse's, so a parse with the
+    # default path made both this parse and the build's own a full one, every refresh.
+    os.environ["INFLUENCE_DBT_DATABASE"] = str(settings.build_warehouse)
     ensure_manifest(force=True)
 
     import dagster as dg

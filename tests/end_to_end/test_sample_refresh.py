@@ -28,7 +28,7 @@ from ingest.sources import SOURCES
 from tests.support.http_server import LocalApiServer, RecordedRequest
 from tests.support.readme_queries import readme_blocks
 from tests.support.sample_changes import SampleChanges, sample_with_changes
-from tests.support.sample_refresh import Built, Run, influence, sample_env
+from tests.support.sample_refresh import Built, Run, copy_built_warehouse, influence, sample_env
 from tests.support.warehouse import build_db
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -651,13 +651,7 @@ def alert_run(built_run: Built, tmp_path_factory: pytest.TempPathFactory) -> Ale
     """A third refresh, on a copy of the warehouse the first two built, of the sample a day
     later (one LDA amendment, one award action more), with a webhook on a local server."""
     tmp = tmp_path_factory.mktemp("alerts")
-    source, files = WarehouseFiles(built_run.warehouse), WarehouseFiles(tmp / "warehouse.duckdb")
-    shutil.copyfile(source.build, files.build)
-    shutil.copytree(source.snapshots, files.snapshots)
-    shutil.copytree(source.digests, files.digests)
-    published = current_snapshot(source)
-    assert published is not None
-    os.link(files.snapshots / published.file, files.published)
+    files = copy_built_warehouse(built_run, tmp / "warehouse.duckdb")
     changes = sample_with_changes(tmp / "sample")
     watchlist = tmp / "watchlist.yaml"
     with LocalApiServer() as server:

@@ -5,6 +5,7 @@ a child process, against a warehouse of its own; the session's one sample build 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import REPO_ROOT
+from ingest.publish import WarehouseFiles, current_snapshot
 from tests.support.analyst import Analyst, Answer, fresh_answer
 from tests.support.warehouse import build_db
 
@@ -117,3 +119,17 @@ def build_sample_twice(tmp: Path) -> Iterator[Built]:
         analyst.close()
     counts.append(table_counts(warehouse))
     yield Built(warehouse, runs, counts, held, fresh_answer(warehouse))
+
+
+def copy_built_warehouse(built: Built, warehouse: Path) -> WarehouseFiles:
+    """A copy at ``warehouse`` of what the session's sample refreshes left: the build database,
+    the kept snapshots and digests, and the published file (a hard link to the current
+    snapshot, as a publish leaves it), for a test that goes on from there."""
+    source, files = WarehouseFiles(built.warehouse), WarehouseFiles(warehouse)
+    shutil.copyfile(source.build, files.build)
+    shutil.copytree(source.snapshots, files.snapshots)
+    shutil.copytree(source.digests, files.digests)
+    published = current_snapshot(source)
+    assert published is not None, "the session's sample refreshes published nothing"
+    os.link(files.snapshots / published.file, files.published)
+    return files
