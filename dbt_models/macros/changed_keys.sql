@@ -201,3 +201,40 @@
 {% macro rows_fingerprint(columns) -%}
     sum(hash({{ columns | join(', ') }})::hugeint)
 {%- endmacro %}
+
+{# The key and fingerprint of each group of rows of one input: `relation` (a ref or a query in
+   parentheses), grouped by `key` (a column or an expression over its columns), hashing `columns`
+   with the input's `label`, so that two inputs' rows never hash alike. `where`: a condition on
+   the rows read. The rows of several inputs are added (union all) before summing by key. #}
+{% macro fingerprint_rows(label, relation, key, columns, where=none) -%}
+    select
+        {{ key }} as key,
+        hash('{{ label }}', {{ columns | join(', ') }}) as row_hash
+    from {{ relation }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
+{%- endmacro %}
+
+{# The fingerprint per key of the rows of one or more fingerprint_rows queries; a null key's rows
+   are left out (they are in no key's rows of the model), and `shared`, when given, is a query of
+   the reference rows every key reads, fingerprinted under the null key. #}
+{% macro fingerprints_by_key(row_queries, shared=none) -%}
+    select
+        key,
+        {{ rows_fingerprint(['row_hash']) }} as fingerprint
+    from (
+        {{ row_queries | join('\nunion all\n') }}
+    ) as keyed_rows
+    where key is not null
+    group by key
+    {%- if shared %}
+
+    union all
+
+    select
+        null as key,
+        {{ rows_fingerprint(['row_hash']) }} as fingerprint
+    from ({{ shared }}) as shared_rows
+    {%- endif %}
+{%- endmacro %}

@@ -15,70 +15,54 @@
 
     ),
 
-    company_rows as (
-
-        select
-            company_id,
-            hash('company', company_name, parent_company_id, top_company_id) as row_hash
-        from {{ ref('dim_company') }}
-
-        union all
-
-        select
-            company_id,
-            hash('quarter', year, quarter, lobbying_spend, reports_count) as row_hash
-        from {{ ref('company_quarter_lobbying') }}
-
-        union all
-
-        select
-            company_id,
-            hash('issue', activity_id, filing_uuid, issue_code, issue_name) as row_hash
-        from {{ ref('fct_lobbying_issues') }}
-
-        union all
+    reports as (
 
         select
             reports.company_id,
-            hash('report', reports.filing_uuid, report_agencies.agencies_fingerprint) as row_hash
+            reports.filing_uuid,
+            report_agencies.agencies_fingerprint
         from {{ ref('fct_lobbying_reports') }} as reports
         left join report_agencies
             on reports.filing_uuid = report_agencies.filing_uuid
 
-        union all
-
-        select
-            company_id,
-            hash(
-                'action',
-                transaction_key,
-                awarding_toptier_code,
-                awarding_toptier_name,
-                generated_internal_id,
-                transaction_amount
-            ) as row_hash
-        from {{ ref('fct_contract_transactions') }}
-
-        union all
-
-        select
-            company_id,
-            hash('mention', url) as row_hash
-        from {{ ref('fct_news_mentions') }}
-
     )
 
-    select
-        company_id as key,
-        {{ rows_fingerprint(['row_hash']) }} as fingerprint
-    from company_rows
-    where company_id is not null
-    group by company_id
-
-    union all
-
-    select
-        null as key,
-        {{ rows_fingerprint(['agency_code', 'agency_name']) }} as fingerprint
-    from {{ ref('dim_agency') }}
+    {{ fingerprints_by_key(
+        [
+            fingerprint_rows(
+                'company',
+                ref('dim_company'),
+                'company_id',
+                ['company_name', 'parent_company_id', 'top_company_id'],
+            ),
+            fingerprint_rows(
+                'quarter',
+                ref('company_quarter_lobbying'),
+                'company_id',
+                ['year', 'quarter', 'lobbying_spend', 'reports_count'],
+            ),
+            fingerprint_rows(
+                'issue',
+                ref('fct_lobbying_issues'),
+                'company_id',
+                ['activity_id', 'filing_uuid', 'issue_code', 'issue_name'],
+            ),
+            fingerprint_rows(
+                'report', 'reports', 'company_id', ['filing_uuid', 'agencies_fingerprint'],
+            ),
+            fingerprint_rows(
+                'action',
+                ref('fct_contract_transactions'),
+                'company_id',
+                [
+                    'transaction_key', 'awarding_toptier_code', 'awarding_toptier_name',
+                    'generated_internal_id', 'transaction_amount',
+                ],
+            ),
+            fingerprint_rows('mention', ref('fct_news_mentions'), 'company_id', ['url']),
+        ],
+        shared=fingerprint_rows(
+            'agency', ref('dim_agency'), 'null', ['agency_code', 'agency_name'],
+        ),
+    ) }}
 {%- endmacro %}

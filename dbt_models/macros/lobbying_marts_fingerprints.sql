@@ -1,48 +1,11 @@
 {# The fingerprints of the LDA report models that are incremental by fingerprint
    (macros/changed_keys.sql, redo_changed_keys): one query per model, of (key, fingerprint) over
-   every column the model reads from each of its inputs. A model's key is the one its rows depend
+   every column the model reads from each of its inputs (fingerprint_rows, fingerprints_by_key). A model's key is the one its rows depend
    on as a whole: the filing (filing_uuid) for a mart with rows per current report, the report
    (report_id: registrant, client, filing year and period, whose filings are the report's versions)
    for the versions and the current version, the company for the company periods. Keep each one in
    step with its model: a column the model reads and its fingerprint leaves out would leave its
    keys stale after that column changes (test_dbt_incremental builds both ways and compares). #}
-
-{# The key and fingerprint of each group of rows of one input: `relation` (a ref or a query in
-   parentheses), grouped by `key` (a column or an expression over its columns), hashing `columns`
-   with the input's `label`, so that two inputs' rows never hash alike. `where`: a condition on
-   the rows read. The rows of several inputs are added (union all) before summing by key. #}
-{% macro fingerprint_rows(label, relation, key, columns, where=none) -%}
-    select
-        {{ key }} as key,
-        hash('{{ label }}', {{ columns | join(', ') }}) as row_hash
-    from {{ relation }}
-    {%- if where %}
-    where {{ where }}
-    {%- endif %}
-{%- endmacro %}
-
-{# The fingerprint per key of the rows of one or more fingerprint_rows queries; a null key's rows
-   are left out (they are in no key's rows of the model), and `shared`, when given, is a query of
-   the reference rows every key reads, fingerprinted under the null key. #}
-{% macro fingerprints_by_key(row_queries, shared=none) -%}
-    select
-        key,
-        {{ rows_fingerprint(['row_hash']) }} as fingerprint
-    from (
-        {{ row_queries | join('\nunion all\n') }}
-    ) as keyed_rows
-    where key is not null
-    group by key
-    {%- if shared %}
-
-    union all
-
-    select
-        null as key,
-        {{ rows_fingerprint(['row_hash']) }} as fingerprint
-    from ({{ shared }}) as shared_rows
-    {%- endif %}
-{%- endmacro %}
 
 {# The filings of quarterly reports (not registrations), keyed by report, with every column
    int_lda_filings_latest and int_lda_report_versions read: the versions of a report are its
