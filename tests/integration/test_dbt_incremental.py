@@ -794,6 +794,11 @@ NEWS_BRANCH = re.compile(
     r"'(?P<type>[^']+)' as entity_type,\s*'(?P<id>[^']+)' as entity_id,\s*"
     r"'[^']+' as pattern_id\s*from (?P<texts>\w+)"
 )
+# a pattern with required words is tried through its words: a row of required_words per word,
+# (pattern_id, entity_type, entity_id, word, the texts it is tried on)
+NEWS_WORDED = re.compile(
+    r"\(\s*'[^']+',\s*'(?P<type>[^']+)',\s*'(?P<id>[^']+)',\s*'[a-z0-9]+',\s*'(?P<texts>\w+)'\s*\)"
+)
 
 
 def _assert_news_retagged_only(work: Path, changed: set[tuple[str, str]]) -> None:
@@ -810,7 +815,9 @@ def _assert_news_retagged_only(work: Path, changed: set[tuple[str, str]]) -> Non
         assert listed is not None and listed[1] == named, model
     branches: dict[str, set[tuple[str, str]]] = {}
     sql = (compiled / "intermediate/news/int_news_mentions_tagged.sql").read_text()
-    for branch in NEWS_BRANCH.finditer(sql):
+    worded = list(NEWS_WORDED.finditer(sql))
+    assert worded, "no pattern was tried through its required words"
+    for branch in [*NEWS_BRANCH.finditer(sql), *worded]:
         branches.setdefault(branch["texts"], set()).add((branch["type"], branch["id"]))
     assert branches.get("all_texts") == changed
     assert branches.get("texts") and not branches["texts"] & changed

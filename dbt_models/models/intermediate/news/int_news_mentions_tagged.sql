@@ -11,7 +11,9 @@
 -- matched as written. When the model runs, the patterns are read first and each is tried as a
 -- constant (news_patterns_as_constants: DuckDB compiles a constant regular expression once per
 -- query, a column's once per row); in a unit test they are tried as columns, by the same rule
--- (news_pattern_matches).
+-- (news_pattern_matches). A pattern with required words (a watchlist term's ASCII words) is
+-- tried only on the texts that hold the rarest of them as a word: the texts are split into words
+-- once and joined to the required words, instead of a search per pattern and text.
 -- Incremental: a build tags the articles int_news_articles_deduplicated rewrote since its last
 -- build (news_articles_to_redo) with every pattern, and every article with the patterns of the
 -- entities whose patterns changed since (news_changed_entities: each entity's patterns are
@@ -145,8 +147,138 @@ texts as (
 
 {% else %}
 
-    -- each pattern tried as a constant, in one branch per pattern: on every article's texts when
-    -- its entity's patterns changed, else on the texts of the articles to redo
+    {#- each pattern's texts: every article's when its entity's patterns changed, else those of
+        the articles to redo; and its required words, when it has some #}
+    {%- set tried = [] %}
+    {%- for row in constant_patterns %}
+        {%- do tried.append({
+            'row': row,
+            'source': changed_texts
+                if changed_entities is none
+                or [row['entity_type'], row['entity_id']] in changed_entities
+                else 'texts',
+            'words': (row['required_words'] or '').split(),
+        }) %}
+    {%- endfor %}
+    {%- set worded = tried | selectattr('words') | list %}
+
+    {% if worded %}
+
+        -- the required words of the patterns that have some, with the texts each is tried on
+        required_words as (
+
+            select * from (
+                values
+                {% for pattern in worded %}
+                    {%- set outer = loop %}
+                    {%- for word in pattern['words'] %}
+                        (
+                            {{ sql_string(pattern['row']['pattern_id']) }},
+                            {{ sql_string(pattern['row']['entity_type']) }},
+                            {{ sql_string(pattern['row']['entity_id']) }},
+                            {{ sql_string(word) }},
+                            {{ sql_string(pattern['source']) }}
+                        ){{ ',' if not (outer.last and loop.last) }}
+                    {%- endfor %}
+                {%- endfor %}
+            ) as required (pattern_id, entity_type, entity_id, word, texts_source)
+
+        ),
+
+    {% endif %}
+
+    {% for source in worded | map(attribute='source') | unique %}
+
+        -- wherever a pattern with required words matches, each of its words is a whole run of
+        -- ASCII letters and digits in the folded text (news_folded_text;
+        -- int_news_watchlist_patterns): the runs of these texts that are someone's required word
+        {{ source }}_words as materialized (
+
+            select
+                url,
+                text_field,
+                word
+            from (
+                select
+                    url,
+                    text_field,
+                    unnest(string_split_regex(folded_text, '[^a-z0-9]+')) as word
+                from {{ source }}
+            ) as text_runs
+            where word in (
+                select required.word from required_words as required
+                where required.texts_source = {{ sql_string(source) }}
+            )
+
+        ),
+
+        -- each pattern's required word that the fewest of these texts hold (any one would do:
+        -- the rarest gives the fewest texts to try the pattern on)
+        {{ source }}_rarest_words as (
+
+            select
+                required.pattern_id,
+                any_value(required.entity_type) as entity_type,
+                any_value(required.entity_id) as entity_id,
+                arg_min(required.word, coalesce(frequencies.texts_count, 0)) as word
+            from required_words as required
+            left join (
+                select
+                    word,
+                    count(*) as texts_count
+                from {{ source }}_words
+                group by word
+            ) as frequencies
+                on required.word = frequencies.word
+            where required.texts_source = {{ sql_string(source) }}
+            group by required.pattern_id
+
+        ),
+
+        -- the texts each such pattern is tried on (those holding its rarest required word), and
+        -- the pattern tried: in one filter over every pair, not a branch per pattern (DuckDB
+        -- would try the OR of every branch's filter on every pair)
+        {{ source }}_worded_matches as (
+
+            select
+                texts.url,
+                texts.text_field,
+                holding.entity_type,
+                holding.entity_id,
+                holding.pattern_id
+            from (
+                select distinct
+                    text_words.url,
+                    text_words.text_field,
+                    rarest.entity_type,
+                    rarest.entity_id,
+                    rarest.pattern_id
+                from {{ source }}_words as text_words
+                inner join {{ source }}_rarest_words as rarest
+                    on text_words.word = rarest.word
+            ) as holding
+            inner join {{ source }} as texts
+                on holding.url = texts.url and holding.text_field = texts.text_field
+            where
+                case holding.pattern_id
+                    {% for pattern in worded if pattern['source'] == source %}
+                        {%- set row = pattern['row'] %}
+                        when {{ sql_string(row['pattern_id']) }} then {{ news_pattern_matches(
+                            'texts.field_text',
+                            sql_string(row['pattern']),
+                            sql_string(row['exclusion_pattern']),
+                            'true' if row['is_case_sensitive'] else 'false'
+                        ) }}
+                    {% endfor %}
+                end
+
+        ),
+
+    {% endfor %}
+
+    -- each pattern tried as a constant: those with required words above, each other pattern in a
+    -- branch of its own, on every article's texts when its entity's patterns changed, else on the
+    -- texts of the articles to redo
     pattern_matches as (
 
         select
@@ -157,7 +289,16 @@ texts as (
             cast(null as varchar) as pattern_id
         where false
 
-        {% for row in constant_patterns %}
+        {% for source in worded | map(attribute='source') | unique %}
+
+            union all
+
+            select * from {{ source }}_worded_matches
+
+        {% endfor %}
+
+        {% for pattern in tried if not pattern['words'] %}
+            {%- set row = pattern['row'] %}
 
             union all
 
@@ -167,16 +308,8 @@ texts as (
                 {{ sql_string(row['entity_type']) }} as entity_type,
                 {{ sql_string(row['entity_id']) }} as entity_id,
                 {{ sql_string(row['pattern_id']) }} as pattern_id
-            from {{
-                changed_texts
-                if changed_entities is none
-                or [row['entity_type'], row['entity_id']] in changed_entities
-                else 'texts'
-            }}
+            from {{ pattern['source'] }}
             where
-                {% for word in (row['required_words'] or '').split() -%}
-                    contains(folded_text, {{ sql_string(word) }}) and
-                {% endfor -%}
                 {{ news_pattern_matches(
                     'field_text',
                     sql_string(row['pattern']),
