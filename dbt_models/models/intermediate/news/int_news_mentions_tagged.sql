@@ -212,8 +212,8 @@ texts as (
 
         ),
 
-        -- each pattern's required word that the fewest of these texts hold (any one would do:
-        -- the rarest gives the fewest texts to try the pattern on)
+        -- each pattern's required word found the fewest times in these texts (any one of its
+        -- words would do: the rarest leaves the fewest texts to try the pattern on)
         {{ source }}_rarest_words as (
 
             select
