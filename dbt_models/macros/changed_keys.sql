@@ -170,6 +170,35 @@
     )
 {%- endmacro %}
 
+{# A pre-hook of a model that rebuilds a set of keys by delete+insert (not by fingerprint): records
+   in changed_keys_redone the keys this build rebuilds, `keys` (a query of one column), on an
+   incremental build, or one null key (every key) on a full build. It runs before the model's
+   watermark moves; the model then reads the keys back (redone_keys, changed_keys_only), so the
+   keys its data tests check (changed_keys_tested) are the keys it rebuilt. #}
+{% macro record_redone_keys(keys) -%}
+    create schema if not exists staging;
+    create table if not exists {{ changed_keys_redone() }} (model_name varchar, key varchar);
+    delete from {{ changed_keys_redone() }} where model_name = '{{ this.identifier }}';
+    insert into {{ changed_keys_redone() }} (model_name, key)
+    {%- if is_incremental() %}
+    select distinct
+        '{{ this.identifier }}',
+        cast(rebuilt.key as varchar)
+    from ({{ keys }}) as rebuilt (key)
+    where rebuilt.key is not null
+    {%- else %}
+    values ('{{ this.identifier }}', null)
+    {%- endif %}
+{%- endmacro %}
+
+{# The keys recorded by record_redone_keys for this build, as a query of one column named
+   `column`. #}
+{% macro redone_keys(column) -%}
+    select redone.key as {{ column }}
+    from {{ changed_keys_redone() }} as redone
+    where redone.model_name = '{{ this.identifier }}'
+{%- endmacro %}
+
 {# The post-hook: the build succeeded, its fingerprints replace the stored ones (the changed
    ones after an incremental build, all after a full build). #}
 {% macro store_changed_keys_fingerprints() -%}

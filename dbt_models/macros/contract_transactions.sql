@@ -138,6 +138,13 @@
     )
 {%- endmacro %}
 
+{# The awards fct_contract_awards rebuilds (contract_award_changed), by generated_internal_id. #}
+{% macro changed_contract_award_keys() -%}
+    select awards.generated_internal_id
+    from {{ ref('stg_usaspending__awards') }} as awards
+    where {{ contract_award_changed('awards') }}
+{%- endmacro %}
+
 {# The archive keys of the raw archive rows landed since the model's watermark: new rows, rows
    replaced by a new version (whose action may now have another transaction_key), and deletions
    (a Delta file's 'D' rows, which staging leaves out). #}
@@ -176,9 +183,7 @@
 
     changed_awards as (
 
-        select awards.generated_internal_id
-        from {{ ref('stg_usaspending__awards') }} as awards
-        where {{ contract_award_changed('awards') }}
+        {{ changed_contract_award_keys() }}
 
     ),
 

@@ -191,6 +191,14 @@
     {%- endif %}
 {%- endmacro %}
 
+{# The `key`s of `relation` of which this incremental model holds no row (every key on a full
+   build). #}
+{% macro keys_not_held_in(relation, key) -%}
+    select {{ key }}
+    from {{ relation }}
+    {{ keys_not_held(key) }}
+{%- endmacro %}
+
 {# Whether `relation` (an incremental model's table, `this`) has `column`: a table built by an
    earlier version of the model may lack one it adds. (Linting renders without a database: it
    has no adapter, and lints the SQL with the column.) #}

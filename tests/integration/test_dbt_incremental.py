@@ -580,6 +580,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert clients[amended["client_renamed"]] == "RENAMED CLIENT QXJV"
 
         _assert_contract_facts(con, amended)
+        _assert_keys_rebuilt_recorded(con, amended)
         _assert_companies_redone(con, amended)
         _assert_filings_redone(con, amended)
 
@@ -641,13 +642,36 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
                 [load],
             ).fetchone()
             assert repeated == (1,), load
+        # the same for a model rebuilt by key: a rebuilt key repeated fails, a kept one is not read
+        for rebuilt in (True, False):
+            repeated = con.execute(
+                "insert into marts.fct_contract_transactions "
+                "select * from marts.fct_contract_transactions where transaction_key "
+                f"{'' if rebuilt else 'not'} in (select key from staging.changed_keys_redone "
+                "where model_name = 'fct_contract_transactions') order by transaction_key limit 1"
+            ).fetchone()
+            assert repeated == (1,), rebuilt
+        # a raw table re-created without its primary key
+        con.execute(
+            "create table raw.usaspending_transactions_copy as "
+            "select * from raw.usaspending_transactions; "
+            "drop table raw.usaspending_transactions; "
+            "alter table raw.usaspending_transactions_copy rename to usaspending_transactions"
+        )
     checked = _test_failures(
-        ["test", "--select", "stg_lda__activity_government_entities,test_name:unique"],
+        [
+            "test", "--select",
+            "stg_lda__activity_government_entities,test_name:unique "
+            "fct_contract_transactions,test_name:unique "
+            "source:raw.usaspending_transactions,test_name:primary_key_enforced",
+        ],
         warehouse,
         tmp_path / "duplicated",
-    )
+    )  # fmt: skip
     assert checked == {
-        "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1
+        "unique_stg_lda__activity_government_entities_activity_government_entity_id": 1,
+        "unique_fct_contract_transactions_transaction_key": 1,
+        "source_primary_key_enforced_raw_usaspending_transactions_transaction_key": 1,
     }
     _remap_an_entity(warehouse, tmp_path / "crosswalk")
     _patterns_changed_retags_their_entities(warehouse, full, tmp_path)
@@ -681,6 +705,32 @@ def _assert_companies_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, 
         "where model_name in ('company_agency_quarter', 'company_profile')"
     ).fetchall()
     assert set(after_full) == {("company_agency_quarter", None), ("company_profile", None)}
+
+
+def _assert_keys_rebuilt_recorded(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:
+    """The models rebuilt by delete+insert recorded the keys they rebuilt, which their key tests
+    check: fewer than all, among them the amended ones; after a full build, every key."""
+    for model, table, key, changed in (
+        ("fct_contract_transactions", "marts", "transaction_key", {amended["transaction"]}),
+        ("fct_contract_awards", "marts", "generated_internal_id", {amended["award_recipient"]}),
+        ("int_lda_report_agencies", "intermediate", "filing_uuid", {amended["fewer"]}),
+    ):
+        redone = {
+            k
+            for (k,) in con.execute(
+                "select key from incremental.staging.changed_keys_redone where model_name = ?",
+                [model],
+            ).fetchall()
+        }
+        (held,) = con.execute(
+            f"select count(distinct {key}) from incremental.{table}.{model}"
+        ).fetchone() or (0,)
+        assert 0 < len(redone) < held, model
+        assert changed <= redone, model
+        after_full = con.execute(
+            "select key from rebuilt.staging.changed_keys_redone where model_name = ?", [model]
+        ).fetchall()
+        assert after_full == [(None,)], model  # every key
 
 
 def _assert_filings_redone(con: duckdb.DuckDBPyConnection, amended: dict[str, Any]) -> None:

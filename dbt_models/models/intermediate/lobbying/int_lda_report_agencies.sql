@@ -7,7 +7,8 @@
 -- Incremental: before a build, the rows of filings landed since the last one and of filings no
 -- longer current (an amendment superseded them) are deleted; the build then adds the current
 -- filings that have no row (new ones, changed ones, one current again, and those that name no
--- mapped agency). A changed crosswalk deletes every row first.
+-- mapped agency), recorded first (record_redone_keys) for its data tests. A changed crosswalk
+-- deletes every row first.
 
 {{
     config(
@@ -19,6 +20,7 @@
             "{{ delete_children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
                 inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
             "{{ delete_keys_gone(ref('int_lda_filings_latest'), 'filing_uuid') }}",
+            "{{ record_redone_keys(keys_not_held_in(ref('int_lda_filings_latest'), 'filing_uuid')) }}",
         ],
         post_hook="{{ record_loaded_at_watermark(ref('stg_lda__filings'),
             inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
@@ -30,7 +32,7 @@ with
 reports as (
 
     select * from {{ ref('int_lda_filings_latest') }}
-    {{ keys_not_held('filing_uuid') }}
+    {{ changed_keys_only('filing_uuid', keyword='where') }}
 
 ),
 

@@ -7,7 +7,8 @@
 -- Incremental (macros/contract_transactions.sql): a build rebuilds the awards landed since its
 -- last build, those whose recipient profile was, and those whose recipient name was given another
 -- company since (int_company_name_assignments); every award when the agency names, the award id
--- reference or the product patterns changed (contract_reference_hash).
+-- reference or the product patterns changed (contract_reference_hash). The awards a build
+-- rebuilds are recorded first (record_redone_keys), for its data tests.
 
 {{
     config(
@@ -15,6 +16,7 @@
         incremental_strategy='delete+insert',
         unique_key='generated_internal_id',
         on_schema_change='fail',
+        pre_hook="{{ record_redone_keys(changed_contract_award_keys()) }}",
         post_hook=[
             "{{ record_loaded_at_watermark(
                 contract_loads(), inputs_hash=contract_reference_hash()
@@ -30,10 +32,8 @@ with
 
 awards as (
 
-    select * from {{ ref('stg_usaspending__awards') }} as awards
-    {%- if is_incremental() %}
-        where {{ contract_award_changed('awards') }}
-    {%- endif %}
+    select * from {{ ref('stg_usaspending__awards') }}
+    {{ changed_keys_only('generated_internal_id', keyword='where') }}
 
 ),
 

@@ -12,6 +12,7 @@
 -- given another company since (int_company_name_assignments, int_contract_uei_assignments), and
 -- the keys whose archive row was replaced or deleted since; a key no door holds any more is
 -- deleted (delete_replaced_archive_actions). Every action when the reference inputs changed.
+-- The keys a build rebuilds are recorded first (record_redone_keys), for its data tests.
 
 {{
     config(
@@ -19,6 +20,7 @@
         incremental_strategy='delete+insert',
         unique_key='transaction_key',
         on_schema_change='append_new_columns',
+        pre_hook="{{ record_redone_keys(changed_contract_action_keys()) }}",
         post_hook=[
             "{{ delete_replaced_archive_actions() }}",
             "{{ record_loaded_at_watermark(
@@ -49,7 +51,7 @@ transactions as (
     {{ contract_transactions_unioned(
         ref('stg_usaspending__archive_transactions'),
         ref('stg_usaspending__transactions'),
-        keys=changed_contract_action_keys(),
+        keys=redone_keys('transaction_key'),
     ) }}
     {%- else -%}
         select * from {{ ref('int_contract_transactions_unioned') }}
