@@ -2,22 +2,19 @@
    the test's `where` config when there is one), with one addition: in a `where`, the word
    __built_rows__ stands for built_rows_only of the tested model, the rows its last build wrote,
    and __redone_keys__(key) for changed_keys_tested of the model and that key expression, the rows
-   of the keys its last build redid (a model built by redo_changed_keys or record_redone_keys);
-   __redone_keys__(key of other_model) takes the keys another model's last build redid (a view
-   whose rows of those keys are the ones that model rebuilt from it). A test's YAML config cannot
-   call a project macro (dbt renders it before macros exist), so the condition is filled in here,
-   when the test runs. #}
+   of the keys its last build redid (a model built by redo_changed_keys or record_redone_keys).
+   A test's YAML config cannot call a project macro (dbt renders it before macros exist), so the
+   condition is filled in here, when the test runs. #}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if not where -%}
         {%- do return(relation) -%}
     {%- endif -%}
     {%- set condition = where | replace('__built_rows__', built_rows_only(relation.identifier)) -%}
-    {%- set redone = modules.re.search('__redone_keys__\\((.*?)(?: of (\\w+))?\\)$', condition) -%}
+    {%- set redone = modules.re.search('__redone_keys__\\((.*)\\)', condition) -%}
     {%- if redone -%}
         {%- set condition = condition | replace(
-            redone.group(0),
-            changed_keys_tested(redone.group(2) or relation.identifier, redone.group(1))
+            redone.group(0), changed_keys_tested(relation.identifier, redone.group(1))
         ) -%}
     {%- endif -%}
     {%- do return('(select * from ' ~ relation ~ ' where ' ~ condition ~ ') as dbt_subquery') -%}
