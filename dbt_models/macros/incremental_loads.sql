@@ -191,6 +191,23 @@
     {%- endif %}
 {%- endmacro %}
 
+{# A pre-hook of an incremental model whose rows depend on other inputs than the ones it reads
+   by loaded_at (`inputs_hash`, as recorded by record_loaded_at_watermark): deletes every row when
+   the hash differs from the one its last build recorded (or none was), so that the build makes
+   them all again. #}
+{% macro delete_all_if_inputs_changed(inputs_hash) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from {{ watermarks_table() }} as recorded
+        where
+            recorded.model_name = '{{ watermark_name() }}'
+            and recorded.inputs_hash = {{ inputs_hash }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
 {# The `key`s of `relation` of which this incremental model holds no row (every key on a full
    build). #}
 {% macro keys_not_held_in(relation, key) -%}

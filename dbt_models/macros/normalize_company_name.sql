@@ -227,3 +227,23 @@
         end as inverted_name
     from normalized
 {%- endmacro %}
+
+{# The hash of company_name_forms' SQL: int_company_name_forms keeps the forms of every name it
+   has normalised, and normalises them all again when this code changes. #}
+{% macro company_name_forms_hash() -%}
+    '{{ local_md5(company_name_forms('names')) }}'
+{%- endmacro %}
+
+{# The newest loaded_at of the records whose names int_company_name_forms reads (a subquery for
+   record_loaded_at_watermark). #}
+{% macro company_name_spelling_loads() -%}
+    (
+        {%- for input in [
+            'stg_lda__filings', 'stg_usaspending__awards',
+            'stg_usaspending__archive_transactions', 'stg_usaspending__transactions',
+        ] %}
+        select spelled.loaded_at from {{ ref(input) }} as spelled
+        {{- ' union all' if not loop.last }}
+        {%- endfor %}
+    ) as spelling_loads
+{%- endmacro %}

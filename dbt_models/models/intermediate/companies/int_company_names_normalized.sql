@@ -1,7 +1,8 @@
 -- Every distinct company name the sources spell (LDA clients, LDA registrants that file for
 -- themselves, USAspending recipients of awards and of award actions, so that an action whose
 -- award is not loaded is resolved too), normalised (normalize_company_name) with its d/b/a trade
--- name apart. int_company_name_matches resolves them to companies.
+-- name apart (the forms kept by int_company_name_forms). int_company_name_matches resolves them to
+-- companies.
 
 with
 
@@ -71,9 +72,34 @@ names as (
 
 ),
 
+-- each name's forms, as int_company_name_forms keeps them; a name it does not hold (a unit test's
+-- input, a build of this model alone) is normalised here, by the same macro
+kept_forms as (
+
+    select * from {{ ref('int_company_name_forms') }}
+
+),
+
+names_not_kept as (
+
+    select names.*
+    from names
+    where names.company_name_raw not in (select kept_forms.company_name_raw from kept_forms)
+
+),
+
 normalized as (
 
-    {{ company_name_forms('names') }}
+    select
+        names.*,
+        kept_forms.* exclude (company_name_raw)
+    from names
+    inner join kept_forms
+        on names.company_name_raw = kept_forms.company_name_raw
+
+    union all by name
+
+    select * from ({{ company_name_forms('names_not_kept') }}) as normalized_here
 
 ),
 
