@@ -191,6 +191,24 @@
     {%- endif %}
 {%- endmacro %}
 
+{# The rows of `relation` (a table) whose `key` is among `keys` (a query of one column). DuckDB
+   reads every column of every row before a semi-join on the key drops most of them: on an
+   incremental build, which reads a few thousand raw records of a full LDA history (1.5 million
+   JSON filings), the rows are fetched by row id, found from the key column first (0.05 s against
+   0.75 s). A full build reads most rows, by the plain semi-join. #}
+{% macro rows_of_keys(relation, key, keys) -%}
+    select * from {{ relation }}
+    {%- if is_incremental() %}
+    where rowid in (
+        select keyed.rowid
+        from {{ relation }} as keyed
+        where keyed.{{ key }} in ({{ keys }})
+    )
+    {%- else %}
+    where {{ key }} in ({{ keys }})
+    {%- endif %}
+{%- endmacro %}
+
 {# A pre-hook of an incremental model whose rows depend on other inputs than the ones it reads
    by loaded_at (`inputs_hash`, as recorded by record_loaded_at_watermark): deletes every row when
    the hash differs from the one its last build recorded (or none was), so that the build makes

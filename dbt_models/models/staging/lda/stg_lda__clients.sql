@@ -38,8 +38,9 @@ changed as (
 
 source as (
 
-    select * from {{ source('raw', 'lda_filings') }}
-    where filing_uuid in (select changed.filing_uuid from changed)
+    {{ rows_of_keys(
+        source('raw', 'lda_filings'), 'filing_uuid', 'select changed.filing_uuid from changed'
+    ) }}
 
 ),
 
