@@ -231,6 +231,8 @@
 {# The hash of company_name_forms' SQL: int_company_name_forms keeps the forms of every name it
    has normalised, and normalises them all again when this code changes. #}
 {% macro company_name_forms_hash() -%}
+    {#- linting renders without dbt's context functions (see has_column) -#}
+    {%- if local_md5 is not defined %}{{ return("'lint'") }}{% endif -%}
     '{{ local_md5(company_name_forms('names')) }}'
 {%- endmacro %}
 
@@ -238,12 +240,16 @@
    record_loaded_at_watermark). #}
 {% macro company_name_spelling_loads() -%}
     (
-        {%- for input in [
-            'stg_lda__filings', 'stg_usaspending__awards',
-            'stg_usaspending__archive_transactions', 'stg_usaspending__transactions',
-        ] %}
-        select spelled.loaded_at from {{ ref(input) }} as spelled
-        {{- ' union all' if not loop.last }}
-        {%- endfor %}
+        select filings.loaded_at
+        from {{ ref('stg_lda__filings') }} as filings
+        union all
+        select awards.loaded_at
+        from {{ ref('stg_usaspending__awards') }} as awards
+        union all
+        select archive.loaded_at
+        from {{ ref('stg_usaspending__archive_transactions') }} as archive
+        union all
+        select search_api.loaded_at
+        from {{ ref('stg_usaspending__transactions') }} as search_api
     ) as spelling_loads
 {%- endmacro %}

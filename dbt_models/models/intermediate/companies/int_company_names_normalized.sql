@@ -88,18 +88,24 @@ names_not_kept as (
 
 ),
 
+normalized_here as (
+
+    {{ company_name_forms('names_not_kept') }}
+
+),
+
 normalized as (
 
     select
         names.*,
-        kept_forms.* exclude (company_name_raw)
+        kept_forms.* exclude (kept_forms.company_name_raw)
     from names
     inner join kept_forms
         on names.company_name_raw = kept_forms.company_name_raw
 
     union all by name
 
-    select * from ({{ company_name_forms('names_not_kept') }}) as normalized_here
+    select * from normalized_here
 
 ),
 
