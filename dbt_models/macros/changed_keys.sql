@@ -30,6 +30,14 @@
     staging.changed_keys_redone
 {%- endmacro %}
 
+{# The keys a model's build redid (`model`: its name, this model's by default), as a query of one
+   column named `column`: recorded by redo_changed_keys or record_redone_keys. #}
+{% macro redone_keys(column, model=none) -%}
+    select redone.key as {{ column }}
+    from {{ changed_keys_redone() }} as redone
+    where redone.model_name = '{{ model or this.identifier }}'
+{%- endmacro %}
+
 {# The pre-hook. `key`: the model's key column (or an expression of its columns);
    `fingerprints`: a query of (key, fingerprint) over the model's inputs, at most one row per key
    (a null key: the inputs every key depends on). On an incremental build, keeps the fingerprints
@@ -142,11 +150,7 @@
    on an incremental build, the keys being redone; nothing on a full build. #}
 {% macro changed_keys_only(column, keyword='and') -%}
     {%- if is_incremental() -%}
-        {{ keyword }} {{ column }} in (
-            select redone.key
-            from {{ changed_keys_redone() }} as redone
-            where redone.model_name = '{{ this.identifier }}'
-        )
+        {{ keyword }} {{ column }} in ({{ redone_keys('key') }})
     {%- endif %}
 {%- endmacro %}
 
@@ -159,22 +163,18 @@
    build that was made: true after a full build, else a plain semi-join on the keys (DuckDB runs
    it faster than the two cases joined by `or`, the form used when nothing is recorded yet). #}
 {% macro changed_keys_tested(model, key) -%}
-    {%- set redone_keys -%}
-        select redone.key
-        from {{ changed_keys_redone() }} as redone
-        where redone.model_name = '{{ model }}'
-    {%- endset -%}
+    {%- set keys = redone_keys('key', model) -%}
     {%- set recorded = execute and adapter.get_relation(
         database=target.database, schema='staging', identifier='changed_keys_redone'
     ) -%}
-    {%- if recorded and run_query(redone_keys ~ ' and redone.key is null limit 1').rows -%}
+    {%- if recorded and run_query(keys ~ ' and redone.key is null limit 1').rows -%}
         true
     {%- elif recorded -%}
-        ({{ key }}) in ({{ redone_keys }})
+        ({{ key }}) in ({{ keys }})
     {%- else -%}
         (
-            exists ({{ redone_keys }} and redone.key is null)
-            or ({{ key }}) in ({{ redone_keys }})
+            exists ({{ keys }} and redone.key is null)
+            or ({{ key }}) in ({{ keys }})
         )
     {%- endif -%}
 {%- endmacro %}
@@ -198,14 +198,6 @@
     {%- else %}
     values ('{{ this.identifier }}', null)
     {%- endif %}
-{%- endmacro %}
-
-{# The keys recorded by record_redone_keys for this build, as a query of one column named
-   `column`. #}
-{% macro redone_keys(column) -%}
-    select redone.key as {{ column }}
-    from {{ changed_keys_redone() }} as redone
-    where redone.model_name = '{{ this.identifier }}'
 {%- endmacro %}
 
 {# The post-hook: the build succeeded, its fingerprints replace the stored ones (the changed

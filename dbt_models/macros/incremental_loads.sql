@@ -216,13 +216,7 @@
 {% macro delete_all_if_inputs_changed(inputs_hash) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where not exists (
-        select 1
-        from {{ watermarks_table() }} as recorded
-        where
-            recorded.model_name = '{{ watermark_name() }}'
-            and recorded.inputs_hash = {{ inputs_hash }}
-    )
+    where {{ loaded_at_watermark(held=false, inputs_hash=inputs_hash) }} = timestamptz '-infinity'
     {%- endif %}
 {%- endmacro %}
 

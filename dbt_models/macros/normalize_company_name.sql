@@ -236,6 +236,44 @@
     '{{ local_md5(company_name_forms('names')) }}'
 {%- endmacro %}
 
+{# The company names the sources spell, one row per record that spells one (company_name_raw,
+   name_source): LDA clients, LDA registrants that file for themselves, USAspending recipients of
+   awards (`awards`) and of award actions (`actions`: a list of relations, so that an action whose
+   award is not loaded is resolved too). `filings` are stg_lda__filings rows. #}
+{% macro company_name_spellings(filings, awards, actions) -%}
+    select
+        client_name as company_name_raw,
+        'lda_client' as name_source
+    from {{ filings }}
+    where client_name is not null
+
+    union all
+
+    select
+        registrant_name as company_name_raw,
+        'lda_self_filing_registrant' as name_source
+    from {{ filings }}
+    where registrant_name is not null and is_client_self_select
+
+    union all
+
+    select
+        recipient_name as company_name_raw,
+        'usaspending_recipient' as name_source
+    from {{ awards }}
+    where recipient_name is not null
+    {%- for action_relation in actions %}
+
+    union all
+
+    select
+        recipient_name as company_name_raw,
+        'usaspending_action_recipient' as name_source
+    from {{ action_relation }}
+    where recipient_name is not null
+    {%- endfor %}
+{%- endmacro %}
+
 {# The newest loaded_at of the records whose names int_company_name_forms reads (a subquery for
    record_loaded_at_watermark). #}
 {% macro company_name_spelling_loads() -%}

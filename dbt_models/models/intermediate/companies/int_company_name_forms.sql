@@ -19,23 +19,21 @@
     )
 }}
 
-{%- set since_watermark -%}
-    {%- if is_incremental() %}
-    where loaded_at > {{ loaded_at_watermark(held=false, inputs_hash=company_name_forms_hash()) }}
-    {%- endif %}
-{%- endset %}
+{%- set since_watermark = new_raw_rows(inputs_hash=company_name_forms_hash()) %}
 
 with
 
 filings as (
 
-    select * from {{ ref('stg_lda__filings') }}{{ since_watermark }}
+    select * from {{ ref('stg_lda__filings') }}
+    {{ since_watermark }}
 
 ),
 
 awards as (
 
-    select * from {{ ref('stg_usaspending__awards') }}{{ since_watermark }}
+    select * from {{ ref('stg_usaspending__awards') }}
+    {{ since_watermark }}
 
 ),
 
@@ -43,37 +41,22 @@ awards as (
 -- found both ways; both rows spell the same recipient)
 archive_actions as (
 
-    select * from {{ ref('stg_usaspending__archive_transactions') }}{{ since_watermark }}
+    select * from {{ ref('stg_usaspending__archive_transactions') }}
+    {{ since_watermark }}
 
 ),
 
 search_actions as (
 
-    select * from {{ ref('stg_usaspending__transactions') }}{{ since_watermark }}
+    select * from {{ ref('stg_usaspending__transactions') }}
+    {{ since_watermark }}
 
 ),
 
--- the spellings int_company_names_normalized counts
+-- the spellings int_company_names_normalized counts, of both doors of award actions
 spellings as (
 
-    select client_name as company_name_raw from filings
-
-    union all
-
-    select registrant_name as company_name_raw from filings
-    where is_client_self_select
-
-    union all
-
-    select recipient_name as company_name_raw from awards
-
-    union all
-
-    select recipient_name as company_name_raw from archive_actions
-
-    union all
-
-    select recipient_name as company_name_raw from search_actions
+    {{ company_name_spellings('filings', 'awards', ['archive_actions', 'search_actions']) }}
 
 ),
 
@@ -81,9 +64,7 @@ names as (
 
     select distinct company_name_raw
     from spellings
-    where
-        company_name_raw is not null
-        {{ keys_not_held('company_name_raw', keyword='and') }}
+    {{ keys_not_held('company_name_raw') }}
 
 ),
 

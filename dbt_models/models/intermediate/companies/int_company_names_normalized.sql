@@ -26,35 +26,7 @@ transactions as (
 
 spellings as (
 
-    select
-        client_name as company_name_raw,
-        'lda_client' as name_source
-    from filings
-    where client_name is not null
-
-    union all
-
-    select
-        registrant_name as company_name_raw,
-        'lda_self_filing_registrant' as name_source
-    from filings
-    where registrant_name is not null and is_client_self_select
-
-    union all
-
-    select
-        recipient_name as company_name_raw,
-        'usaspending_recipient' as name_source
-    from awards
-    where recipient_name is not null
-
-    union all
-
-    select
-        recipient_name as company_name_raw,
-        'usaspending_action_recipient' as name_source
-    from transactions
-    where recipient_name is not null
+    {{ company_name_spellings('filings', 'awards', ['transactions']) }}
 
 ),
 
