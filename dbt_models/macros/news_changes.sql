@@ -3,7 +3,7 @@
    record_news_articles_changed), or every article when the articles' whole set changed. The
    models that tag with the news patterns (int_news_mentions_tagged, fct_news_mentions) also redo
    every article for the entities whose patterns changed (news_patterns_tagged_table), and for
-   those only. #}
+   those only; int_news_mentions_tagged tries only the new patterns of an entity that lost none. #}
 
 {# The table of the articles each news model has yet to redo: (model_name, url); in the staging
    schema, which is never published. #}
@@ -65,60 +65,71 @@
     where model_name = '{{ this.identifier }}'
 {%- endmacro %}
 
-{# Where the news models that tag with the patterns record, per entity (entity_type, entity_id),
-   the hash of the patterns their rows were made with: (model_name, entity_type, entity_id,
-   patterns_hash). A build redoes every article for the entities whose hash changed (new ones
-   and those that lost their patterns included), and only the changed articles for the others.
-   In the staging schema, which is never published. #}
+{# Where the news models that tag with the patterns record, per pattern, the patterns their rows
+   were made with: (model_name, entity_type, entity_id, pattern_id, pattern_hash). An entity
+   whose patterns differ from the record (new ones and those that lost their patterns included)
+   is changed; the others are redone on the changed articles only. In the staging schema, which
+   is never published. (Until the hashes were kept per pattern, staging.news_patterns_tagged held
+   one per entity: a warehouse that has only that table has nothing recorded here, and its next
+   build tags every article again with every pattern.) #}
 {% macro news_patterns_tagged_table() -%}
-    staging.news_patterns_tagged
+    staging.news_patterns_tried
 {%- endmacro %}
 
-{# The hash of each entity's news patterns, as int_news_mentions_tagged tries them now (the
+{# The hash of each news pattern as int_news_mentions_tagged tries it now (the
    news_entity_patterns seed and int_news_watchlist_patterns): a query of (entity_type,
-   entity_id, patterns_hash). #}
-{% macro news_entity_patterns_hashes() -%}
+   entity_id, pattern_id, pattern_hash). #}
+{% macro news_pattern_hashes() -%}
     select
         patterns.entity_type,
         patterns.entity_id,
-        md5(string_agg(patterns.pattern_text, chr(10) order by patterns.pattern_text))
-            as patterns_hash
+        patterns.pattern_id,
+        md5(patterns.pattern_text) as pattern_hash
     from (
-        select entity_type, entity_id, {{ news_pattern_text() }}
+        select entity_type, entity_id, pattern_id, {{ news_pattern_text() }}
         from {{ ref('news_entity_patterns') }}
         union all
-        select entity_type, entity_id, {{ news_pattern_text() }}
+        select entity_type, entity_id, pattern_id, {{ news_pattern_text() }}
         from {{ ref('int_news_watchlist_patterns') }}
     ) as patterns
-    group by patterns.entity_type, patterns.entity_id
 {%- endmacro %}
 
 {# The hashes `model_name` recorded (the patterns its rows were made with), in the shape of
-   news_entity_patterns_hashes: fct_news_mentions copies the tagging of int_news_mentions_tagged,
-   so it follows the patterns that model last tagged with, not the seed's. #}
-{% macro news_entity_patterns_recorded(model_name) -%}
+   news_pattern_hashes: fct_news_mentions copies the tagging of int_news_mentions_tagged, so it
+   follows the patterns that model last tagged with, not the seed's. #}
+{% macro news_pattern_hashes_recorded(model_name) -%}
     select
         recorded.entity_type,
         recorded.entity_id,
-        recorded.patterns_hash
+        recorded.pattern_id,
+        recorded.pattern_hash
     from {{ news_patterns_tagged_table() }} as recorded
     where recorded.model_name = '{{ model_name }}'
 {%- endmacro %}
 
-{# The entities whose patterns changed since this model's last build, compared with `hashes` (a
-   query of news_entity_patterns_hashes' shape), read when the model runs: a list of
-   [entity_type, entity_id], those whose hash differs from the recorded one, new ones, and
-   recorded ones without patterns now. none means every entity: a full build, nothing recorded
-   yet (the table missing, or no row of this model: a warehouse built before the hashes were
-   kept), or when the record cannot be read (dbt only parsing, a unit test). #}
-{% macro news_changed_entities(hashes) %}
+{# How this model's patterns changed since its last build, comparing `hashes` (a query of
+   news_pattern_hashes' shape) with its record, read when the model runs. none means every
+   entity changed: a full build, nothing recorded yet (the table missing, or no row of this
+   model), or when the record cannot be read (dbt only parsing, a unit test). Otherwise a dict:
+   - changed: the entities ([entity_type, entity_id]) with any pattern new, edited or gone;
+   - retagged: those of them that lost or edited a pattern (their rows must be made again);
+   - added: the new patterns ([entity_type, entity_id, pattern_id]) of the changed entities
+     that lost and edited none (new entities' included): their rows stand, and only these
+     patterns are new to them. #}
+{% macro news_pattern_changes(hashes) %}
     {% if not execute or model.resource_type == 'unit_test' or not is_incremental() %}
         {{ return(none) }}
     {% endif %}
     {% set table = news_patterns_tagged_table() %}
     {% if adapter.get_relation(
-        database=this.database, schema='staging', identifier='news_patterns_tagged'
+        database=this.database, schema='staging', identifier='news_patterns_tried'
     ) is none %}
+        {{ return(none) }}
+    {% endif %}
+    {% set recorded_any = run_query(
+        "select count(*) from " ~ table ~ " where model_name = '" ~ this.identifier ~ "'"
+    ).rows[0][0] %}
+    {% if recorded_any == 0 %}
         {{ return(none) }}
     {% endif %}
     {% set query %}
@@ -126,12 +137,7 @@
 
         recorded as (
 
-            select
-                entity_type,
-                entity_id,
-                patterns_hash
-            from {{ table }}
-            where model_name = '{{ this.identifier }}'
+            {{ news_pattern_hashes_recorded(this.identifier) }}
 
         ),
 
@@ -143,26 +149,42 @@
 
         select
             coalesce(current_hashes.entity_type, recorded.entity_type) as entity_type,
-            coalesce(current_hashes.entity_id, recorded.entity_id) as entity_id
+            coalesce(current_hashes.entity_id, recorded.entity_id) as entity_id,
+            coalesce(current_hashes.pattern_id, recorded.pattern_id) as pattern_id,
+            recorded.pattern_hash is not null as is_lost
         from current_hashes
         full outer join recorded
             on
                 current_hashes.entity_type = recorded.entity_type
                 and current_hashes.entity_id = recorded.entity_id
-        where current_hashes.patterns_hash is distinct from recorded.patterns_hash
-        order by 1, 2
+                and current_hashes.pattern_id = recorded.pattern_id
+        where current_hashes.pattern_hash is distinct from recorded.pattern_hash
+        order by 1, 2, 3
     {% endset %}
-    {% set recorded_any = run_query(
-        "select count(*) from " ~ table ~ " where model_name = '" ~ this.identifier ~ "'"
-    ).rows[0][0] %}
-    {% if recorded_any == 0 %}
-        {{ return(none) }}
-    {% endif %}
-    {% set changed = [] %}
-    {% for row in run_query(query).rows %}
-        {% do changed.append([row['entity_type'], row['entity_id']]) %}
+    {% set changed, retagged, added = [], [], [] %}
+    {% set rows = run_query(query).rows %}
+    {% for row in rows %}
+        {% set entity = [row['entity_type'], row['entity_id']] %}
+        {% if entity not in changed %}
+            {% do changed.append(entity) %}
+        {% endif %}
+        {% if row['is_lost'] and entity not in retagged %}
+            {% do retagged.append(entity) %}
+        {% endif %}
     {% endfor %}
-    {{ return(changed) }}
+    {% for row in rows %}
+        {% if [row['entity_type'], row['entity_id']] not in retagged %}
+            {% do added.append([row['entity_type'], row['entity_id'], row['pattern_id']]) %}
+        {% endif %}
+    {% endfor %}
+    {{ return({'changed': changed, 'retagged': retagged, 'added': added}) }}
+{% endmacro %}
+
+{# The entities whose patterns changed since this model's last build (news_pattern_changes'
+   `changed`), compared with `hashes`; none: every entity. #}
+{% macro news_changed_entities(hashes) %}
+    {% set changes = news_pattern_changes(hashes) %}
+    {{ return(none if changes is none else changes['changed']) }}
 {% endmacro %}
 
 {# Whether the entity of a row (`entity_type`, `entity_id`: SQL expressions) is one of `changed`
@@ -181,6 +203,39 @@
         {%- endfor -%}
         ({{ entity_type }}, {{ entity_id }}) in ({{ entities | join(', ') }})
     {%- endif -%}
+{%- endmacro %}
+
+{# Whether a pattern (`entity_type`, `entity_id`, `pattern_id`: SQL expressions) is tried on every
+   article (news_pattern_changes, `changes`; none: every pattern is): the patterns of a retagged
+   entity and the added ones. #}
+{% macro news_pattern_changed(changes, entity_type, entity_id, pattern_id) -%}
+    {%- if changes is none -%}
+        true
+    {%- else -%}
+        {%- set added = [] -%}
+        {%- for pattern in changes['added'] -%}
+            {%- do added.append(
+                '(' ~ sql_string(pattern[0]) ~ ', ' ~ sql_string(pattern[1]) ~ ', '
+                ~ sql_string(pattern[2]) ~ ')'
+            ) -%}
+        {%- endfor -%}
+        {%- set also_added = (
+            ' or (' ~ entity_type ~ ', ' ~ entity_id ~ ', ' ~ pattern_id ~ ') in ('
+            ~ (added | join(', ')) ~ ')'
+        ) if added else '' -%}
+        ({{ news_entity_changed(changes['retagged'], entity_type, entity_id) }}{{ also_added }})
+    {%- endif -%}
+{%- endmacro %}
+
+{# Whether `changes` (news_pattern_changes) has `pattern` (a row of news_patterns_as_constants)
+   tried on every article: the jinja twin of news_pattern_changed. #}
+{% macro news_pattern_is_changed(changes, pattern) -%}
+    {{ return(
+        changes is none
+        or [pattern['entity_type'], pattern['entity_id']] in changes['retagged']
+        or [pattern['entity_type'], pattern['entity_id'], pattern['pattern_id']]
+            in changes['added']
+    ) }}
 {%- endmacro %}
 
 {# `changed` (news_changed_entities) as a text: "entity_type:entity_id, ...", "every entity" or
@@ -211,37 +266,43 @@
 {%- endmacro %}
 
 {# A pre-hook of a tagging news model: on an incremental build, delete the rows it redoes
-   (news_mentions_to_redo, with the entities whose patterns changed against `hashes`). #}
-{% macro delete_news_mentions_to_redo(hashes, entity_id='entity_id') -%}
+   (news_mentions_to_redo, with the entities whose patterns changed against `hashes`). With
+   `additions_kept`, an entity that only gained patterns keeps its rows (news_pattern_changes'
+   `retagged` entities lose theirs): the model adds what the new patterns find to them. #}
+{% macro delete_news_mentions_to_redo(hashes, entity_id='entity_id', additions_kept=false) -%}
     {%- if is_incremental() %}
-        {%- set changed = news_changed_entities(hashes) %}
-        delete from {{ this }} {{ news_mentions_to_redo(changed, entity_id=entity_id) }}
+        {%- set changes = news_pattern_changes(hashes) %}
+        {%- set redone = none if changes is none
+            else changes['retagged' if additions_kept else 'changed'] %}
+        delete from {{ this }} {{ news_mentions_to_redo(redone, entity_id=entity_id) }}
     {%- endif %}
 {%- endmacro %}
 
-{# A post-hook of a tagging news model, after news_articles_redone: record the patterns' hashes
-   its rows are now made with (`hashes`), in place of its earlier record. #}
+{# A post-hook of a tagging news model, after news_articles_redone: record the patterns its rows
+   are now made with (`hashes`, of news_pattern_hashes' shape), in place of its earlier record. #}
 {% macro record_news_patterns_tagged(hashes) -%}
     create table if not exists {{ news_patterns_tagged_table() }} (
         model_name varchar,
         entity_type varchar,
         entity_id varchar,
-        patterns_hash varchar
+        pattern_id varchar,
+        pattern_hash varchar
     );
     delete from {{ news_patterns_tagged_table() }}
     where model_name = '{{ this.identifier }}';
     insert into {{ news_patterns_tagged_table() }} (
-        model_name, entity_type, entity_id, patterns_hash
+        model_name, entity_type, entity_id, pattern_id, pattern_hash
     )
     select
         '{{ this.identifier }}' as model_name,
         tagged.entity_type,
         tagged.entity_id,
-        tagged.patterns_hash
+        tagged.pattern_id,
+        tagged.pattern_hash
     from ({{ hashes }}) as tagged
 {%- endmacro %}
 
-{# A news pattern's row as one text, for news_entity_patterns_hashes. #}
+{# A news pattern's row as one text, for news_pattern_hashes. #}
 {% macro news_pattern_text() -%}
     concat_ws(
         '|',

@@ -84,6 +84,41 @@
     where description is not null
 {%- endmacro %}
 
+{# Which of `words` (required words of news patterns) are whole runs of ASCII letters and digits in
+   the folded title or description of some article of `articles` (a relation or an aliased
+   subquery), read when the model runs: a list (every word of `words` where the articles cannot be
+   read: dbt only parsing). #}
+{% macro news_words_found(articles, words) %}
+    {% if not execute or not words %}
+        {{ return(words) }}
+    {% endif %}
+    {% set listed = [] %}
+    {% for word in words | unique %}
+        {% do listed.append(sql_string(word)) %}
+    {% endfor %}
+    {% set query %}
+        with
+
+        texts as (
+
+            {{ news_article_texts(articles) }}
+
+        ),
+
+        text_runs as (
+
+            select unnest(string_split_regex(texts.folded_text, '[^a-z0-9]+')) as word
+            from texts
+
+        )
+
+        select distinct text_runs.word
+        from text_runs
+        where text_runs.word in ({{ listed | join(', ') }})
+    {% endset %}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{% endmacro %}
+
 {# A text in lower case, with the two letters RE2's case folding takes for ASCII ones (the long
    s for s, the Kelvin sign for k) written as those: a text that a case-insensitive pattern of
    ASCII words matches holds each word, in lower case, once folded so (and a case-sensitive one's,

@@ -10,17 +10,20 @@ client renamed on its latest filing, an award amended to another recipient and a
 under a new name "X D/B/A Y" that makes the old recipient name Y resolve to X's company, the
 Award Data Archive's rows of one action deleted and of another moved to a new action date, a
 news article retitled (its mentions change), a second copy of a GDELT article from the analyst's
-list (with a description that mentions a topic), and a new GDELT article whose mobile link is an
-earlier article's link (the two become one article). The
+list (with a description that mentions a topic), a new GDELT article whose mobile link is an
+earlier article's link (the two become one article) and one that names Amazon's Annapurna Labs.
+The
 incremental `dbt build`
 (data and unit tests included) must then hold, in every table of staging, intermediate and marts,
 exactly the rows (EXCEPT ALL both ways) of a `dbt build --full-refresh` of the same raw data.
 The "X D/B/A Y" action gives the watched company Amazon a new resolver name, so its news patterns
-change and only its: the incremental news models try Amazon's patterns on every article and the
-others' on the changed articles only.
-Then a topic added to the watchlist and a new alias of Amazon change the news patterns of those
-two entities: the incremental news models redo every article for them, leave the other entities'
-rows of the unchanged articles as they were, and hold what a rebuild holds.
+change and only its: the incremental news models try Amazon's new patterns (and no other) on every
+article and the other patterns on the changed articles only.
+Then a topic added to the watchlist and a new alias of Amazon add news patterns to those two
+entities, and DHS loses one from the seed: the incremental news models try the new patterns and
+all of DHS's on every article, add what the new ones find to the rows already there (Amazon's row
+of the Annapurna Labs article), leave the other rows of the unchanged articles as they were (the
+Pentagon's, and Amazon's where the new alias is not found), and hold what a rebuild holds.
 Then the data tests of the filings' child tables check the late load's rows only: a key repeated
 among them fails, one repeated among the early rows is not read (a full build tests every row).
 Last, an entity remapped in the agency crosswalk makes the next build of the report x agency rows
@@ -34,6 +37,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -209,11 +213,17 @@ def _early_gdelt(con: duckdb.DuckDBPyConnection, title_pattern: str, skip: int =
     return row[0], json.loads(row[1])
 
 
+# a late article that names Amazon and its chip maker Annapurna Labs, a name the alias seed does not
+# give Amazon until _patterns_changed_retags_their_entities adds it
+CHIP_TITLE = "Amazon's Annapurna Labs designs a new chip for its cloud"
+
+
 def _amend_news(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """An article that mentioned Amazon is retitled to mention only the Pentagon; the analyst
     lists a copy of a GDELT article (over http, with a campaign parameter) with a description
     about facial recognition; a new GDELT article gives an earlier article's link as its mobile
-    link (the earlier article becomes part of the new one)."""
+    link (the earlier article becomes part of the new one); another names Amazon's Annapurna
+    Labs (CHIP_TITLE)."""
     retitled, record = _early_gdelt(con, "^Amazon expands same-day delivery")
     record["title"] = "Pentagon audit finds gaps in cyber defense accounting"
     _amend(con, "gdelt_articles", "url", retitled, record)
@@ -237,6 +247,9 @@ def _amend_news(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     merged, record = _early_gdelt(con, "^Amazon expands same-day delivery", skip=1)
     main = merged + "-full-story"
     _land(con, "gdelt_articles", "url", {**record, "url": main, "url_mobile": merged})
+
+    chip, record = _early_gdelt(con, "^Amazon expands same-day delivery", skip=2)
+    _land(con, "gdelt_articles", "url", {**record, "url": chip + "-chip", "title": CHIP_TITLE})
     return {"news_retitled": retitled, "news_copied": copied, "news_merged": merged,
             "news_main": main}  # fmt: skip
 
@@ -441,6 +454,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
     full = tmp_path / "full.duckdb"
     shutil.copyfile(warehouse, full)
     work = tmp_path / "incremental"
+    early_patterns = _news_patterns_of(warehouse, AMAZON)
     _build(["build"], warehouse, work)  # incremental, every data and unit test
     _build(["build", "--full-refresh", *NO_TESTS], full, tmp_path / "full")
 
@@ -476,7 +490,11 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         "marts/core/company_profile.sql",
     ):
         assert (run_sql / model).read_text().lower().lstrip().startswith("insert into"), model
-    _assert_news_retagged_only(work, {("company", "amazon")})
+    # Amazon only gained patterns (the stated name's among them, see below): they alone were
+    # tried on every article
+    gained = _news_patterns_of(warehouse, AMAZON) - early_patterns
+    assert gained
+    _assert_news_retagged_only(work, set(), {AMAZON: gained})
 
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
@@ -830,6 +848,7 @@ def _mentioned(con: duckdb.DuckDBPyConnection, database: str, url: str) -> set[t
     )
 
 
+AMAZON = ("company", "amazon")
 NEWS_PATTERN_MODELS = [
     "int_watchlist_entities_resolved",
     "int_news_watchlist_patterns",
@@ -839,46 +858,83 @@ NEWS_PATTERN_MODELS = [
 
 
 # a news pattern's branch in the compiled int_news_mentions_tagged (a pattern tried as a constant):
-# its entity and the texts it reads
+# its entity, its id and the texts it reads
 NEWS_BRANCH = re.compile(
     r"'(?P<type>[^']+)' as entity_type,\s*'(?P<id>[^']+)' as entity_id,\s*"
-    r"'[^']+' as pattern_id\s*from (?P<texts>\w+)"
+    r"'(?P<pattern>[^']+)' as pattern_id\s*from (?P<texts>\w+)"
 )
 # a pattern with required words is tried through its words: a row of required_words per word,
 # (pattern_id, entity_type, entity_id, word, the texts it is tried on)
 NEWS_WORDED = re.compile(
-    r"\(\s*'[^']+',\s*'(?P<type>[^']+)',\s*'(?P<id>[^']+)',\s*'[a-z0-9]+',\s*'(?P<texts>\w+)'\s*\)"
+    r"\(\s*'(?P<pattern>[^']+)',\s*'(?P<type>[^']+)',\s*'(?P<id>[^']+)',\s*'[a-z0-9]+',\s*"
+    r"'(?P<texts>\w+)'\s*\)"
 )
 
 
-def _assert_news_retagged_only(work: Path, changed: set[tuple[str, str]]) -> None:
+def _news_patterns_of(warehouse: Path, entity: tuple[str, str]) -> set[str]:
+    """The ids of the news patterns `entity` has in `warehouse` (the seed's and the watchlist's)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            pattern_id
+            for (pattern_id,) in con.execute(
+                "select pattern_id from reference.news_entity_patterns "
+                "where entity_type = ? and entity_id = ? union "
+                "select pattern_id from intermediate.int_news_watchlist_patterns "
+                "where entity_type = ? and entity_id = ?",
+                [*entity, *entity],
+            ).fetchall()
+        }
+
+
+def _assert_news_retagged_only(
+    work: Path, retagged: set[tuple[str, str]], added: dict[tuple[str, str], set[str]]
+) -> None:
     """The incremental build of the news models (dbt's compiled SQL in `work`) found that only the
-    `changed` entities' patterns changed: int_news_mentions_tagged tried their patterns on every
-    article's texts and every other pattern on the changed articles' texts only."""
+    `retagged` entities (which lost or edited a pattern) and those of `added` (which only gained
+    the patterns given) changed their patterns: int_news_mentions_tagged tried on every article's
+    texts all the patterns of the first and only the new ones of the second, and no other pattern;
+    fct_news_mentions redid every row of both."""
     compiled = work / "target" / "compiled" / "influence_warehouse" / "models"
-    named = ", ".join(sorted(f"{kind}:{entity}" for kind, entity in changed))
+
+    def named(entities: Iterable[tuple[str, str]]) -> str:
+        return ", ".join(sorted(f"{kind}:{entity}" for kind, entity in entities)) or "none"
+
+    changed = retagged | set(added)
     for model in (
         "intermediate/news/int_news_mentions_tagged.sql",
         "marts/news/fct_news_mentions.sql",
     ):
         listed = re.search(r"patterns changed, [^\n]*:\n-- (.*)\n", (compiled / model).read_text())
-        assert listed is not None and listed[1] == named, model
-    branches: dict[str, set[tuple[str, str]]] = {}
+        assert listed is not None and listed[1] == named(changed), model
     sql = (compiled / "intermediate/news/int_news_mentions_tagged.sql").read_text()
+    gained = re.search(r"only gained patterns, [^\n]*:\n-- (.*)\n", sql)
+    assert gained is not None and gained[1] == named(added)
     worded = list(NEWS_WORDED.finditer(sql))
     assert worded, "no pattern was tried through its required words"
+    branches: dict[str, dict[tuple[str, str], set[str]]] = {}
     for branch in [*NEWS_BRANCH.finditer(sql), *worded]:
-        branches.setdefault(branch["texts"], set()).add((branch["type"], branch["id"]))
-    assert branches.get("all_texts") == changed
-    assert branches.get("texts") and not branches["texts"] & changed
+        entity = (branch["type"], branch["id"])
+        branches.setdefault(branch["texts"], {}).setdefault(entity, set()).add(branch["pattern"])
+    everywhere = branches.get("all_texts", {})
+    assert set(everywhere) == changed
+    for entity, patterns in added.items():
+        assert everywhere[entity] == patterns, entity
+    redone_only = branches.get("texts", {})
+    assert redone_only, "no pattern was tried on the changed articles only"
+    assert not set(redone_only) & retagged
+    for entity, patterns in everywhere.items():
+        assert not redone_only.get(entity, set()) & patterns, entity
 
 
 def _patterns_changed_retags_their_entities(warehouse: Path, full: Path, tmp_path: Path) -> None:
     """A topic added to the watchlist (a new entity's patterns) and a new alias of Amazon (a new
-    resolver name, one pattern more for the company) tag the articles landed before them: the
-    incremental news models redo every article for those two entities only and hold what a
-    rebuild holds. A row of another entity, marked beforehand in the incremental warehouse, is
-    left as it was (its article did not change); Amazon's marked row is rewritten."""
+    resolver name: one pattern more for the company) only add patterns; the DHS abbreviation taken
+    out of the seed takes one away. The incremental news models try the new patterns on every
+    article landed before them, and every pattern of DHS, and hold what a rebuild holds, but for
+    the rows marked beforehand that they rightly left as they were: the Pentagon's row of an
+    article (neither changed) and Amazon's row of an article that does not name the new alias.
+    DHS's marked row is made again, and Amazon's row of the article that names the new alias
+    (CHIP_TITLE) gains its pattern."""
     for database in (warehouse, full):
         with duckdb.connect(str(database)) as con:
             row = con.execute(
@@ -893,34 +949,63 @@ def _patterns_changed_retags_their_entities(warehouse: Path, full: Path, tmp_pat
                 "load_id = 'patterns', loaded_at = ? where section = 'topics'",
                 [text, _digest(text), LATE + dt.timedelta(days=1)],
             )
-            # the alias seed edited as `dbt seed` would load it
+            # the seeds edited as `dbt seed` would load them
             con.execute(
                 "insert into reference.company_aliases (normalized_name, company_id, company_name) "
                 "values ('ANNAPURNA LABS', 'amazon', 'Amazon')"
             )
-    marked = {}
+            con.execute(
+                "delete from reference.news_entity_patterns where pattern_id = 'dhs-abbreviation'"
+            )
+    tagged_rows = "intermediate.int_news_mentions_tagged"
     with duckdb.connect(str(warehouse)) as con:
-        for schema, name, entity in (
-            ("intermediate", "int_news_mentions_tagged", "entity_id"),
-            ("marts", "fct_news_mentions", "coalesce(company_id, agency_code, topic_id)"),
-        ):
-            for entity_id in ("097", "amazon"):  # the Pentagon's row of an article, Amazon's
+        chip = con.execute(
+            f"select news_mention_id, matched_pattern_ids from {tagged_rows} "
+            "inner join intermediate.int_news_articles_deduplicated using (url) "
+            "where title = ? and entity_id = 'amazon'",
+            [CHIP_TITLE],
+        ).fetchone()
+        assert chip is not None
+        marked = {}
+        for schema, name, entity, entity_ids in (
+            ("intermediate", "int_news_mentions_tagged", "entity_id", ("097", "070", "amazon")),
+            # Amazon's row there is made again from int_news_mentions_tagged's (marked) row
+            ("marts", "fct_news_mentions", "coalesce(company_id, agency_code, topic_id)",
+             ("097", "070")),
+        ):  # fmt: skip
+            for entity_id in entity_ids:  # the Pentagon's row of an article, DHS's, Amazon's
                 mark = con.execute(
                     # each table its own mark: fct_news_mentions copies a rewritten row from
                     # int_news_mentions_tagged, the mark of which would pass for its own
                     f"update {schema}.{name} set matched_pattern_ids = ['marked in {name}'] "
                     f"where news_mention_id = (select min(news_mention_id) from {schema}.{name} "
-                    f"where {entity} = ?) returning news_mention_id",
-                    [entity_id],
+                    f"where {entity} = ? and news_mention_id <> ?) returning news_mention_id",
+                    [entity_id, chip[0]],
                 ).fetchone()
                 assert mark is not None
                 marked[name, entity_id] = mark[0]
+    topic = ("topic", "same-day-delivery")
     select = ["--select", *NEWS_PATTERN_MODELS]
     _build(["run", *select], warehouse, tmp_path / "patterns")
     _build(["run", "--full-refresh", *select], full, tmp_path / "patterns_full")
     _assert_news_retagged_only(
-        tmp_path / "patterns", {("company", "amazon"), ("topic", "same-day-delivery")}
+        tmp_path / "patterns",
+        {("agency", "070")},
+        {
+            AMAZON: {"resolver-company-amazon-annapurna-labs"},
+            topic: _news_patterns_of(warehouse, topic),
+        },
     )
+    kept_marks = {
+        "int_news_mentions_tagged": {
+            marked["int_news_mentions_tagged", "097"]: "marked in int_news_mentions_tagged",
+            marked["int_news_mentions_tagged", "amazon"]: "marked in int_news_mentions_tagged",
+        },
+        "fct_news_mentions": {
+            marked["fct_news_mentions", "097"]: "marked in fct_news_mentions",
+            marked["int_news_mentions_tagged", "amazon"]: "marked in int_news_mentions_tagged",
+        },
+    }
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse}' as incremental (read_only)")
         con.execute(f"attach '{full}' as rebuilt (read_only)")
@@ -928,33 +1013,33 @@ def _patterns_changed_retags_their_entities(warehouse: Path, full: Path, tmp_pat
             ("intermediate", "int_news_mentions_tagged"),
             ("marts", "fct_news_mentions"),
         ):
-            # the rows of both differ only by the mark left on the Pentagon's row
-            for a, b, is_marked in (
-                ("incremental", "rebuilt", True),
-                ("rebuilt", "incremental", False),
-            ):
-                differing = con.execute(
-                    f"select news_mention_id, matched_pattern_ids = ['marked in {name}'] "
-                    f"from (select * from {a}.{schema}.{name} "
-                    f"except all select * from {b}.{schema}.{name})"
-                ).fetchall()
-                assert differing == [(marked[name, "097"], is_marked)], (a, name)
-            amazon = con.execute(
-                f"select matched_pattern_ids from incremental.{schema}.{name} "
-                "where news_mention_id = ?",
-                [marked[name, "amazon"]],
-            ).fetchone()
-            assert amazon is not None and not any("marked" in i for i in amazon[0]), name
+            # the rows of both differ only by the marks left on the rows not made again (DHS's
+            # marked row is not among them)
+            for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental")):
+                differing = dict(
+                    con.execute(
+                        f"select news_mention_id, matched_pattern_ids[1] "
+                        f"from (select * from {a}.{schema}.{name} "
+                        f"except all select * from {b}.{schema}.{name})"
+                    ).fetchall()
+                )
+                assert set(differing) == set(kept_marks[name]), (a, name)
+                if a == "incremental":
+                    assert differing == kept_marks[name], name
+                else:
+                    assert not any("marked" in m for m in differing.values()), name
+        # the article that names the new alias: Amazon's row kept its patterns and gained it
+        gained = con.execute(
+            f"select matched_pattern_ids from incremental.{tagged_rows} where news_mention_id = ?",
+            [chip[0]],
+        ).fetchone()
+        assert gained is not None
+        assert gained[0] == sorted([*chip[1], "resolver-company-amazon-annapurna-labs"])
         tagged = con.execute(
             "select count(*) from incremental.marts.fct_news_mentions "
             "where topic_id = 'same-day-delivery'"
         ).fetchone()
         assert tagged is not None and tagged[0] >= 1
-        named = con.execute(
-            "select count(*) from incremental.intermediate.int_news_watchlist_patterns "
-            "where pattern_id = 'resolver-company-amazon-annapurna-labs'"
-        ).fetchone()
-        assert named == (1,)
 
 
 def _assert_contract_facts(con: duckdb.DuckDBPyConnection, amended: dict[str, str]) -> None:

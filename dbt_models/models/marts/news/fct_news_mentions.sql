@@ -1,10 +1,10 @@
 -- One row per news article x entity (company, agency or watchlist topic) its title or
 -- description mentions; articles are one per canonical url across the three news inputs.
 -- Incremental: a build redoes the articles int_news_articles_deduplicated rewrote or deleted since
--- its last build, and every row of the entities int_news_mentions_tagged retagged since, as
--- int_news_mentions_tagged does: the entities whose patterns' hash, as that model recorded it
--- (staging.news_patterns_tagged), differs from the one recorded by this model's last build
--- (news_changed_entities); every row when none is recorded.
+-- its last build, and every row of the entities whose patterns int_news_mentions_tagged tried
+-- since: those whose patterns, as that model recorded them (staging.news_patterns_tried), differ
+-- from the ones recorded by this model's last build (news_changed_entities); every row when none
+-- is recorded.
 
 {{
     config(
@@ -14,18 +14,18 @@
         on_schema_change='fail',
         pre_hook=(
             "{{ delete_news_mentions_to_redo("
-            "news_entity_patterns_recorded('int_news_mentions_tagged'),"
+            "news_pattern_hashes_recorded('int_news_mentions_tagged'),"
             " entity_id='coalesce(company_id, agency_code, topic_id)') }}"
         ),
         post_hook=[
             "{{ news_articles_redone() }}",
             "{{ record_news_patterns_tagged("
-            "news_entity_patterns_recorded('int_news_mentions_tagged')) }}",
+            "news_pattern_hashes_recorded('int_news_mentions_tagged')) }}",
         ],
     )
 }}
 {%- set changed_entities = news_changed_entities(
-    news_entity_patterns_recorded('int_news_mentions_tagged')
+    news_pattern_hashes_recorded('int_news_mentions_tagged')
 ) %}
 -- the entities whose patterns changed, redone on every article:
 -- {{ news_entities_named(changed_entities) }}
