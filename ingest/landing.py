@@ -543,6 +543,24 @@ class _Parts:
         )
         return target
 
+    def copy_file(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        part: FilePart,
+        first_position: int,
+        columns: Sequence[str],
+    ) -> tuple[int, int]:
+        """Land a file part (``FilePart``) as ``copy_query`` does: its rows copied in file order
+        to a Parquet file of its own (numbering the rows of a CSV with a window takes a single
+        thread), then read from there with their row numbers. The copy is removed."""
+        rows_file = self.folder / f"rows-{self.written + 1:06d}.parquet"
+        try:
+            con.execute(f"copy ({part.rows_sql()}) to {_sql_text(str(rows_file))} (format parquet)")
+            rows = f"read_parquet({_sql_text(str(rows_file))}, file_row_number = true)"
+            return self.copy_query(con, part.select_sql(rows), first_position, columns)
+        finally:
+            rows_file.unlink(missing_ok=True)
+
     def copy_query(
         self,
         con: duckdb.DuckDBPyConnection,
@@ -571,15 +589,21 @@ class _Parts:
 
 class FilePart(Protocol):
     """A part of a pull that is a file on disk (a bulk CSV), landed by DuckDB without passing
-    its rows through Python. ``select_sql`` selects the landing columns from it: ``record_key``
-    (null when the row has no usable key), ``record_hash``, ``page``, ``position`` (the row's
-    place in the file) and the record: ``record`` (JSON), or, for a columnar table
-    (``RawTable.columns``), its value columns (``RawTable.value_columns``) as text."""
+    its rows through Python, in two steps. ``rows_sql`` selects the file's rows in file order
+    (the columns it needs, and ``is_kept``, whether a row is within the pull's scope); the landing
+    copies them to a Parquet file, whose row numbers are then the rows' places in the file.
+    ``select_sql(rows)`` selects the landing columns of the kept rows from ``rows`` (that file's
+    relation, with ``file_row_number`` from 0): ``record_key`` (null when the row has no usable
+    key), ``record_hash``, ``page``, ``position`` (the row's place in the file, from 1) and the
+    record: ``record`` (JSON), or, for a columnar table (``RawTable.columns``), its value
+    columns (``RawTable.value_columns``) as text."""
 
     @property
     def label(self) -> str: ...
 
-    def select_sql(self) -> str: ...
+    def rows_sql(self) -> str: ...
+
+    def select_sql(self, rows: str) -> str: ...
 
 
 # DuckDB's memory while a load runs (its buffer manager: what does not fit is spilled to the
@@ -653,9 +677,7 @@ def land_batch(
     for page in pages:
         counts.pages += 1
         if not isinstance(page, FetchedPage):
-            landed, position = parts.copy_query(
-                con, page.select_sql(), position, _landed_columns(table)
-            )
+            landed, position = parts.copy_file(con, page, position, _landed_columns(table))
             counts.fetched += landed
             readable = readable or landed > 0
             continue

@@ -145,7 +145,13 @@ class CsvPart:
     def label(self) -> str:
         return self.path.name
 
-    def select_sql(self) -> str:
+    def rows_sql(self) -> str:
+        return (
+            f"select *, true as is_kept from read_csv('{self.path}', header = true, "
+            "all_varchar = true)"
+        )
+
+    def select_sql(self, rows: str) -> str:
         return f"""
             select
                 nullif(url, '') as record_key,
@@ -154,8 +160,9 @@ class CsvPart:
                     url_mobile := '', socialimage := '')) as record,
                 md5(to_json(struct_pack(url := url, title := title))::varchar) as record_hash,
                 '{self.path.name}' as page,
-                row_number() over () as position,
-            from read_csv('{self.path}', header = true, all_varchar = true)
+                file_row_number + 1 as position,
+            from {rows}
+            where is_kept
         """
 
 
