@@ -113,6 +113,7 @@
    model), or when the record cannot be read (dbt only parsing, a unit test). Otherwise a dict:
    - changed: the entities ([entity_type, entity_id]) with any pattern new, edited or gone;
    - retagged: those of them that lost or edited a pattern (their rows must be made again);
+   - gained: the others, which only gained patterns;
    - added: the new patterns ([entity_type, entity_id, pattern_id]) of the changed entities
      that lost and edited none (new entities' included): their rows stand, and only these
      patterns are new to them. #}
@@ -177,7 +178,12 @@
             {% do added.append([row['entity_type'], row['entity_id'], row['pattern_id']]) %}
         {% endif %}
     {% endfor %}
-    {{ return({'changed': changed, 'retagged': retagged, 'added': added}) }}
+    {{ return({
+        'changed': changed,
+        'retagged': retagged,
+        'gained': changed | reject('in', retagged) | list,
+        'added': added,
+    }) }}
 {% endmacro %}
 
 {# The entities whose patterns changed since this model's last build (news_pattern_changes'

@@ -107,7 +107,7 @@
 
         text_runs as (
 
-            select unnest(string_split_regex(texts.folded_text, '[^a-z0-9]+')) as word
+            select unnest({{ news_text_words('texts.folded_text') }}) as word
             from texts
 
         )
@@ -118,6 +118,12 @@
     {% endset %}
     {{ return(run_query(query).columns[0].values() | list) }}
 {% endmacro %}
+
+{# The words of a folded text (news_folded_text): its runs of ASCII letters and digits, the form of
+   a pattern's required words (int_news_watchlist_patterns). #}
+{% macro news_text_words(folded_text) -%}
+    string_split_regex({{ folded_text }}, '[^a-z0-9]+')
+{%- endmacro %}
 
 {# A text in lower case, with the two letters RE2's case folding takes for ASCII ones (the long
    s for s, the Kelvin sign for k) written as those: a text that a case-insensitive pattern of

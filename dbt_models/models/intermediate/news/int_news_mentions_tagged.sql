@@ -46,10 +46,7 @@
 {%- set changed_entities = none if changes is none else changes['changed'] %}
 {#- the entities that only gained patterns: their rows stand, and what the new patterns find is
     added to them #}
-{%- set added_to = [] %}
-{%- for entity in changed_entities or [] if entity not in changes['retagged'] %}
-    {%- do added_to.append(entity) %}
-{%- endfor %}
+{%- set added_to = [] if changes is none else changes['gained'] %}
 {#- the texts a changed pattern is tried on: every article's (on a full build, the articles' texts
     are every article's already) #}
 {%- set changed_texts = 'all_texts' if is_incremental() else 'texts' %}
@@ -230,7 +227,7 @@ texts as (
                 select
                     url,
                     text_field,
-                    unnest(string_split_regex(folded_text, '[^a-z0-9]+')) as word
+                    unnest({{ news_text_words('folded_text') }}) as word
                 from {{ source }}
             ) as text_runs
             where word in (
