@@ -90,6 +90,14 @@ class Settings:
         return WarehouseFiles(self.warehouse).build
 
 
+def dbt_target_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where dbt writes its artifacts (the manifest, partial parsing's cache): dbt's own
+    ``DBT_TARGET_PATH`` when set (relative to the dbt project, or absolute), as dbt and
+    dagster-dbt read it for each run's folder; else ``target`` in the project."""
+    env = os.environ if env is None else env
+    return DBT_PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
+
+
 def parse_years(raw: str | None, name: str = "INFLUENCE_YEARS") -> tuple[int, int]:
     """A range of filing years, ``2017-2019`` or ``2018``; ``name`` is where it was given (an
     environment variable or an option), for the message when it is not one."""

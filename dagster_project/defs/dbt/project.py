@@ -7,9 +7,11 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from ingest.config import DBT_PROJECT_DIR
+from ingest.config import DBT_PROJECT_DIR, dbt_target_path
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=dbt_target_path()
+)
 # Under `dagster dev` the manifest is re-parsed at load time; the `influence` command and the tests
 # call ensure_manifest() first.
 dbt_project.prepare_if_dev()
