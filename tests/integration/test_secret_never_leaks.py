@@ -26,7 +26,7 @@ import pytest
 
 from dagster_project.defs.raw.assets import RAW_ASSETS
 from dagster_project.defs.resources import SourceMode, SourcesResource, WarehouseResource
-from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError
+from ingest.config import DBT_PROJECT_DIR, REPO_ROOT, ConfigError, dbt_target_path
 from tests.support import quick_transport
 from tests.support.http_server import LocalApiServer
 from tests.support.warehouse import build_db
@@ -99,8 +99,14 @@ def file_leaks(*roots: Path) -> list[str]:
 
 
 def dbt_outputs() -> list[Path]:
-    """dbt's logs and target directory, where a run of dbt would have written."""
-    return [DBT_PROJECT_DIR / "logs", DBT_PROJECT_DIR / "target", REPO_ROOT / "logs"]
+    """dbt's logs and target directories, where a run of dbt would have written (its target
+    moves with DBT_TARGET_PATH, as on the suite's workers)."""
+    return [
+        DBT_PROJECT_DIR / "logs",
+        DBT_PROJECT_DIR / "target",
+        dbt_target_path(),
+        REPO_ROOT / "logs",
+    ]
 
 
 def event_leaks(result: dg.ExecuteInProcessResult) -> list[str]:
