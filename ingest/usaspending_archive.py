@@ -16,9 +16,9 @@ and ``download/filestreaming/download_generation.py`` (see /work/research/issue1
 
 Zips are downloaded to disk in chunks (``DownloadingTransport.download``) and unzipped member by
 member with ``zipfile`` (DuckDB cannot read zip); each extracted CSV becomes an ``ArchiveFile``
-whose ``rows_sql`` and ``select_sql`` are the DuckDB queries that land it (its rows copied to
-Parquet in file order, then read from there as record key, the kept columns as text, hash, page,
-position), so no row passes through Python.
+whose ``select_sql`` is the DuckDB query that lands it (its rows copied to Parquet in file order
+as record key, the kept columns as text, page and whether the row is in scope), so no row passes
+through Python.
 """
 
 from __future__ import annotations
@@ -180,13 +180,14 @@ class ArchiveFile:
             header,
         )
 
-    def rows_sql(self) -> str:
-        """A DuckDB select of every row of this file, in file order: the ``record_columns`` as
-        text (named by the header, no sniffing) and ``is_kept``, whether the row is within the
-        file's scope (``subtier_codes``, ``action_dates``; a Delta file's deletion rows always).
-        The landing copies it to a Parquet file first, whose row numbers are the rows' places in
-        the CSV file (numbering the CSV's rows with a window took a single thread: 14 of the 17
-        seconds a million archive rows took to land as Parquet, measured)."""
+    def select_sql(self) -> str:
+        """A DuckDB select of every row of this file, in file order, as landing columns
+        (``ingest.landing.FilePart``): ``record_key``, every column of ``RAW_COLUMNS`` but the
+        key (text, named by the header, no sniffing; a Full file's ``correction_delete_ind``
+        null), ``page`` and ``is_kept``, whether the row is within the file's scope
+        (``subtier_codes``, ``action_dates``; a Delta file's deletion rows always). A row outside
+        the scope has every other column null: the landing writes it all the same (its place in
+        the file is its place in the landed part) at almost no cost."""
         file = self if self.header else self.checked()
         columns = ", ".join(
             f"{_quote_literal(name)}: 'VARCHAR'" for name in file.header
@@ -207,40 +208,24 @@ class ArchiveFile:
         kept = " and ".join(conditions)
         if kept and self.kind == DELTA:
             kept = f"correction_delete_ind = '{DELETION}' or ({kept})"
-        record = ", ".join(_quote_identifier(name) for name in self.record_columns)
-        return f"select {record}, coalesce({kept or 'true'}, false) as is_kept from {reader}"
+        is_kept = f"coalesce({kept}, false)" if kept else "true"
 
-    def select_sql(self, rows: str | None = None) -> str:
-        """A DuckDB select of this file's rows as landing columns, from ``rows`` (a relation of
-        ``rows_sql``'s columns and ``file_row_number``, the row's place in the file from 0; by
-        default the file itself, numbered here): ``record_key``, every column of ``RAW_COLUMNS``
-        but the key (text; a Full file's ``correction_delete_ind`` null), ``record_hash`` (md5 of
-        the row's ``record_columns`` as a JSON object, as when rows were stored that way, so a
-        stored row and the same row in a new file compare equal), ``page`` and ``position`` (the
-        row's place in the file, from 1), for the rows within the file's scope."""
-        if rows is None:
-            rows = (
-                f"(select *, row_number() over () - 1 as file_row_number from ({self.rows_sql()}))"
-            )
-        record = ", ".join(
-            f"{_quote_identifier(name)} := {_quote_identifier(name)}"
-            for name in self.record_columns
-        )
+        def value(name: str) -> str:
+            column = _quote_identifier(name) if name in self.record_columns else "null::varchar"
+            return f"case when is_kept then {column} end" if kept else column
+
         values = ",\n        ".join(
-            f"{_quote_identifier(name) if name in self.record_columns else 'null::varchar'}"
-            f" as {_quote_identifier(name)}"
+            f"{value(name)} as {_quote_identifier(name)}"
             for name in RAW_COLUMNS
             if name != KEY_COLUMN
         )
         return f"""
 select
-    {_quote_identifier(KEY_COLUMN)} as record_key,
+    {value(KEY_COLUMN)} as record_key,
     {values},
-    md5(to_json(struct_pack({record}))::varchar) as record_hash,
     {_quote_literal(self.label)} as page,
-    (file_row_number + 1)::bigint as position
-from {rows}
-where is_kept
+    is_kept
+from (select *, {is_kept} as is_kept from {reader})
 """
 
 

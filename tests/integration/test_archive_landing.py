@@ -7,6 +7,7 @@ archive's real header)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,3 +225,50 @@ def test_a_table_stored_as_json_records_is_rewritten_as_columns_and_nothing_relo
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
     landing.ensure_schema(con, [TABLE])  # and a second call leaves it be
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (19,)
+
+
+def test_rows_hashed_by_the_earlier_scheme_are_rehashed_once_and_nothing_reloads(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # a table stored as columns by the version before the hash scheme was recorded: each row's
+    # hash was md5 of the kept columns as one JSON object (names and values)
+    file = full_file(tmp_path)
+    landing.ensure_schema(con, [TABLE])
+    first = load(con, file)
+    assert first.counts.inserted == 19
+    fields = ", ".join(f'"{c}" := "{c}"' for c in KEPT_COLUMNS)
+    con.execute(f"update {TABLE.qualified} set record_hash = md5(to_json(struct_pack({fields})))")
+    con.execute("delete from audit.record_hash_schemes")
+    stored_before = con.execute(
+        f"select contract_transaction_unique_key, load_id, loaded_at from {TABLE.qualified}"
+    ).fetchall()
+
+    landing.ensure_schema(con, [TABLE])
+
+    assert con.execute("select raw_table, scheme from audit.record_hash_schemes").fetchall() == [
+        (TABLE.qualified, landing.COLUMNS_HASH_SCHEME)
+    ]
+    # each hash is now md5 of the row's stored columns as one JSON array, in order
+    row = con.execute(
+        f"select * exclude (load_id, loaded_at) from {TABLE.qualified} limit 1"
+    ).fetchone()
+    assert row is not None
+    names = [d[0] for d in con.description or []]
+    values = dict(zip(names, row, strict=True))
+    text = json.dumps([values[c] for c in TABLE.columns], ensure_ascii=False, separators=(",", ":"))
+    assert values["record_hash"] == hashlib.md5(text.encode()).hexdigest()
+    # load ids and times kept: dbt's incremental models see nothing new
+    assert sorted(
+        con.execute(
+            f"select contract_transaction_unique_key, load_id, loaded_at from {TABLE.qualified}"
+        ).fetchall()
+    ) == sorted(stored_before)
+    # the same rows in a new file are unchanged
+    again = load(con, file)
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
+    # a later call finds the scheme recorded and rewrites nothing
+    con.execute(f"update {TABLE.qualified} set record_hash = 'left alone'")
+    landing.ensure_schema(con, [TABLE])
+    assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [
+        ("left alone",)
+    ]

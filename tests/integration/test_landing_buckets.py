@@ -64,20 +64,24 @@ def test_a_batch_of_many_buckets_lands_whole_and_as_parquet(
     assert {o.element_count for o in outcome.outcomes} == {100}
     stored = con.execute("select count(*) from raw.gdelt_articles").fetchone()
     assert stored == (100,)
-    # the batch stays on disk as Hive-partitioned Parquet that any engine reads
+    # the batch stays on disk as Parquet in Hive-style folders, which any engine reads
     batch = tmp_path / "warehouse.duckdb.landing" / "gdelt_articles" / f"load_id={load.load_id}"
-    # parts (written each time 15 records or more are held, here) split into buckets of keys
-    # as they landed
+    # parts (written each time 15 records or more are held, here), a file each, every row with
+    # the bucket of its key, which the validation reads a few buckets at a time
     parts = sorted(p.name for p in (batch / "batch").iterdir())
     assert len(parts) == 6 and all(name.startswith("part=") for name in parts)
-    buckets = {p.name for p in (batch / "batch").glob("part=*/*")}
-    assert len(buckets) > 5 and all(name.startswith("bucket=") for name in buckets)
+    assert [p.name for p in (batch / "batch").glob("part=*/*")] == ["rows.parquet"] * 6
     reader = duckdb.connect()
-    files = str(batch / "batch" / "*" / "*" / "*.parquet")
-    urls = reader.execute(
-        f"select count(distinct json_extract_string(record, '$.url')) from read_parquet('{files}')"
-    ).fetchone()
-    assert urls == (100,)  # (and the two repeated records, read once by the load)
+    files = str(batch / "batch" / "*" / "*.parquet")
+    urls, buckets, numbered = reader.execute(
+        f"""
+        select count(distinct json_extract_string(record, '$.url')), count(distinct bucket),
+            count(distinct part)
+        from read_parquet('{files}', hive_partitioning = true)
+        """
+    ).fetchone() or (0, 0, 0)
+    assert urls == 100  # (and the two repeated records, read once by the load)
+    assert buckets > 5 and numbered == 6
     assert not (batch / "parts").exists()
 
 
@@ -145,13 +149,7 @@ class CsvPart:
     def label(self) -> str:
         return self.path.name
 
-    def rows_sql(self) -> str:
-        return (
-            f"select *, true as is_kept from read_csv('{self.path}', header = true, "
-            "all_varchar = true)"
-        )
-
-    def select_sql(self, rows: str) -> str:
+    def select_sql(self) -> str:
         return f"""
             select
                 nullif(url, '') as record_key,
@@ -160,9 +158,8 @@ class CsvPart:
                     url_mobile := '', socialimage := '')) as record,
                 md5(to_json(struct_pack(url := url, title := title))::varchar) as record_hash,
                 '{self.path.name}' as page,
-                file_row_number + 1 as position,
-            from {rows}
-            where is_kept
+                true as is_kept,
+            from read_csv('{self.path}', header = true, all_varchar = true)
         """
 
 

@@ -14,15 +14,16 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest import landing
 from ingest.config import load_settings
 from ingest.errors import IngestError, MalformedPageError
 from ingest.pulls import pull_usaspending_archive
 from ingest.sample.replay import SampleTransport
+from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from ingest.usaspending_archive import (
     DELTA,
     FULL,
     KEPT_COLUMNS,
-    KEY_COLUMN,
     AgencyState,
     ArchiveClient,
     ArchiveFile,
@@ -116,15 +117,21 @@ AWARDS = [
 
 
 def rows_of(files: list[ArchiveFile]) -> list[dict[str, Any]]:
-    """Every landing row of the files, as DuckDB reads them with the files' own SQL."""
+    """Every row the landing lands from the files (``landing_batch`` after ``land_batch``), a
+    file at a time, in file order; ``position`` is the row's place in its file."""
     out: list[dict[str, Any]] = []
     with duckdb.connect() as con:
         for f in files:
-            cursor = con.execute(f.select_sql())
+            load = landing.start_load(con, USASPENDING_ARCHIVE_TRANSACTIONS.table, {"test": True})
+            landing.land_batch(con, load, [f])
+            cursor = con.execute(
+                f"""
+                select * exclude (record, position), position % {landing.PART_ROWS} as position
+                from landing_batch order by position
+                """
+            )
             names = [d[0] for d in cursor.description]
-            for values in cursor.fetchall():
-                row = dict(zip(names, values, strict=True))
-                out.append({**row, KEY_COLUMN: row["record_key"]})  # the key column, as stored
+            out.extend(dict(zip(names, values, strict=True)) for values in cursor.fetchall())
     return out
 
 

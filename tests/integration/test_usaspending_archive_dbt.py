@@ -40,8 +40,10 @@ def land_archive(con: duckdb.DuckDBPyConnection, work: Path) -> Watchlist:
             f"""
             insert into {table.qualified} ({table.key_column}, {values}, record_hash,
                 load_id, loaded_at)
-            select record_key, {values}, record_hash, 'load-1', now()
+            select record_key, {values}, {table.columns_hash_sql(key="record_key")},
+                'load-1', now()
             from ({file.select_sql()})
+            where is_kept
             """
         )
     return watched

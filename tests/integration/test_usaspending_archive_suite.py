@@ -34,7 +34,7 @@ def validate(files: list[ArchiveFile]) -> tuple[ValidationOutcome, int]:
     with duckdb.connect() as con:
         con.execute(
             "create temp table landing_batch as "
-            + " union all ".join(f"({f.select_sql()})" for f in files)
+            + " union all ".join(f"(from ({f.select_sql()}) where is_kept)" for f in files)
         )
         frame = con.execute(SUITE.projection).df()
     return validate_frame(frame, SUITE), len(frame)

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingest import landing
+from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from ingest.usaspending_archive import (
     DELTA,
     FULL,
-    KEPT_COLUMNS,
-    KEY_COLUMN,
     RAW_COLUMNS,
     AgencyState,
     ArchiveFile,
@@ -29,6 +29,8 @@ from ingest.usaspending_archive import (
 from tests.fakes.usaspending_archive import ARCHIVE_COLUMNS
 
 pytestmark = pytest.mark.unit
+
+TABLE = USASPENDING_ARCHIVE_TRANSACTIONS.table
 
 
 def listed(stamp: str, years: range, delta: bool = True) -> list[MonthlyFile]:
@@ -136,43 +138,37 @@ def row(key: str, sub: str, day: str, **values: str) -> dict[str, str]:
     }
 
 
-def landed_rows(con: duckdb.DuckDBPyConnection, file: ArchiveFile) -> str:
-    """``file``'s rows copied to Parquet as the landing copies them (``FilePart.rows_sql``): the
-    relation ``select_sql`` reads them from."""
-    copy = file.path.with_suffix(".rows.parquet")
-    con.execute(f"copy ({file.rows_sql()}) to '{copy}' (format parquet)")
-    return f"read_parquet('{copy}', file_row_number = true)"
-
-
 def select(file: ArchiveFile) -> list[dict]:
-    """The landing columns of ``file``'s rows, as the landing reads them (from its Parquet copy);
-    read from the file itself (its rows numbered by a window), they are the same."""
+    """The rows of ``file`` as the landing lands them (``landing_batch`` after ``land_batch``:
+    the file copied to a Parquet part and read back), in file order."""
     with duckdb.connect() as con:
-        con.execute(f"create temp table direct as {file.select_sql()}")
-        con.execute(f"create temp table landing_batch as {file.select_sql(landed_rows(con, file))}")
-        differing = con.execute(
-            "select count(*) from ((from direct except all from landing_batch) "
-            "union all (from landing_batch except all from direct))"
-        ).fetchone()
-        assert differing == (0,)
+        load = landing.start_load(con, TABLE, {"test": True})
+        landing.land_batch(con, load, [file])
         types = dict(
             con.execute(
                 "select column_name, data_type from duckdb_columns() "
                 "where table_name = 'landing_batch'"
             ).fetchall()
         )
-        # the landing columns of raw.usaspending_archive_transactions (RAW_COLUMNS, the key
-        # as record_key), each column as text
+        # the landing columns: the key as record_key, the record packed as JSON (for a
+        # quarantine), the hash, page and place, and the columns of
+        # raw.usaspending_archive_transactions (RAW_COLUMNS), each as text
         assert types == {
             "record_key": "VARCHAR",
-            **{c: "VARCHAR" for c in RAW_COLUMNS if c != KEY_COLUMN},
+            "record": "JSON",
             "record_hash": "VARCHAR",
             "page": "VARCHAR",
             "position": "BIGINT",
+            **{c: "VARCHAR" for c in RAW_COLUMNS},
         }
-        cursor = con.execute("select * from landing_batch order by position")
+        cursor = con.execute("select * exclude (record) from landing_batch order by position")
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def place(row: dict) -> int:
+    """A landed row's place in its file (``position`` counts parts too)."""
+    return int(row["position"]) % landing.PART_ROWS
 
 
 def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> None:
@@ -188,7 +184,7 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     file = ArchiveFile(path, "FY2018_070_Contracts_Full_20260906.zip/x_1.csv", FULL, 2018)
     rows = select(file)
     assert [r["record_key"] for r in rows] == ["A_1", "A_2", "A_3"]
-    assert [r["position"] for r in rows] == [1, 2, 3]
+    assert [place(r) for r in rows] == [1, 2, 3]
     assert {r["page"] for r in rows} == {"FY2018_070_Contracts_Full_20260906.zip/x_1.csv"}
     first = rows[0]
     assert first["transaction_description"] == 'IT, "CLOUD"\nPHASE 2'
@@ -196,9 +192,8 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     assert first["recipient_uei"] is None  # a blank field is null
     assert first["correction_delete_ind"] is None  # a Full file has no deletion mark
     assert rows[1]["naics_code"] == "007"  # codes keep leading zeros
-    # the hash is of the row's kept columns as one JSON object (as rows were once stored)
-    packed = {c: (first["record_key"] if c == KEY_COLUMN else first[c]) for c in KEPT_COLUMNS}
-    text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+    # the hash is of the row's stored columns as one JSON array, in order
+    text = json.dumps([first[c] for c in RAW_COLUMNS], ensure_ascii=False, separators=(",", ":"))
     assert first["record_hash"] == hashlib.md5(text.encode()).hexdigest()
 
 
@@ -223,7 +218,7 @@ def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_pa
         action_dates=(dt.date(2017, 1, 1), dt.date(2019, 12, 31)),
     )
     rows = select(file)
-    assert [(r["record_key"], r["position"]) for r in rows] == [("A_1", 1), ("A_4", 4)]
+    assert [(r["record_key"], place(r)) for r in rows] == [("A_1", 1), ("A_4", 4)]
     deletion = rows[1]
     assert deletion["correction_delete_ind"] == "D"
     assert deletion["action_date"] is None
@@ -246,11 +241,13 @@ def test_a_header_without_kept_columns_fails_naming_the_file_and_the_columns(
         ArchiveFile(full_header, "delta/d.csv", DELTA, None).checked()
 
 
-def test_the_landing_numbers_rows_by_their_parquet_copy_not_a_window(tmp_path: Path) -> None:
+def test_the_file_is_read_in_one_pass_without_numbering_its_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ARCHIVE_COLUMNS, [row("A_1", "7012", "2018-01-02")])
     file = ArchiveFile(path, "x.zip/x.csv", FULL, 2018)
     with duckdb.connect() as con:
-        explained = con.execute(f"explain {file.select_sql(landed_rows(con, file))}").fetchall()
-    plan = "\n".join(r[1] for r in explained)
-    assert "READ_PARQUET" in plan.upper()
-    assert "WINDOW" not in plan.upper()  # a window over the rows runs on one thread
+        explained = con.execute(f"explain {file.select_sql()}").fetchall()
+    plan = "\n".join(r[1] for r in explained).upper()
+    assert "READ_CSV" in plan
+    # a window over the rows runs on one thread: the landing numbers them by their place in
+    # the Parquet part it writes in file order
+    assert "WINDOW" not in plan
