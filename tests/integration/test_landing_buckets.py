@@ -205,3 +205,25 @@ def test_two_files_of_one_batch_keep_their_rows_apart(
     assert (load.counts.fetched, load.counts.duplicates_in_batch) == (61, 1)
     assert load.counts.inserted == 60
     assert con.execute("select count(*) from raw.gdelt_articles").fetchone() == (60,)
+
+
+def test_a_batch_whose_keys_are_unique_is_read_in_chunks_of_rows_in_order(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # every key once: chunks are the rows in their order (parts of 15 records, chunks of 20),
+    # so a chunk reads only the parts it spans, and each record is in exactly one chunk
+    records = [article(n) for n in range(100)]
+    load = landing.start_load(con, TABLE, {"test": True})
+    landing.land_batch(con, load, pull_of(records).pages)
+
+    seen: list[list[str]] = []
+    for _ in landing.batch_chunks(con):
+        rows = con.execute("select record_key from landing_batch order by position").fetchall()
+        seen.append([key for (key,) in rows])
+    assert [len(chunk) for chunk in seen] == [20] * 5
+    assert [key for chunk in seen for key in chunk] == [r["url"] for r in records]
+    # the view is back on the whole batch
+    assert con.execute("select count(*) from landing_batch").fetchone() == (100,)
+
+    outcome = validate_batch(con, SUITE, load.load_id)
+    assert {o.element_count for o in outcome.outcomes} == {100}
