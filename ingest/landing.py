@@ -7,14 +7,14 @@ A load goes through the same steps whatever the source:
    stays ``running``; the next load marks it ``abandoned`` (``abandon_stale_loads``).
 2. ``land_batch`` fetches the pages one at a time and writes every record to Parquet parts
    with its natural key and the page it came from (a bulk file is copied by DuckDB without
-   passing through Python), each part split into buckets of keys as it is written: the batch,
+   passing through Python), each row with the bucket of its key: the batch,
    Parquet files under ``<database>.landing/<table>/load_id=<id>/``, which ``landing_batch``
    (a view) reads. Memory does not grow with the batch, and any engine can read the landed files.
    Records that cannot be keyed are quarantined one by one with the reason,
    and so is every part of a page the client could not read (``FetchedPage.unreadable``: a broken
    body, kept as text with the reason and the request that fetched it), so one unreadable answer
    does not sink the load.
-3. The caller validates the batch (``expectations``: one bucket at a time) and, by the outcome
+3. The caller validates the batch (``expectations``: a chunk at a time) and, by the outcome
    (``ingest.load``):
    - a batch-level critical failure (uniqueness, or more failing records than one and than
      ``expectations.suite.RECORD_FAILURE_SHARE`` of the batch: an API drift) quarantines the
@@ -560,12 +560,15 @@ def _batch_dir(con: duckdb.DuckDBPyConnection, load: Load) -> Path:
 
 
 # A batch's records carry the number of their bucket of keys (a key's every record in one
-# bucket), so that it can be validated a few buckets at a time without rewriting it: a chunk of
-# ``VALIDATION_CHUNK_ROWS`` records or so is the buckets whose number modulo the number of
-# chunks is the chunk's (chunks stay under a million records up to 32 million).
+# bucket), so that a batch with a key more than once can be validated a few buckets at a time
+# without rewriting it: a chunk of ``VALIDATION_CHUNK_ROWS`` records or so is the buckets whose
+# number modulo the number of chunks is the chunk's (chunks stay under a million records up to
+# 32 million). A batch whose every key is once is read in chunks of its rows instead.
 KEY_BUCKETS = 64
 # A landed row's ``position`` (its place in the batch) is its part's number times this, plus its
-# place in the part (from 1): a part holds fewer rows than this.
+# place in the part (from 1): a part holds fewer rows than this. Parts are in the order they
+# were fetched, and so are a page's records in their part; a file's rows are in the order
+# DuckDB's threads wrote them (a row is named by its place in the file only when quarantined).
 PART_ROWS = 1 << 32
 
 
@@ -590,7 +593,7 @@ class _Parts:
             )
             con.register("landing_rows", frame)
             try:
-                self._write_part(con, "select *, true as is_kept from landing_rows")
+                _write_rows(con, self.table, "select * from landing_rows", self.next_part())
             finally:
                 con.unregister("landing_rows")
             self.records = []
@@ -608,50 +611,94 @@ class _Parts:
                 con.unregister("landing_rows")
             self.bad = []
 
-    def _write_part(self, con: duckdb.DuckDBPyConnection, select_sql: str) -> Path:
-        """Write the rows of ``select_sql`` (the landed columns, ``_landed_columns``, and
-        ``is_kept``) to a new part, in their order, each with its key's bucket. One file, not a
-        folder per bucket: DuckDB's partitioned write took 12 CPU-s for a million archive rows
-        that it writes to one file in 5."""
+    def next_part(self) -> Path:
+        """The file of a new part, numbered after the last (its folder made)."""
         self.written += 1
         target = self.batch / f"part={self.written:06d}" / "rows.parquet"
         target.parent.mkdir()
-        columns = ", ".join(map(quote_identifier, [*_landed_columns(self.table), "is_kept"]))
-        con.execute(
-            f"""
-            copy (
-                select {columns}, hash(record_key) % {KEY_BUCKETS} as bucket
-                from ({select_sql})
-            ) to {_sql_text(str(target))} (format parquet)
-            """
-        )
         return target
 
     def copy_file(self, con: duckdb.DuckDBPyConnection, part: FilePart) -> int:
-        """Land a file part (``FilePart``): DuckDB writes its every row, in file order, to a
-        part of its own, so that a row's place in the part is its place in the file (in one
-        parallel pass: numbering the rows as they are read would take one thread). A columnar
-        table's rows get their ``record_hash`` here. The number of rows within the pull's
-        scope."""
+        """Land a file part (``FilePart``): DuckDB writes its rows within the pull's scope to a
+        part of its own, in one parallel pass, in whatever order its threads read them (keeping
+        the file's order held the pass to one thread at its end: 6.9 against 5.0 s for a million
+        archive rows, measured). A columnar table's rows get their ``record_hash`` here. A row
+        without a usable key is numbered by its place in the file and set aside for the
+        quarantine (``_set_aside_keyless``). The number of rows within the pull's scope."""
         select = part.select_sql()
         if self.table.columns:
             digest = self.table.columns_hash_sql(key="record_key")
-            select = f"select *, case when is_kept then {digest} end as record_hash from ({select})"
-        target = self._write_part(con, select)
+            select = f"select *, {digest} as record_hash from ({select})"
+        target = self.next_part()
+        for _ in _insertion_order(con, keep=False, over=(None,)):
+            _write_rows(con, self.table, f"select * from ({select}) where is_kept", target)
         row = con.execute(
-            f"select count(*) from read_parquet({_sql_text(str(target))}) where is_kept"
+            f"""
+            select count(*), count(*) filter (where not ({_KEYED}))
+            from read_parquet({_sql_text(str(target))})
+            """
         ).fetchone()
-        return int(row[0]) if row else 0
+        kept, keyless = (int(row[0]), int(row[1])) if row else (0, 0)
+        if keyless:
+            self._set_aside_keyless(con, part)
+        return kept
+
+    def _set_aside_keyless(self, con: duckdb.DuckDBPyConnection, part: FilePart) -> None:
+        """Write the rows of ``part`` within scope that have no usable key to a file of
+        unusable rows, each with a reason naming its place in the file (one more pass over
+        the file, numbering its rows on one thread: only for a file with such a row). The
+        batch leaves them out (``_KEYED``)."""
+        table = self.table
+        self.written += 1
+        target = self.folder / f"bad-{self.written:06d}.parquet"
+        for _ in _insertion_order(con, keep=True, over=(None,)):
+            con.execute(
+                f"""
+                copy (
+                    select null::varchar as record_key, page,
+                        'row ' || place || ' of ' || page || ' has no usable '
+                            || {_sql_text(table.key_description())} || ' (got '
+                            || coalesce('"' || record_key || '"', 'nothing') || ')' as reason,
+                        {table.record_sql()}::varchar as record
+                    from (
+                        select *, record_key as {quote_identifier(table.key_column)},
+                            row_number() over () as place
+                        from ({part.select_sql()})
+                    )
+                    where is_kept and not ({_KEYED})
+                    order by place
+                ) to {_sql_text(str(target))} (format parquet)
+                """
+            )
+
+
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, table: RawTable, select_sql: str, target: Path
+) -> None:
+    """Write the rows of ``select_sql`` (the landed columns of ``table``, ``_landed_columns``)
+    to the Parquet file ``target``, each with its key's bucket. One file, not a folder per
+    bucket: DuckDB's partitioned write took 12 CPU-s for a million archive rows that it writes
+    to one file in 5."""
+    columns = ", ".join(map(quote_identifier, _landed_columns(table)))
+    con.execute(
+        f"""
+        copy (
+            select {columns}, hash(record_key) % {KEY_BUCKETS} as bucket
+            from ({select_sql})
+        ) to {_sql_text(str(target))} (format parquet)
+        """
+    )
 
 
 class FilePart(Protocol):
     """A part of a pull that is a file on disk (a bulk CSV), landed by DuckDB without passing
     its rows through Python. ``select_sql`` selects every row of the file, in file order, as
     landing columns: ``record_key`` (null when the row has no usable key), ``page``, ``is_kept``
-    (whether the row is within the pull's scope: the others are kept out of the batch, and may
-    have every other column null) and the record: a columnar table's (``RawTable.columns``)
-    value columns (``RawTable.value_columns``) as text, their hash added by the landing; else
-    ``record`` (JSON) and its ``record_hash``."""
+    (whether the row is within the pull's scope: the others are left out of the batch) and the
+    record: a columnar table's (``RawTable.columns``) value columns (``RawTable.value_columns``)
+    as text, their hash added by the landing; else ``record`` (JSON) and its ``record_hash``.
+    The landing reads it once, and once more, numbering its rows, only when a row within scope
+    has no usable key."""
 
     @property
     def label(self) -> str: ...
@@ -687,7 +734,7 @@ def load_memory(con: duckdb.DuckDBPyConnection, table: RawTable | None = None) -
 
 
 def _landed_columns(table: RawTable) -> list[str]:
-    """The columns of a landed batch's files, but ``is_kept`` and ``bucket``."""
+    """The columns of a landed batch's files, but ``bucket``."""
     return ["record_key", *table.value_columns, "record_hash", "page"]
 
 
@@ -704,9 +751,9 @@ def land_batch(
     time), so memory does not grow with the batch. A file part (``FilePart``, a bulk CSV) is
     copied by DuckDB straight into a part. A part is one file,
     ``<landing root>/<table>/load_id=<id>/batch/part=<n>/rows.parquet`` (Parquet in Hive-style
-    folders, which any engine reads), and each row carries its key's bucket, so every record of
-    a key is in one bucket and the batch can be validated a few buckets at a time without being
-    rewritten; ``landing_batch`` is a view over it.
+    folders, which any engine reads), and each row carries its key's bucket, so the batch can
+    be validated a chunk at a time without being rewritten (``batch_chunks``); ``landing_batch``
+    is a view over it.
 
     A record that is not a JSON object or has no usable natural key is quarantined with that
     reason (it cannot be merged whatever the batch's fate), and so is each unreadable part of a
@@ -792,7 +839,7 @@ def _read_parts(files: Sequence[str]) -> str:
 def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts_dir: Path) -> None:
     """Quarantine the parts' unusable rows and count the batch: its records, the ones repeated
     verbatim (read once), and the chunks it is validated in (``VALIDATION_CHUNK_ROWS`` records
-    each, about). Nothing is rewritten: the batch is the parts' kept records with a usable key."""
+    each, about). Nothing is rewritten: the batch is the parts' records with a usable key."""
     table = load.table
     counts = load.counts
     bad = _sql_text(str(parts_dir / "bad-*.parquet"))
@@ -812,24 +859,8 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
     ranges: list[list[_Range]] = []  # none: chunks are key buckets
     if files:
         records = _read_parts(files)
-        # file parts: a row without a usable key is quarantined here, with its row and file
         row = con.execute(
-            f"""
-            insert into audit.quarantine
-                (load_id, raw_table, record_key, page, reason, record, quarantined_at)
-            select ?, ?, null, page,
-                'row ' || (file_row_number + 1) || ' of ' || page || ' has no usable '
-                    || ? || ' (got ' || coalesce('"' || record_key || '"', 'nothing') || ')',
-                {table.record_sql()}, ?
-            from (select *, record_key as {table.key_column} from {records})
-            where is_kept and (record_key is null or trim(record_key) = '')
-            order by part, file_row_number
-            """,
-            [load.load_id, table.qualified, table.key_description(), now],
-        ).fetchone()
-        counts.quarantined += int(row[0]) if row else 0
-        row = con.execute(
-            f"select count(*), count(distinct record_key) from {records} where is_kept and {_KEYED}"
+            f"select count(*), count(distinct record_key) from {records} where {_KEYED}"
         ).fetchone()
         keyed, keys = (int(row[0]), int(row[1])) if row else (0, 0)
         if keys == keyed:
@@ -840,7 +871,7 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             row = con.execute(
                 f"""
                 select count(distinct (record_key, record_hash)) from {records}
-                where is_kept and {_KEYED}
+                where {_KEYED}
                 """
             ).fetchone()
             n_distinct = int(row[0]) if row else 0
@@ -977,9 +1008,9 @@ def _point_batch_view(con: duckdb.DuckDBPyConnection, chunk: int | None) -> None
             else ""
         )
         rows = f"""(
-            select * exclude (part, file_row_number, is_kept, bucket), {position} as position
+            select * exclude (part, file_row_number, bucket), {position} as position
             from {_read_parts(files)}
-            where is_kept and {_KEYED} {in_chunk}
+            where {_KEYED} {in_chunk}
             {once}
         )"""
     if columns:

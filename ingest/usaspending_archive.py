@@ -185,9 +185,7 @@ class ArchiveFile:
         (``ingest.landing.FilePart``): ``record_key``, every column of ``RAW_COLUMNS`` but the
         key (text, named by the header, no sniffing; a Full file's ``correction_delete_ind``
         null), ``page`` and ``is_kept``, whether the row is within the file's scope
-        (``subtier_codes``, ``action_dates``; a Delta file's deletion rows always). A row outside
-        the scope has every other column null: the landing writes it all the same (its place in
-        the file is its place in the landed part) at almost no cost."""
+        (``subtier_codes``, ``action_dates``; a Delta file's deletion rows always)."""
         file = self if self.header else self.checked()
         columns = ", ".join(
             f"{_quote_literal(name)}: 'VARCHAR'" for name in file.header
@@ -208,24 +206,19 @@ class ArchiveFile:
         kept = " and ".join(conditions)
         if kept and self.kind == DELTA:
             kept = f"correction_delete_ind = '{DELETION}' or ({kept})"
-        is_kept = f"coalesce({kept}, false)" if kept else "true"
-
-        def value(name: str) -> str:
-            column = _quote_identifier(name) if name in self.record_columns else "null::varchar"
-            return f"case when is_kept then {column} end" if kept else column
-
         values = ",\n        ".join(
-            f"{value(name)} as {_quote_identifier(name)}"
+            f"{_quote_identifier(name) if name in self.record_columns else 'null::varchar'}"
+            f" as {_quote_identifier(name)}"
             for name in RAW_COLUMNS
             if name != KEY_COLUMN
         )
         return f"""
 select
-    {value(KEY_COLUMN)} as record_key,
+    {_quote_identifier(KEY_COLUMN)} as record_key,
     {values},
     {_quote_literal(self.label)} as page,
-    is_kept
-from (select *, {is_kept} as is_kept from {reader})
+    coalesce({kept or "true"}, false) as is_kept
+from {reader}
 """
 
 

@@ -8,8 +8,8 @@ project's landing (not a test; prints figures only).
    the archive pull does before landing. Kept in ``--work`` and reused when already there.
 2. Load: in a fresh process (so its peak memory is the load's alone), ``ingest.load.run_load``
    of those files into ``raw.usaspending_archive_transactions`` of a new DuckDB file: each part
-   copied by DuckDB into Parquet, consolidated into key buckets, validated bucket by bucket with
-   the table's Great Expectations suite, merged. Prints seconds, rows per second and the load
+   copied by DuckDB into a Parquet part, validated a chunk at a time with the table's Great
+   Expectations suite, merged. Prints seconds, rows per second and the load
    process's peak resident memory, then one line ``bulk_load: ...`` that other tools read.
 """
 

@@ -272,3 +272,30 @@ def test_rows_hashed_by_the_earlier_scheme_are_rehashed_once_and_nothing_reloads
     assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [
         ("left alone",)
     ]
+
+
+def test_a_keyless_row_is_named_by_its_place_in_the_file_counting_rows_out_of_scope(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # ICE (7012) watched by sub-agency: CBP's rows (7014) are out of scope, but still rows of
+    # the file, so the row without a key is its fourth row
+    rows = [
+        action(1, awarding_sub_agency_code="7014"),
+        action(2),
+        action(3, awarding_sub_agency_code="7014"),
+        {**action(4), "contract_transaction_unique_key": " "},
+        action(5),
+    ]
+    path = write_file(tmp_path / "FY2018_070_Contracts_Full_20260906_1.csv", rows)
+    file = ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018, subtier_codes=("7012",))
+    loaded = load(con, file)
+
+    assert loaded.status == "succeeded", loaded.error
+    assert (loaded.counts.fetched, loaded.counts.inserted, loaded.counts.quarantined) == (3, 2, 1)
+    ((reason, record),) = con.execute(
+        "select reason, record from audit.quarantine where load_id = ?", [loaded.load_id]
+    ).fetchall()
+    assert reason == (
+        f'row 4 of {FULL_ZIP}/{path.name} has no usable contract_transaction_unique_key (got " ")'
+    )
+    assert json.loads(record)["award_id_piid"] == "PIID0004"

@@ -140,7 +140,7 @@ def row(key: str, sub: str, day: str, **values: str) -> dict[str, str]:
 
 def select(file: ArchiveFile) -> list[dict]:
     """The rows of ``file`` as the landing lands them (``landing_batch`` after ``land_batch``:
-    the file copied to a Parquet part and read back), in file order."""
+    the file copied to a Parquet part and read back), by key."""
     with duckdb.connect() as con:
         load = landing.start_load(con, TABLE, {"test": True})
         landing.land_batch(con, load, [file])
@@ -161,14 +161,9 @@ def select(file: ArchiveFile) -> list[dict]:
             "position": "BIGINT",
             **{c: "VARCHAR" for c in RAW_COLUMNS},
         }
-        cursor = con.execute("select * exclude (record) from landing_batch order by position")
+        cursor = con.execute("select * exclude (record) from landing_batch order by record_key")
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-
-
-def place(row: dict) -> int:
-    """A landed row's place in its file (``position`` counts parts too)."""
-    return int(row["position"]) % landing.PART_ROWS
 
 
 def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> None:
@@ -184,7 +179,6 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     file = ArchiveFile(path, "FY2018_070_Contracts_Full_20260906.zip/x_1.csv", FULL, 2018)
     rows = select(file)
     assert [r["record_key"] for r in rows] == ["A_1", "A_2", "A_3"]
-    assert [place(r) for r in rows] == [1, 2, 3]
     assert {r["page"] for r in rows} == {"FY2018_070_Contracts_Full_20260906.zip/x_1.csv"}
     first = rows[0]
     assert first["transaction_description"] == 'IT, "CLOUD"\nPHASE 2'
@@ -218,7 +212,7 @@ def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_pa
         action_dates=(dt.date(2017, 1, 1), dt.date(2019, 12, 31)),
     )
     rows = select(file)
-    assert [(r["record_key"], place(r)) for r in rows] == [("A_1", 1), ("A_4", 4)]
+    assert [r["record_key"] for r in rows] == ["A_1", "A_4"]
     deletion = rows[1]
     assert deletion["correction_delete_ind"] == "D"
     assert deletion["action_date"] is None
@@ -248,6 +242,6 @@ def test_the_file_is_read_in_one_pass_without_numbering_its_rows(tmp_path: Path)
         explained = con.execute(f"explain {file.select_sql()}").fetchall()
     plan = "\n".join(r[1] for r in explained).upper()
     assert "READ_CSV" in plan
-    # a window over the rows runs on one thread: the landing numbers them by their place in
-    # the Parquet part it writes in file order
+    # a window over the rows runs on one thread: the landing numbers a file's rows only to
+    # name a row without a key
     assert "WINDOW" not in plan
