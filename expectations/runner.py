@@ -287,9 +287,13 @@ def validate_batch(
     most_failing = max(int(RECORD_FAILURE_SHARE * total) + 2, NAMED_FAILURES)
     parts: list[ValidationOutcome] = []
     for _ in batch_chunks(con):
-        frame = con.execute(suite_spec.projection).df()
+        # first only counted, without ``page`` (which only names failing rows): its text in
+        # every row took 0.2 of the 1.4 s a chunk of 500,000 archive rows was read and validated
+        frame = con.execute(f"select * exclude (page) from ({suite_spec.projection})").df()
         outcome = validate_frame(frame, suite_spec, name_failures=False)
         if not outcome.success:
+            del frame
+            frame = con.execute(suite_spec.projection).df()
             outcome = validate_frame(frame, suite_spec)
         parts.append(outcome)
         del frame

@@ -44,7 +44,8 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -879,6 +880,20 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             repeated = keyed > n_distinct
             chunks = min(KEY_BUCKETS, max(1, -(-n_distinct // VALIDATION_CHUNK_ROWS)))
     shutil.rmtree(parts_dir, ignore_errors=True)
+    info = _BatchInfo(
+        str(folder / "batch"),
+        chunks,
+        repeated,
+        table.key_column,
+        tuple(table.columns),
+        tuple(tuple(chunk) for chunk in ranges),
+    )
+    _store_batch_info(con, info)
+
+
+def _store_batch_info(con: duckdb.DuckDBPyConnection, info: _BatchInfo) -> None:
+    """Keep ``info`` with the connection ``con`` (a temporary table) and point its
+    ``landing_batch`` at the whole batch."""
     con.execute(f"drop table if exists {BATCH_INFO}")
     con.execute(
         f"""
@@ -887,12 +902,12 @@ def _consolidate(con: duckdb.DuckDBPyConnection, load: Load, folder: Path, parts
             ? as ranges
         """,
         [
-            str(folder / "batch"),
-            chunks,
-            repeated,
-            table.key_column,
-            list(table.columns),
-            json.dumps(ranges),
+            info.folder,
+            info.chunks,
+            info.repeated,
+            info.key_column,
+            list(info.columns),
+            json.dumps(info.ranges),
         ],
     )
     _point_batch_view(con, None)
@@ -1176,8 +1191,120 @@ def _batch_size(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+class EarlyInsert:
+    """A columnar batch whose every key is new to its table, inserted while the batch is
+    validated: on a cursor of its own, in a transaction left open, in a thread (DuckDB lets go
+    of Python's lock while it inserts; GX's validation is Python on one core). ``merge_batch``
+    takes the records that failed validation out again and commits; ``abandon`` rolls it back
+    (a batch quarantined, an error), so the batch stays all or nothing."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, load: Load, info: _BatchInfo) -> None:
+        self.cursor = con.cursor()
+        self.load = load
+        self.now = _now()
+        _store_batch_info(self.cursor, info)
+        self._order = _insertion_order(self.cursor, keep=False, over=(None,))
+        next(self._order)  # no order to keep (the setting is the database's: see ``close``)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="landing-insert")
+        self._inserted: Future[int] = self._pool.submit(self._insert)
+        self.closed = False
+
+    def _insert(self) -> int:
+        table = self.load.table
+        values = ", ".join(quote_identifier(c) for c in table.value_columns)
+        self.cursor.execute("begin transaction")
+        row = self.cursor.execute(
+            f"""
+            insert into {table.qualified}
+                ({table.key_column}, {values}, record_hash, load_id, loaded_at)
+            select record_key, {values}, record_hash, ?, ? from {BATCH_TABLE}
+            """,
+            [self.load.load_id, self.now],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def inserted(self) -> int:
+        """Wait for the insert; the rows it inserted (its error, if it failed)."""
+        return self._inserted.result()
+
+    def abandon(self) -> None:
+        """Roll the insert back (once it has stopped) and close; safe to call again."""
+        if self.closed:
+            return
+        with suppress(Exception):
+            self._inserted.result()
+        with suppress(Exception):
+            self.cursor.execute("rollback")
+        self.close()
+
+    def close(self) -> None:
+        self.closed = True
+        self._pool.shutdown(wait=True)
+        with suppress(StopIteration):
+            next(self._order)  # the setting as it was
+        self.cursor.close()
+
+
+def insert_while_validating(con: duckdb.DuckDBPyConnection, load: Load) -> EarlyInsert | None:
+    """Start inserting the batch into its table before it is validated (``EarlyInsert``) when
+    that can be undone by removing rows: a columnar table (bulk files, millions of rows) none of
+    whose keys it already holds. Otherwise None: the batch is merged after its validation.
+    Measured on ten million archive rows: the validation took 33 s and the insert 31 s one
+    after the other."""
+    table = load.table
+    info = _batch_info(con)
+    if not table.columns or info is None or not info.chunks:
+        return None
+    row = con.execute(
+        f"""
+        select count(*) from {BATCH_TABLE} b
+        join {table.qualified} t on t.{table.key_column} = b.record_key
+        """
+    ).fetchone()
+    if row and row[0]:
+        return None
+    return EarlyInsert(con, load, info)
+
+
+def _finish_early_insert(
+    load: Load, quarantine: Mapping[str, str] | None, early: EarlyInsert
+) -> None:
+    """``merge_batch`` for a batch inserted while it was validated: in the insert's transaction,
+    the records that failed validation go to ``audit.quarantine`` and out of the table again,
+    the ledger says what was merged, and it commits."""
+    cursor = early.cursor
+    table = load.table
+    try:
+        inserted = early.inserted()
+        cursor.execute("create or replace temp table landing_quarantined (record_key varchar)")
+        removed = 0
+        if quarantine:
+            _quarantine_batch_records(cursor, load, quarantine)
+            row = cursor.execute(
+                f"""
+                delete from {table.qualified}
+                where load_id = ?
+                    and {table.key_column} in (select record_key from landing_quarantined)
+                """,
+                [load.load_id],
+            ).fetchone()
+            removed = int(row[0]) if row else 0
+        load.counts.inserted = inserted - removed
+        load.counts.updated = load.counts.unchanged = 0
+        load.status = "succeeded"
+        _write_ledger(cursor, load)
+        cursor.execute("commit")
+    except BaseException:
+        early.abandon()
+        raise
+    early.close()
+
+
 def merge_batch(
-    con: duckdb.DuckDBPyConnection, load: Load, quarantine: Mapping[str, str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    load: Load,
+    quarantine: Mapping[str, str] | None = None,
+    early: EarlyInsert | None = None,
 ) -> None:
     """Merge the batch into ``raw.<table>`` in one transaction: insert new keys, replace changed
     records, leave identical ones untouched.
@@ -1186,7 +1313,12 @@ def merge_batch(
     the same transaction they go to ``audit.quarantine`` with their reason and are not merged (a
     stored earlier version of the same key stays as it was), and they count as quarantined.
     Only keys and actions are held apart from the batch (``landing_diff``); records are read
-    from the batch's files as they are written, so memory does not grow with the batch."""
+    from the batch's files as they are written, so memory does not grow with the batch. A batch
+    inserted while it was validated (``early``, ``insert_while_validating``) is finished in the
+    insert's transaction instead."""
+    if early is not None:
+        _finish_early_insert(load, quarantine, early)
+        return
     table = load.table
     target = table.qualified
     key = table.key_column
