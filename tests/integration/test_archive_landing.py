@@ -299,3 +299,60 @@ def test_a_keyless_row_is_named_by_its_place_in_the_file_counting_rows_out_of_sc
         f'row 4 of {FULL_ZIP}/{path.name} has no usable contract_transaction_unique_key (got " ")'
     )
     assert json.loads(record)["award_id_piid"] == "PIID0004"
+
+
+def started_early(monkeypatch: pytest.MonkeyPatch) -> list[landing.EarlyInsert | None]:
+    """What each load's ``insert_while_validating`` started (None: the merge waited)."""
+    started: list[landing.EarlyInsert | None] = []
+    real = landing.insert_while_validating
+
+    def recorded(c: duckdb.DuckDBPyConnection, loaded: landing.Load) -> landing.EarlyInsert | None:
+        started.append(real(c, loaded))
+        return started[-1]
+
+    monkeypatch.setattr(landing, "insert_while_validating", recorded)
+    return started
+
+
+def test_a_drifted_first_batch_inserted_while_validated_leaves_the_table_untouched(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = started_early(monkeypatch)
+    # every key is new, so the batch goes into the table while it is validated; most of its
+    # obligations do not parse (a drift), so the batch is quarantined and that insert undone
+    rows = [action(n, federal_action_obligation=f"{n},50") for n in range(12)]
+    rows += [action(n) for n in range(12, 15)]
+    path = write_file(tmp_path / "FY2018_070_Contracts_Full_20260906_1.csv", rows)
+    file = ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018)
+    drifted = load(con, file)
+
+    assert drifted.status == "quarantined"
+    assert started[0] is not None  # it was inserted while validated
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
+    assert con.execute(
+        "select count(*) from audit.quarantine where load_id = ?", [drifted.load_id]
+    ).fetchone() == (15,)
+    # and the table takes the next batch as ever
+    fixed = load(con, full_file(tmp_path))
+    assert (fixed.status, fixed.counts.inserted) == ("succeeded", 19)
+    assert started[1] is not None  # with a record quarantined alone, taken out again
+    assert con.execute(f"select count(distinct load_id) from {TABLE.qualified}").fetchone() == (1,)
+
+
+def test_a_validation_that_fails_undoes_the_insert_it_ran_beside(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = started_early(monkeypatch)
+
+    def broken(c: duckdb.DuckDBPyConnection, load_id: str) -> object:
+        raise RuntimeError("the suite could not run")
+
+    file = full_file(tmp_path)
+    with pytest.raises(RuntimeError, match="the suite could not run"):
+        run_load(con, TABLE, Pull({"test": True}, iter([file])), broken)  # type: ignore[arg-type]
+
+    assert started[0] is not None
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
+    assert con.execute("select status from audit.load_ledger").fetchall() == [("failed",)]
+    again = load(con, file)
+    assert (again.status, again.counts.inserted) == ("succeeded", 19)
