@@ -7,7 +7,6 @@ archive's real header)."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from ingest.pulls import Pull
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from ingest.usaspending_archive import DELTA, FULL, KEPT_COLUMNS, ArchiveFile
 from tests.fakes.usaspending_archive import ARCHIVE_COLUMNS
+from tests.unit.test_usaspending_archive_files import duckdb_hash
 
 pytestmark = pytest.mark.integration
 
@@ -227,7 +227,7 @@ def test_a_table_stored_as_json_records_is_rewritten_as_columns_and_nothing_relo
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (19,)
 
 
-def test_rows_hashed_by_the_earlier_scheme_are_rehashed_once_and_nothing_reloads(
+def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     # a table stored as columns by the version before the hash scheme was recorded: each row's
@@ -248,15 +248,8 @@ def test_rows_hashed_by_the_earlier_scheme_are_rehashed_once_and_nothing_reloads
     assert con.execute("select raw_table, scheme from audit.record_hash_schemes").fetchall() == [
         (TABLE.qualified, landing.COLUMNS_HASH_SCHEME)
     ]
-    # each hash is now md5 of the row's stored columns as one JSON array, in order
-    row = con.execute(
-        f"select * exclude (load_id, loaded_at) from {TABLE.qualified} limit 1"
-    ).fetchone()
-    assert row is not None
-    names = [d[0] for d in con.description or []]
-    values = dict(zip(names, row, strict=True))
-    text = json.dumps([values[c] for c in TABLE.columns], ensure_ascii=False, separators=(",", ":"))
-    assert values["record_hash"] == hashlib.md5(text.encode()).hexdigest()
+    # each hash is now DuckDB's hash of the row's stored columns, in order
+    assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
     # load ids and times kept: dbt's incremental models see nothing new
     assert sorted(
         con.execute(
@@ -272,6 +265,25 @@ def test_rows_hashed_by_the_earlier_scheme_are_rehashed_once_and_nothing_reloads
     assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [
         ("left alone",)
     ]
+    # hashes of another DuckDB version's (its hash may differ) are computed again
+    con.execute("update audit.record_hash_schemes set scheme = 'duckdb-hash-0.9.2'")
+    landing.ensure_schema(con, [TABLE])
+    assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
+
+
+def stored_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str | None]]]:
+    """Each stored row's key and its columns, in the table's order."""
+    columns = ", ".join(f'"{c}"' for c in TABLE.columns)
+    return [
+        (row[0], list(row))
+        for row in con.execute(f"select {columns} from {TABLE.qualified}").fetchall()
+    ]
+
+
+def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(
+        con.execute(f"select {TABLE.key_column}, record_hash from {TABLE.qualified}").fetchall()
+    )
 
 
 def test_a_keyless_row_is_named_by_its_place_in_the_file_counting_rows_out_of_scope(

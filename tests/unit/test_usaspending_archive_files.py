@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import json
 from pathlib import Path
 
 import duckdb
@@ -186,9 +184,19 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     assert first["recipient_uei"] is None  # a blank field is null
     assert first["correction_delete_ind"] is None  # a Full file has no deletion mark
     assert rows[1]["naics_code"] == "007"  # codes keep leading zeros
-    # the hash is of the row's stored columns as one JSON array, in order
-    text = json.dumps([first[c] for c in RAW_COLUMNS], ensure_ascii=False, separators=(",", ":"))
-    assert first["record_hash"] == hashlib.md5(text.encode()).hexdigest()
+    # the hash is DuckDB's hash of the row's stored columns, in order (as text)
+    for landed in rows:
+        assert landed["record_hash"] == duckdb_hash([landed[c] for c in RAW_COLUMNS])
+    assert len({r["record_hash"] for r in rows}) == 3
+
+
+def duckdb_hash(values: list[str | None]) -> str:
+    """DuckDB's ``hash`` of ``values`` (text or null), as text."""
+    marks = ", ".join("?::varchar" for _ in values)
+    with duckdb.connect() as con:
+        row = con.execute(f"select hash({marks})::varchar", values).fetchone()
+    assert row is not None
+    return str(row[0])
 
 
 def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_path: Path) -> None:
