@@ -38,6 +38,18 @@ ORDERING_END = field("ordering_period_end_date")
 IS_DELETION = f"coalesce({text(field('correction_delete_ind'))} = 'D', false)"
 
 
+# the search API's generated_internal_id of a contract award or IDV
+AWARD_KEY = r"^CONT_(?:AWD|IDV)_\S+$"
+
+
+def _malformed(column: str, pattern: str) -> str:
+    """True when ``column`` holds a value that does not match ``pattern`` (null is not
+    malformed). Matched by DuckDB (RE2) in the projection, as the suite's other flags are
+    computed: a regex expectation made GX match 500,000 keys in Python for each chunk of the
+    batch, its largest cost after the frame's fingerprint."""
+    return f"coalesce(not regexp_full_match({text(column)}, '{pattern}'), false)"
+
+
 def _missing(column: str) -> str:
     """True when a row other than a deletion has no value in ``column``."""
     return f"(not {IS_DELETION} and {text(column)} is null)"
@@ -48,7 +60,7 @@ select
     record_key as contract_transaction_unique_key,
     {IS_DELETION} as is_deletion,
     {text(field("correction_delete_ind"))} as correction_delete_ind,
-    {text(field("contract_award_unique_key"))} as contract_award_unique_key,
+    {_malformed(field("contract_award_unique_key"), AWARD_KEY)} as is_award_key_malformed,
     {_missing(field("contract_award_unique_key"))} as is_award_key_missing,
     {_missing(field("modification_number"))} as is_modification_number_missing,
     {_missing(OBLIGATION)} as is_obligation_missing,
@@ -74,11 +86,7 @@ def expectations() -> list[CheckedExpectation]:
         critical(e.ExpectColumnValuesToNotBeNull(column="contract_transaction_unique_key")),
         # one row per action: two contents of one key in one batch are a conflict to look at
         critical(e.ExpectColumnValuesToBeUnique(column="contract_transaction_unique_key")),
-        critical(
-            e.ExpectColumnValuesToMatchRegex(
-                column="contract_award_unique_key", regex=r"^CONT_(?:AWD|IDV)_\S+$"
-            )
-        ),
+        _never("is_award_key_malformed"),
         _never("is_award_key_missing"),
         _never("is_modification_number_missing"),
         # money: an action's obligation must be there and parse; de-obligations are negative

@@ -89,3 +89,23 @@ def test_an_unparsable_amount_or_a_missing_date_fails_naming_the_record(tmp_path
     assert "is_obligation_unparsable" in outcome.reason()
     assert "is_action_date_missing" in outcome.reason()
     assert reasons == {}
+
+
+def test_an_award_key_of_another_shape_fails_naming_the_record(tmp_path: Path) -> None:
+    rows = full_rows()
+    # the archive's award keys are the search API's generated ids: CONT_AWD_... or CONT_IDV_...
+    assert all(r["contract_award_unique_key"].startswith("CONT_") for r in rows)
+    rows[2]["contract_award_unique_key"] = "ASST_NON_" + rows[2]["contract_award_unique_key"]
+    rows[4]["contract_award_unique_key"] = "CONT_AWD_"  # nothing after the prefix
+    path = write(
+        tmp_path / "full_1.csv",
+        ARCHIVE_COLUMNS,
+        [[r.get(c, "") for c in ARCHIVE_COLUMNS] for r in rows],
+    )
+    outcome, _ = validate([ArchiveFile(path, "full.zip/full_1.csv", FULL, 2018)])
+    malformed = [o for o in outcome.critical_failures if o.column == "is_award_key_malformed"]
+    assert len(malformed) == 1 and malformed[0].unexpected_count == 2
+    assert set(outcome.failing_records()) == {
+        rows[2]["contract_transaction_unique_key"],
+        rows[4]["contract_transaction_unique_key"],
+    }
