@@ -16,9 +16,8 @@ and ``download/filestreaming/download_generation.py`` (see /work/research/issue1
 
 Zips are downloaded to disk in chunks (``DownloadingTransport.download``) and unzipped member by
 member with ``zipfile`` (DuckDB cannot read zip); each extracted CSV becomes an ``ArchiveFile``
-whose ``select_sql`` is the DuckDB query that lands it (its rows copied to Parquet in file order
-as record key, the kept columns as text, page and whether the row is in scope), so no row passes
-through Python.
+whose ``select_sql`` is the DuckDB query that lands it (its rows within scope copied to Parquet
+as record key, the kept columns as text and page), so no row passes through Python.
 """
 
 from __future__ import annotations
@@ -151,12 +150,8 @@ class ArchiveFile:
 
     @property
     def required_columns(self) -> tuple[str, ...]:
+        """The kept columns its header must have (a Delta file's deletion mark too)."""
         return (*KEPT_COLUMNS, DELTA_LEADING_COLUMNS[0]) if self.kind == DELTA else KEPT_COLUMNS
-
-    @property
-    def record_columns(self) -> tuple[str, ...]:
-        """The columns of the record JSON, in this order."""
-        return self.required_columns
 
     def checked(self) -> ArchiveFile:
         """This file with its header read, or ``ArchiveSchemaError`` naming the file and the
@@ -207,7 +202,7 @@ class ArchiveFile:
         if kept and self.kind == DELTA:
             kept = f"correction_delete_ind = '{DELETION}' or ({kept})"
         values = ",\n        ".join(
-            f"{_quote_identifier(name) if name in self.record_columns else 'null::varchar'}"
+            f"{_quote_identifier(name) if name in self.required_columns else 'null::varchar'}"
             f" as {_quote_identifier(name)}"
             for name in RAW_COLUMNS
             if name != KEY_COLUMN
