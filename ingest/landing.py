@@ -633,7 +633,7 @@ class _Parts:
             digest = self.table.columns_hash_sql(key="record_key")
             select = f"select *, {digest} as record_hash from ({select})"
         target = self.next_part()
-        for _ in _insertion_order(con, keep=False, over=(None,)):
+        with _insertion_order(con, keep=False):
             _write_rows(con, self.table, f"select * from ({select}) where is_kept", target)
         row = con.execute(
             f"""
@@ -654,7 +654,7 @@ class _Parts:
         table = self.table
         self.written += 1
         target = self.folder / f"bad-{self.written:06d}.parquet"
-        for _ in _insertion_order(con, keep=True, over=(None,)):
+        with _insertion_order(con, keep=True):
             con.execute(
                 f"""
                 copy (
@@ -1205,8 +1205,8 @@ class EarlyInsert:
         self.load = load
         self.now = _now()
         _store_batch_info(self.cursor, info)
-        self._order = _insertion_order(self.cursor, keep=False, over=(None,))
-        next(self._order)  # no order to keep (the setting is the database's: see ``close``)
+        self._order = _insertion_order(self.cursor, keep=False)
+        self._order.__enter__()  # no order to keep (restored on ``close``)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="landing-insert")
         self._inserted: Future[int] = self._pool.submit(self._insert)
         self.closed = False
@@ -1242,8 +1242,7 @@ class EarlyInsert:
     def close(self) -> None:
         self.closed = True
         self._pool.shutdown(wait=True)
-        with suppress(StopIteration):
-            next(self._order)  # the setting as it was
+        self._order.__exit__(None, None, None)  # the setting as it was
         self.cursor.close()
 
 
@@ -1368,34 +1367,35 @@ def merge_batch(
             chunks = (None,)
         elif actions.get("update") or actions.get("insert"):
             chunks = batch_chunks(con)
-        for _ in _insertion_order(con, keep=not table.columns, over=chunks):
-            if actions.get("update"):
-                con.execute(
-                    f"""
-                    update {target} as t
-                    set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
-                    from (
-                        select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
-                        where record_key in (
-                            select record_key from landing_diff where action = 'update'
-                        )
-                    ) b
-                    where t.{key} = b.record_key
-                    """,
-                    [load.load_id, now],
-                )
-            if actions.get("insert"):
-                con.execute(
-                    f"""
-                    insert into {target}
-                        ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
-                    select record_key, {", ".join(values)}, record_hash, ?, ?
-                    from {BATCH_TABLE}
-                    {wanted}
-                    {order}
-                    """,
-                    [load.load_id, now],
-                )
+        with _insertion_order(con, keep=not table.columns):
+            for _ in chunks:
+                if actions.get("update"):
+                    con.execute(
+                        f"""
+                        update {target} as t
+                        set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
+                        from (
+                            select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
+                            where record_key in (
+                                select record_key from landing_diff where action = 'update'
+                            )
+                        ) b
+                        where t.{key} = b.record_key
+                        """,
+                        [load.load_id, now],
+                    )
+                if actions.get("insert"):
+                    con.execute(
+                        f"""
+                        insert into {target}
+                            ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
+                        select record_key, {", ".join(values)}, record_hash, ?, ?
+                        from {BATCH_TABLE}
+                        {wanted}
+                        {order}
+                        """,
+                        [load.load_id, now],
+                    )
         load.counts.inserted = int(actions.get("insert", 0))
         load.counts.updated = int(actions.get("update", 0))
         load.counts.unchanged = int(actions.get("same", 0))
@@ -1410,16 +1410,15 @@ def merge_batch(
         con.execute("drop table if exists landing_quarantined")
 
 
-def _insertion_order(
-    con: duckdb.DuckDBPyConnection, *, keep: bool, over: Iterable[int | None]
-) -> Iterator[int | None]:
-    """The items of ``over``, with DuckDB keeping the insertion order meanwhile (``keep``) or
-    not; its setting is restored after."""
+@contextmanager
+def _insertion_order(con: duckdb.DuckDBPyConnection, *, keep: bool) -> Iterator[None]:
+    """DuckDB keeping the insertion order (``keep``) or not meanwhile; its setting is restored
+    after."""
     row = con.execute("select current_setting('preserve_insertion_order')").fetchone()
     setting = bool(row[0]) if row else True
     con.execute(f"set preserve_insertion_order = {str(keep).lower()}")
     try:
-        yield from over
+        yield
     finally:
         con.execute(f"set preserve_insertion_order = {str(setting).lower()}")
 

@@ -22,7 +22,7 @@ from ingest.pulls import Pull
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from ingest.usaspending_archive import DELTA, FULL, KEPT_COLUMNS, ArchiveFile
 from tests.fakes.usaspending_archive import ARCHIVE_COLUMNS
-from tests.unit.test_usaspending_archive_files import duckdb_hash
+from tests.support.warehouse import duckdb_hash
 
 pytestmark = pytest.mark.integration
 

@@ -25,6 +25,7 @@ from ingest.usaspending_archive import (
     parse_file_name,
 )
 from tests.fakes.usaspending_archive import ARCHIVE_COLUMNS
+from tests.support.warehouse import duckdb_hash
 
 pytestmark = pytest.mark.unit
 
@@ -188,15 +189,6 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     for landed in rows:
         assert landed["record_hash"] == duckdb_hash([landed[c] for c in RAW_COLUMNS])
     assert len({r["record_hash"] for r in rows}) == 3
-
-
-def duckdb_hash(values: list[str | None]) -> str:
-    """DuckDB's ``hash`` of ``values`` (text or null), as text."""
-    marks = ", ".join("?::varchar" for _ in values)
-    with duckdb.connect() as con:
-        row = con.execute(f"select hash({marks})::varchar", values).fetchone()
-    assert row is not None
-    return str(row[0])
 
 
 def test_select_sql_keeps_listed_subtiers_in_the_years_and_every_deletion(tmp_path: Path) -> None:
