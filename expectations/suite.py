@@ -67,6 +67,20 @@ class SuiteSpec:
     def landing_key(self) -> str:
         return self.record_key_column or self.key_column
 
+    def columns_read(self) -> frozenset[str]:
+        """The projection's columns that some expectation checks."""
+        return frozenset(
+            column
+            for item in self.expectations()
+            for column in [getattr(item.expectation, "column", None)]
+            if isinstance(column, str)
+        )
+
+    def naming_columns(self) -> frozenset[str]:
+        """The projection's columns that only name failing rows (the keys and ``page``, when
+        no expectation checks them): a pass that only counts failures can leave them out."""
+        return frozenset({self.key_column, self.landing_key, "page"}) - self.columns_read()
+
     def build(self) -> tuple[gx.ExpectationSuite, list[str]]:
         """A fresh ``ExpectationSuite`` and the severity of each expectation, in order."""
         checked = self.expectations()

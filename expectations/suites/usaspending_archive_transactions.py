@@ -55,9 +55,22 @@ def _missing(column: str) -> str:
     return f"(not {IS_DELETION} and {text(column)} is null)"
 
 
+# The key's checks read two columns the projection derives from it, not the key's text, so the
+# pass that only counts failures (``expectations.runner.validate_batch``) leaves the key out: its
+# 500,000 strings a chunk in pandas, fingerprinted, factorized and counted by GX, took 0.6 of the
+# 0.8 s GX spent on a chunk of archive rows (measured). ``key_first_place``: the place of the
+# key's first row in the chunk (every row of a key is in one chunk: ``batch_chunks``), the same
+# for every row of a key and different for different keys, so it is unique exactly when the key
+# is; null for a row without a key, as GX's uniqueness leaves nulls out.
+KEY_FIRST_PLACE = (
+    "case when record_key is not null then min(position) over (partition by record_key) end"
+)
+
 PROJECTION = f"""
 select
     record_key as contract_transaction_unique_key,
+    record_key is null as is_key_missing,
+    {KEY_FIRST_PLACE} as key_first_place,
     {IS_DELETION} as is_deletion,
     {text(field("correction_delete_ind"))} as correction_delete_ind,
     {_malformed(field("contract_award_unique_key"), AWARD_KEY)} as is_award_key_malformed,
@@ -83,9 +96,10 @@ def _never(column: str) -> CheckedExpectation:
 def expectations() -> list[CheckedExpectation]:
     e = gx.expectations
     return [
-        critical(e.ExpectColumnValuesToNotBeNull(column="contract_transaction_unique_key")),
+        _never("is_key_missing"),
         # one row per action: two contents of one key in one batch are a conflict to look at
-        critical(e.ExpectColumnValuesToBeUnique(column="contract_transaction_unique_key")),
+        # (uniqueness quarantines the batch: ``expectations.suite.BATCH_LEVEL_TYPES``)
+        critical(e.ExpectColumnValuesToBeUnique(column="key_first_place")),
         _never("is_award_key_malformed"),
         _never("is_award_key_missing"),
         _never("is_modification_number_missing"),

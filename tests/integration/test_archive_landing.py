@@ -339,6 +339,8 @@ def test_a_drifted_first_batch_inserted_while_validated_leaves_the_table_untouch
     drifted = load(con, file)
 
     assert drifted.status == "quarantined"
+    # the records counted in the pass that leaves the key out (``validate_batch``)
+    assert "12 of 15 records fail critical expectations" in str(drifted.error)
     assert started[0] is not None  # it was inserted while validated
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
     assert con.execute(
@@ -368,3 +370,27 @@ def test_a_validation_that_fails_undoes_the_insert_it_ran_beside(
     assert con.execute("select status from audit.load_ledger").fetchall() == [("failed",)]
     again = load(con, file)
     assert (again.status, again.counts.inserted) == ("succeeded", 19)
+
+
+def test_two_versions_of_one_key_quarantine_the_batch_naming_the_key(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [action(n) for n in range(15)]
+    # the same action twice, with two obligations: neither is chosen
+    rows.append(action(9, federal_action_obligation="2009.75"))
+    path = write_file(tmp_path / "FY2018_070_Contracts_Full_20260906_1.csv", rows)
+    loaded = load(con, ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018))
+
+    assert loaded.status == "quarantined"
+    assert "expect_column_values_to_be_unique on key_first_place" in str(loaded.error)
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
+    ((count, examples),) = con.execute(
+        """
+        select unexpected_count, unexpected_examples from audit.validation_results
+        where load_id = ? and column_name = 'key_first_place'
+        """,
+        [loaded.load_id],
+    ).fetchall()
+    assert count == 2  # both rows of the key
+    repeated = action(9)["contract_transaction_unique_key"]
+    assert {e["record"] for e in json.loads(examples)} == {repeated}

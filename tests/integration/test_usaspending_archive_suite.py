@@ -32,9 +32,11 @@ def full_rows() -> list[dict[str, str]]:
 
 def validate(files: list[ArchiveFile]) -> tuple[ValidationOutcome, int]:
     with duckdb.connect() as con:
+        rows = " union all ".join(f"(from ({f.select_sql()}) where is_kept)" for f in files)
+        # the batch's rows with their places (``position``), as ``ingest.landing`` gives them
         con.execute(
             "create temp table landing_batch as "
-            + " union all ".join(f"(from ({f.select_sql()}) where is_kept)" for f in files)
+            f"select *, row_number() over () as position from ({rows})"
         )
         frame = con.execute(SUITE.projection).df()
     return validate_frame(frame, SUITE), len(frame)
