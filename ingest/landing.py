@@ -1230,9 +1230,14 @@ class EarlyInsert:
         return self._inserted.result()
 
     def abandon(self) -> None:
-        """Roll the insert back (once it has stopped) and close; safe to call again."""
+        """Stop the insert if it still runs (DuckDB's interrupt: a batch quarantined at once
+        no longer waits for the insert it throws away), roll it back and close; safe to call
+        again."""
         if self.closed:
             return
+        if not self._inserted.done():
+            # harmless if the insert has just ended: DuckDB clears it when the next query starts
+            self.cursor.interrupt()
         with suppress(Exception):
             self._inserted.result()
         with suppress(Exception):
