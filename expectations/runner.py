@@ -326,7 +326,8 @@ def _counting_projection(
     naming columns (``SuiteSpec.naming_columns``); and, when that leaves out the landing key,
     the query of the chunk's number of records (else None: the frame counts them)."""
     present = con.sql(suite_spec.projection).columns  # bound, not run
-    left_out = [c for c in present if c in suite_spec.naming_columns()]
+    naming = suite_spec.naming_columns()
+    left_out = [c for c in present if c in naming]
     if not left_out or len(left_out) == len(present):
         return suite_spec.projection, None
     listed = ", ".join(map(quote_identifier, left_out))

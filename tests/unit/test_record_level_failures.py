@@ -8,6 +8,8 @@ import pytest
 
 from expectations.runner import validate_frame
 from expectations.suite import RECORD_FAILURE_SHARE, SuiteSpec, critical
+from expectations.suites import load_suite
+from ingest.sources import LDA_FILINGS, USASPENDING_ARCHIVE_TRANSACTIONS
 
 pytestmark = pytest.mark.unit
 e = gx.expectations
@@ -69,3 +71,13 @@ def test_a_uniqueness_failure_quarantines_the_batch() -> None:
 
     assert outcome.critical_failures and outcome.blocks_batch
     assert outcome.record_reasons() == {}
+
+
+def test_the_counting_pass_leaves_out_only_columns_no_expectation_checks() -> None:
+    # the test suite checks its key (uniqueness): only ``page`` just names rows
+    assert SPEC.naming_columns() == {"page"}
+    # the LDA suite checks its key too; the archive's checks read columns derived from it
+    assert load_suite(LDA_FILINGS.suite).naming_columns() == {"page"}
+    archive = load_suite(USASPENDING_ARCHIVE_TRANSACTIONS.suite)
+    assert archive.naming_columns() == {"contract_transaction_unique_key", "page"}
+    assert {"is_key_missing", "key_first_place"} <= archive.columns_read()
