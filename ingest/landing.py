@@ -45,7 +45,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -1205,8 +1205,8 @@ class EarlyInsert:
         self.load = load
         self.now = _now()
         _store_batch_info(self.cursor, info)
-        self._order = _insertion_order(self.cursor, keep=False)
-        self._order.__enter__()  # no order to keep (restored on ``close``)
+        self._settings = ExitStack()  # unwound on ``close``
+        self._settings.enter_context(_insertion_order(self.cursor, keep=False))  # no order to keep
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="landing-insert")
         self._inserted: Future[int] = self._pool.submit(self._insert)
         self.closed = False
@@ -1247,7 +1247,7 @@ class EarlyInsert:
     def close(self) -> None:
         self.closed = True
         self._pool.shutdown(wait=True)
-        self._order.__exit__(None, None, None)  # the setting as it was
+        self._settings.close()  # the setting as it was
         self.cursor.close()
 
 
