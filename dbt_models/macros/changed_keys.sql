@@ -43,8 +43,10 @@
    (a null key: the inputs every key depends on). On an incremental build, keeps the fingerprints
    that differ from the stored ones (a key gone: a null fingerprint), records the keys to redo
    (those, or every key when the null key's differs or nothing is stored) and deletes their rows;
-   on a full build, keeps every fingerprint. #}
-{% macro redo_changed_keys(key, fingerprints) -%}
+   on a full build, keeps every fingerprint. `rows`: the condition of the rows of the keys to
+   redo, when `key` spelt out is slower to look up (company_years_redone_rows); by default
+   `key` in the recorded keys. #}
+{% macro redo_changed_keys(key, fingerprints, rows=none) -%}
     create schema if not exists staging;
     {%- for table in (changed_keys_fingerprints(), changed_keys_current()) %}
     create table if not exists {{ table }} (
@@ -123,11 +125,15 @@
     -- nothing stored (built before fingerprints were kept): every row goes
     delete from {{ this }}
     where
+        {% if rows -%}
+        {{ rows }}
+        {%- else -%}
         {{ key }} in (
             select redone.key
             from {{ changed_keys_redone() }} as redone
             where redone.model_name = '{{ this.identifier }}'
         )
+        {%- endif %}
         or not exists (
             select 1
             from {{ changed_keys_fingerprints() }} as stored
@@ -161,20 +167,23 @@
    could span keys (a key repeated in two keys' rows) must not use it.
    A test is compiled when it runs, after the model's build, so the condition is written for the
    build that was made: true after a full build, else a plain semi-join on the keys (DuckDB runs
-   it faster than the two cases joined by `or`, the form used when nothing is recorded yet). #}
-{% macro changed_keys_tested(model, key) -%}
+   it faster than the two cases joined by `or`, the form used when nothing is recorded yet).
+   `members`: the query the key is looked up in, the recorded keys by default (another form of
+   them: changed_company_years_tested). #}
+{% macro changed_keys_tested(model, key, members=none) -%}
     {%- set keys = redone_keys('key', model) -%}
+    {%- set members = members or keys -%}
     {%- set recorded = execute and adapter.get_relation(
         database=target.database, schema='staging', identifier='changed_keys_redone'
     ) -%}
     {%- if recorded and run_query(keys ~ ' and redone.key is null limit 1').rows -%}
         true
     {%- elif recorded -%}
-        ({{ key }}) in ({{ keys }})
+        ({{ key }}) in ({{ members }})
     {%- else -%}
         (
             exists ({{ keys }} and redone.key is null)
-            or ({{ key }}) in ({{ keys }})
+            or ({{ key }}) in ({{ members }})
         )
     {%- endif -%}
 {%- endmacro %}

@@ -9,9 +9,7 @@ company_agency_quarter as (
 
     select * from {{ ref('company_agency_quarter') }}
     where
-        {{ changed_keys_tested(
-            'company_agency_quarter', company_year_key('company_id', 'year')
-        ) }}
+        {{ changed_company_years_tested('company_agency_quarter') }}
 
 ),
 

@@ -15,7 +15,8 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ redo_changed_keys(
-            company_year_key('company_id', 'year'), company_agency_quarter_fingerprints()
+            company_year_key('company_id', 'year'), company_agency_quarter_fingerprints(),
+            rows=company_years_redone_rows(),
         ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
@@ -291,4 +292,4 @@ final as (
 )
 
 select * from final
-{{ changed_keys_only(company_year_key('company_id', 'year'), keyword='where') }}
+{{ company_years_to_redo('company_id', 'year', keyword='where', shifts=[0]) }}

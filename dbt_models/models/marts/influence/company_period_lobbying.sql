@@ -15,7 +15,8 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ redo_changed_keys(
-            company_year_key('company_id', 'year'), company_period_lobbying_fingerprints()
+            company_year_key('company_id', 'year'), company_period_lobbying_fingerprints(),
+            rows=company_years_redone_rows(),
         ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
@@ -28,7 +29,7 @@ reports as (
     select * from {{ ref('int_lda_reports_counted_once') }}
     where
         company_id is not null
-        {{ changed_keys_only(company_year_key('company_id', 'year')) }}
+        {{ company_years_to_redo('company_id', 'year', shifts=[0]) }}
 
 ),
 
