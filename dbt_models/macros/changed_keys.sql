@@ -125,15 +125,7 @@
     -- nothing stored (built before fingerprints were kept): every row goes
     delete from {{ this }}
     where
-        {% if rows -%}
-        {{ rows }}
-        {%- else -%}
-        {{ key }} in (
-            select redone.key
-            from {{ changed_keys_redone() }} as redone
-            where redone.model_name = '{{ this.identifier }}'
-        )
-        {%- endif %}
+        {{ rows or key ~ ' in (' ~ redone_keys('key') ~ ')' }}
         or not exists (
             select 1
             from {{ changed_keys_fingerprints() }} as stored
