@@ -169,13 +169,14 @@
    build. #}
 {% macro company_years_to_redo(company_id, year, keyword='and', shifts=[0, 1]) -%}
     {%- if is_incremental() -%}
-        {{ keyword }} ({{ company_id }}, {{ year }}) in ({{ redone_company_years(shifts=shifts) }})
+        {{ keyword }} {{ company_years_redone_rows(company_id, year, shifts) }}
     {%- endif %}
 {%- endmacro %}
 
-{# The rows of the company years this model's build redoes, for redo_changed_keys (`rows`). #}
-{% macro company_years_redone_rows(company_id='company_id', year='year') -%}
-    ({{ company_id }}, {{ year }}) in ({{ redone_company_years() }})
+{# The rows of the company years this model's build redoes (moved on by `shifts`), on any build:
+   redo_changed_keys' `rows`, and company_years_to_redo's condition. #}
+{% macro company_years_redone_rows(company_id='company_id', year='year', shifts=[0]) -%}
+    ({{ company_id }}, {{ year }}) in ({{ redone_company_years(shifts=shifts) }})
 {%- endmacro %}
 
 {# The condition of a data test on a model redone by company and year (company_year_key), as
