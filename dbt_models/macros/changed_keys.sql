@@ -122,15 +122,17 @@
     from keys
     where keys.key is not null;
 
-    -- nothing stored (built before fingerprints were kept): every row goes
     delete from {{ this }}
-    where
-        {{ rows or key ~ ' in (' ~ redone_keys('key') ~ ')' }}
-        or not exists (
-            select 1
-            from {{ changed_keys_fingerprints() }} as stored
-            where stored.model_name = '{{ this.identifier }}'
-        )
+    where {{ rows or key ~ ' in (' ~ redone_keys('key') ~ ')' }};
+
+    -- nothing stored (built before fingerprints were kept): every row goes (a statement apart:
+    -- joined to the keys' condition by `or`, it slowed the delete of the redone keys' rows)
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from {{ changed_keys_fingerprints() }} as stored
+        where stored.model_name = '{{ this.identifier }}'
+    )
     {%- else %}
 
     select
@@ -202,22 +204,27 @@
 {%- endmacro %}
 
 {# The post-hook: the build succeeded, its fingerprints replace the stored ones (the changed
-   ones after an incremental build, all after a full build). #}
+   ones after an incremental build, all after a full build). The changed keys are deleted by a
+   plain semi-join, the null key apart: a condition joined to it by `or` made DuckDB test every
+   stored row of every model against them (0.56 against 0.09 s for company_agency_quarter's
+   90,000 changed keys among 12.7 million stored rows, measured). #}
 {% macro store_changed_keys_fingerprints() -%}
-    {%- set changed_only = is_incremental() %}
+    {%- set changed -%}
+        select changed.key
+        from {{ changed_keys_current() }} as changed
+        where changed.model_name = '{{ this.identifier }}'
+    {%- endset %}
     delete from {{ changed_keys_fingerprints() }} as stored
     where
         stored.model_name = '{{ this.identifier }}'
-        and (
-            not {{ changed_only }}
-            or exists (
-                select 1
-                from {{ changed_keys_current() }} as changed
-                where
-                    changed.model_name = stored.model_name
-                    and changed.key is not distinct from stored.key
-            )
-        );
+        and {{ 'stored.key in (' ~ changed ~ ' and changed.key is not null)'
+            if is_incremental() else 'true' }};
+    delete from {{ changed_keys_fingerprints() }} as stored
+    where
+        stored.model_name = '{{ this.identifier }}'
+        and stored.key is null
+        and {{ 'exists (' ~ changed ~ ' and changed.key is null)'
+            if is_incremental() else 'false' }};
     insert into {{ changed_keys_fingerprints() }} (model_name, key, fingerprint)
     select
         model_name,
