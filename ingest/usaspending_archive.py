@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError, MalformedPageError, SourceHTTPError
+from ingest.landing import quote_identifier
 from ingest.transport import DownloadingTransport, Request, Transport
 from ingest.watchlist import WatchedAgency, Watchlist
 
@@ -108,10 +109,6 @@ RAW_COLUMNS: tuple[str, ...] = (*KEPT_COLUMNS, DELTA_LEADING_COLUMNS[0])
 _FULL_NAME = re.compile(r"^FY(\d{4})_(\w+?)_Contracts_Full_(\d{8})\.zip$")
 _DELTA_NAME = re.compile(r"^FY\(All\)_(\w+?)_Contracts_Delta_(\d{8})\.zip$")
 DOWNLOAD_CHUNK = 1 << 20
-
-
-def _quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _quote_literal(text: str) -> str:
@@ -202,14 +199,14 @@ class ArchiveFile:
         if kept and self.kind == DELTA:
             kept = f"correction_delete_ind = '{DELETION}' or ({kept})"
         values = ",\n        ".join(
-            f"{_quote_identifier(name) if name in self.required_columns else 'null::varchar'}"
-            f" as {_quote_identifier(name)}"
+            f"{quote_identifier(name) if name in self.required_columns else 'null::varchar'}"
+            f" as {quote_identifier(name)}"
             for name in RAW_COLUMNS
             if name != KEY_COLUMN
         )
         return f"""
 select
-    {_quote_identifier(KEY_COLUMN)} as record_key,
+    {quote_identifier(KEY_COLUMN)} as record_key,
     {values},
     {_quote_literal(self.label)} as page,
     coalesce({kept or "true"}, false) as is_kept
