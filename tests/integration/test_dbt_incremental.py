@@ -517,6 +517,8 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
                 )
             elif name == "changed_keys_redone":
                 continue  # the keys an incremental build redid: checked below
+            elif name == "changed_keys_builds":
+                continue  # the dbt invocation that last stored each model's fingerprints
             elif name == "incremental_watermarks":
                 # where each build started reading (read_from) differs by design: checked below
                 rows = (
@@ -532,6 +534,17 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
             if any(c is None or c[0] for c in counts):
                 differing[f"{schema}.{name}"] = counts
         assert differing == {}
+
+        # int_lda_filings_latest and int_lda_report_versions fingerprint the same filings alike:
+        # the one built second read the fingerprints the first stored in this build (and the
+        # stored fingerprints equal a full build's, compared above)
+        log = (work / "logs" / "dbt.log").read_text()
+        assert re.search(
+            r"select\s+stored\.key,\s+stored\.fingerprint\s+"
+            r"from staging\.changed_keys_fingerprints as stored\s+"
+            r"where stored\.model_name = 'int_lda_(filings_latest|report_versions)'",
+            log,
+        )
 
         # the changes did arrive: one activity fewer, none at all, the new amount
         activities = dict(

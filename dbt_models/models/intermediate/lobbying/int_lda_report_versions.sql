@@ -12,7 +12,9 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ redo_changed_keys('report_id', lda_report_filings_fingerprints()) }}",
+        pre_hook="{{ redo_changed_keys(
+            'report_id', lda_report_filings_fingerprints(), same_as='int_lda_filings_latest',
+        ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
 }}
