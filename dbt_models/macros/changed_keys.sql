@@ -52,8 +52,10 @@
    redo, when `key` spelt out is slower to look up (company_years_redone_rows); by default
    `key` in the recorded keys. `same_as`: another model whose fingerprints are these (the same
    query of the same inputs): when its build stored them in this dbt invocation, they are read
-   instead of computed (fingerprints_stored_this_invocation). #}
-{% macro redo_changed_keys(key, fingerprints, rows=none, same_as=none) -%}
+   instead of computed (fingerprints_stored_this_invocation). `dependents`: a query of more keys
+   to redo, over `changed` (a query of the keys whose fingerprints differ, column `key`): the keys
+   whose rows read another key's inputs too (company_agency_quarter: the year before). #}
+{% macro redo_changed_keys(key, fingerprints, rows=none, same_as=none, dependents=none) -%}
     {%- set fingerprints = (
         same_as and fingerprints_stored_this_invocation(same_as) | trim
     ) or fingerprints %}
@@ -121,6 +123,7 @@
 
         select changed.key from changed
         union
+        {{ (dependents ~ '\n        union') if dependents }}
         select stored.key from stored
         where exists (select 1 from changed where changed.key is null)
 

@@ -16,7 +16,7 @@
         on_schema_change='fail',
         pre_hook="{{ redo_changed_keys(
             company_year_key('company_id', 'year'), company_agency_quarter_fingerprints(),
-            rows=company_years_redone_rows(),
+            rows=company_years_redone_rows(), dependents=company_years_before(),
         ) }}",
         post_hook="{{ store_changed_keys_fingerprints() }}",
     )
