@@ -123,7 +123,7 @@
 
         select changed.key from changed
         union
-        {{ (dependents ~ '\n        union') if dependents }}
+        {{ (dependents ~ '\n        union') if dependents else '' }}
         select stored.key from stored
         where exists (select 1 from changed where changed.key is null)
 

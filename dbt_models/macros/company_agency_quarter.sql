@@ -29,7 +29,7 @@
    agencies' names and levels (dim_agency) under the null key, as every row reads them. A change
    in any of them redoes the company's year and the year before (company_years_before: its
    following quarters read this year's obligations), rather than each year's fingerprint holding
-   the next year's (a join of every company year to the next: 0.7 s of the 2.2 s these took on a
+   the next year's (a join of every company year to the next: 0.70 s in the query's profile on a
    full history). A company's year without reports, actions or mentions has no row, and no key.
    Keep it in step with the model. #}
 {% macro company_agency_quarter_fingerprints() -%}
