@@ -43,6 +43,16 @@
     where redone.model_name = '{{ model or this.identifier }}'
 {%- endmacro %}
 
+{# The fingerprints a model's last successful build stored (`model`: its name, this model's by
+   default), as a query of (key, fingerprint). #}
+{% macro stored_fingerprints(model=none) -%}
+    select
+        stored.key,
+        stored.fingerprint
+    from {{ changed_keys_fingerprints() }} as stored
+    where stored.model_name = '{{ model or this.identifier }}'
+{%- endmacro %}
+
 {# The pre-hook. `key`: the model's key column (or an expression of its columns);
    `fingerprints`: a query of (key, fingerprint) over the model's inputs, at most one row per key
    (a null key: the inputs every key depends on). On an incremental build, keeps the fingerprints
@@ -82,11 +92,7 @@
 
     stored as (
 
-        select
-            key,
-            fingerprint
-        from {{ changed_keys_fingerprints() }}
-        where model_name = '{{ this.identifier }}'
+        {{ stored_fingerprints() }}
 
     )
 
@@ -112,9 +118,7 @@
 
     stored as (
 
-        select key
-        from {{ changed_keys_fingerprints() }}
-        where model_name = '{{ this.identifier }}'
+        {{ stored_fingerprints() }}
 
     ),
 
@@ -141,11 +145,7 @@
     -- nothing stored (built before fingerprints were kept): every row goes (a statement apart:
     -- joined to the keys' condition by `or`, it slowed the delete of the redone keys' rows)
     delete from {{ this }}
-    where not exists (
-        select 1
-        from {{ changed_keys_fingerprints() }} as stored
-        where stored.model_name = '{{ this.identifier }}'
-    )
+    where not exists ({{ stored_fingerprints() }})
     {%- else %}
 
     select
@@ -175,11 +175,7 @@
         where model_name = '{{ model }}' and invocation_id = '{{ invocation_id }}'
     {%- endset -%}
     {%- if builds and run_query(query).rows -%}
-        select
-            stored.key,
-            stored.fingerprint
-        from {{ changed_keys_fingerprints() }} as stored
-        where stored.model_name = '{{ model }}'
+        {{ stored_fingerprints(model) }}
     {%- endif -%}
 {%- endmacro %}
 

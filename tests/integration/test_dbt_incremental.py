@@ -540,9 +540,10 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         # stored fingerprints equal a full build's, compared above)
         log = (work / "logs" / "dbt.log").read_text()
         assert re.search(
-            r"select\s+stored\.key,\s+stored\.fingerprint\s+"
+            r"from \(\s*select\s+stored\.key,\s+stored\.fingerprint\s+"
             r"from staging\.changed_keys_fingerprints as stored\s+"
-            r"where stored\.model_name = 'int_lda_(filings_latest|report_versions)'",
+            r"where stored\.model_name = 'int_lda_(filings_latest|report_versions)'\s*"
+            r"\) as fingerprinted",
             log,
         )
 
