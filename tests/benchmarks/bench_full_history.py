@@ -12,6 +12,11 @@ test; prints figures only).
    ``dbt build`` again (the incremental refresh: the incremental models read what the quarter
    changed, the others are rebuilt from them),
    then times building that quarter alone (the same rows in an empty database).
+4. Repeats step 3 (``--repeats``, 3 by default), each time on a fresh copy of the fully built
+   warehouse, alternating the incremental build and the quarter alone, and reports the medians:
+   the machine's speed drifts within minutes (the same quarter alone took 65.8 s and then 83.8 s
+   half an hour later), so one pair of builds measures the hour as much as the builds. Every
+   repeat's figures are printed, with the CPU seconds of each dbt process.
 Ends with one ``full_history:`` summary line that other tools read.
 """
 
@@ -20,7 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import shutil
+import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -42,6 +49,7 @@ TOP_MODELS = 15
 class Build:
     seconds: float = math.nan
     peak_mb: float = math.nan
+    cpu_s: float = math.nan  # the dbt process's user and system CPU seconds
     per_node: dict[str, float] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
 
@@ -52,10 +60,13 @@ def dbt_build(database: Path, label: str) -> Build:
     results = work / "target" / "run_results.json"
     results.unlink(missing_ok=True)
     build = Build()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         build.seconds, build.peak_mb = dbt(["build"], database)
     except SystemExit as failure:  # a failed test or model: still report what ran
         say(f"[dbt] {label}: {str(failure)[:1500]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # dbt is a child, reaped by now
+    build.cpu_s = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if results.exists():
         run = json.loads(results.read_text())
         for r in run["results"]:
@@ -117,6 +128,41 @@ def prepare(directory: Path, scale: float, reuse: bool) -> tuple[Path, Path, dic
     return history, quarter, counts
 
 
+def add_quarter(warehouse: Path, quarter: Path) -> None:
+    """The new quarter's rows into the built ``warehouse``, as new loads."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"attach '{quarter}' as q (read_only)")
+        for table in ("lda_filings", "usaspending_awards", "usaspending_transactions",
+                      "gdelt_articles"):  # fmt: skip
+            # stamped now, as a new load is: incremental models read the raw rows loaded
+            # after the newest they hold
+            con.execute(
+                f"insert or replace into raw.{table} "
+                f"select * replace (now() as loaded_at) from q.raw.{table}"
+            )
+        con.execute(
+            "insert into audit.load_ledger by name select * from q.audit.load_ledger "
+            "where load_id like 'bench-quarter-%' and raw_table in ('raw.lda_filings', "
+            "'raw.usaspending_awards', 'raw.usaspending_transactions', 'raw.gdelt_articles')"
+        )
+
+
+def median_build(builds: list[Build]) -> Build:
+    """One build standing for ``builds``: the median seconds and CPU seconds, the highest peak,
+    the per-node seconds and failures of the build whose seconds are the median (the lower
+    middle one of an even number)."""
+    middle = sorted(builds, key=lambda b: b.seconds)[(len(builds) - 1) // 2]
+    return Build(
+        seconds=statistics.median(b.seconds for b in builds),
+        peak_mb=max(b.peak_mb for b in builds),
+        cpu_s=statistics.median(b.cpu_s for b in builds),
+        per_node=middle.per_node,
+        failed=middle.failed,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="every size times this")
@@ -128,7 +174,15 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="leave out the 10M-row bulk load (its figures print as nan)",
     )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="incremental builds and quarters alone, alternated; their medians are reported",
+    )
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     sizes = Sizes.at(args.scale)
     say(f"[data] scale {args.scale:g}: {sizes}; quarter: {sizes.quarter()}")
     say(f"[data] {DISTINCT_NAMES_NOTE}")
@@ -136,6 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     keep = args.reuse is not None
     directory = args.reuse or Path(tempfile.mkdtemp(prefix="bench-full-history-"))
     directory.mkdir(parents=True, exist_ok=True)
+    incrementals: list[Build] = []
+    alones: list[Build] = []
     try:
         history, quarter, _ = prepare(directory, args.scale, keep)
         names = name_counts(history)
@@ -148,30 +204,27 @@ def main(argv: list[str] | None = None) -> None:
         warehouse = runs / "full" / "warehouse.duckdb"
         shutil.copyfile(history, warehouse)
         full = dbt_build(warehouse, "full")
-
-        # the new quarter, as new loads, into the built warehouse; then the refresh
-        import duckdb
-
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute(f"attach '{quarter}' as q (read_only)")
-            for table in ("lda_filings", "usaspending_awards", "usaspending_transactions",
-                          "gdelt_articles"):  # fmt: skip
-                # stamped now, as a new load is: incremental models read the raw rows loaded
-                # after the newest they hold
-                con.execute(
-                    f"insert or replace into raw.{table} "
-                    f"select * replace (now() as loaded_at) from q.raw.{table}"
-                )
-            con.execute(
-                "insert into audit.load_ledger by name select * from q.audit.load_ledger "
-                "where load_id like 'bench-quarter-%' and raw_table in ('raw.lda_filings', "
-                "'raw.usaspending_awards', 'raw.usaspending_transactions', 'raw.gdelt_articles')"
-            )
-        incremental = dbt_build(warehouse, "incremental")
+        built = runs / "built.duckdb"  # the full build, for the repeats to start from
+        if args.repeats > 1:
+            shutil.copyfile(warehouse, built)
 
         alone_db = runs / "alone" / "warehouse.duckdb"
-        shutil.copyfile(quarter, alone_db)
-        alone = dbt_build(alone_db, "alone")
+        for repeat in range(1, args.repeats + 1):
+            if repeat > 1:
+                shutil.copyfile(built, warehouse)
+            add_quarter(warehouse, quarter)
+            incrementals.append(dbt_build(warehouse, "incremental"))
+            shutil.copyfile(quarter, alone_db)
+            alones.append(dbt_build(alone_db, "alone"))
+            say(
+                f"[repeat {repeat}/{args.repeats}] incremental {incrementals[-1].seconds:.1f} s "
+                f"({incrementals[-1].cpu_s:.1f} CPU-s), quarter alone {alones[-1].seconds:.1f} s "
+                f"({alones[-1].cpu_s:.1f} CPU-s): "
+                f"{incrementals[-1].seconds / alones[-1].seconds:.2f} times"
+            )
+        built.unlink(missing_ok=True)
+
+        import duckdb
 
         with duckdb.connect(str(warehouse), read_only=True) as con:
             row = con.execute(
@@ -184,17 +237,28 @@ def main(argv: list[str] | None = None) -> None:
         if not keep:
             shutil.rmtree(directory, ignore_errors=True)
 
+    incremental, alone = median_build(incrementals), median_build(alones)
     say("")
-    for label, build in (("full build", full), ("incremental (quarter)", incremental),
-                         ("quarter alone", alone)):  # fmt: skip
-        say(f"{label}: {build.seconds:.1f} s, peak {build.peak_mb / 1024:.2f} GB")
+    for label, build in (("full build", full), ("incremental (quarter), median", incremental),
+                         ("quarter alone, median", alone)):  # fmt: skip
+        say(
+            f"{label}: {build.seconds:.1f} s ({build.cpu_s:.1f} CPU-s), "
+            f"peak {build.peak_mb / 1024:.2f} GB"
+        )
         say(f"  top {TOP_MODELS} nodes by seconds:")
         for name, seconds in top(build):
             say(f"    {seconds:8.1f}  {name}")
         if build.failed:
             say(f"  not passed ({len(build.failed)}): {'; '.join(build.failed[:20])}")
+    pairs = zip(incrementals, alones, strict=True)
     say(
-        f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f}; "
+        f"repeats: incremental {', '.join(f'{b.seconds:.1f}' for b in incrementals)} s; "
+        f"quarter alone {', '.join(f'{b.seconds:.1f}' for b in alones)} s; per pair "
+        + ", ".join(f"{i.seconds / a.seconds:.2f}" for i, a in pairs)
+    )
+    say(
+        f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f} "
+        f"(medians; in CPU seconds {incremental.cpu_s / alone.cpu_s:.2f}); "
         f"incremental / full = {incremental.seconds / full.seconds:.2f}; "
         "(incremental: staging, the resolver's pair scores, the report agencies, the news chain, "
         "the contract facts, the LDA report models, the company marts and the company profile; "
