@@ -239,8 +239,9 @@ def main(argv: list[str] | None = None) -> None:
 
     incremental, alone = median_build(incrementals), median_build(alones)
     say("")
-    for label, build in (("full build", full), ("incremental (quarter), median", incremental),
-                         ("quarter alone, median", alone)):  # fmt: skip
+    of = f" (median of {args.repeats}; the highest peak)" if args.repeats > 1 else ""
+    for label, build in (("full build", full), (f"incremental (quarter){of}", incremental),
+                         (f"quarter alone{of}", alone)):  # fmt: skip
         say(
             f"{label}: {build.seconds:.1f} s ({build.cpu_s:.1f} CPU-s), "
             f"peak {build.peak_mb / 1024:.2f} GB"
@@ -258,7 +259,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     say(
         f"ratios: incremental / quarter alone = {incremental.seconds / alone.seconds:.2f} "
-        f"(medians; in CPU seconds {incremental.cpu_s / alone.cpu_s:.2f}); "
+        f"({'medians; ' if args.repeats > 1 else ''}in CPU seconds "
+        f"{incremental.cpu_s / alone.cpu_s:.2f}); "
         f"incremental / full = {incremental.seconds / full.seconds:.2f}; "
         "(incremental: staging, the resolver's pair scores, the report agencies, the news chain, "
         "the contract facts, the LDA report models, the company marts and the company profile; "
