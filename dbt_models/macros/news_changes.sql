@@ -272,16 +272,30 @@
 {%- endmacro %}
 
 {# A pre-hook of a tagging news model: on an incremental build, delete the rows it redoes
-   (news_mentions_to_redo, with the entities whose patterns changed against `hashes`). With
-   `additions_kept`, an entity that only gained patterns keeps its rows (news_pattern_changes'
-   `retagged` entities lose theirs): the model adds what the new patterns find to them. #}
+   (news_rows_redone). With `additions_kept`, an entity that only gained patterns keeps its rows
+   (news_pattern_changes' `retagged` entities lose theirs): the model adds what the new patterns
+   find to them. #}
 {% macro delete_news_mentions_to_redo(hashes, entity_id='entity_id', additions_kept=false) -%}
     {%- if is_incremental() %}
-        {%- set changes = news_pattern_changes(hashes) %}
-        {%- set redone = none if changes is none
-            else changes['retagged' if additions_kept else 'changed'] %}
-        delete from {{ this }} {{ news_mentions_to_redo(redone, entity_id=entity_id) }}
+        delete from {{ this }} {{ news_rows_redone(hashes, entity_id, additions_kept) }}
     {%- endif %}
+{%- endmacro %}
+
+{# A pre-hook of a news model built by the changed_rows strategy (macros/changed_rows.sql): on
+   an incremental build, records the rows it redoes (news_rows_redone) instead of deleting them;
+   the strategy replaces those the build makes differently. #}
+{% macro record_news_mentions_to_redo(hashes, entity_id='entity_id') -%}
+    {{ record_rows_to_redo(news_rows_redone(hashes, entity_id)) }}
+{%- endmacro %}
+
+{# The `where` of the rows a tagging news model's incremental build redoes: news_mentions_to_redo
+   of the entities whose patterns changed against `hashes` (with `additions_kept`, only those
+   that lost or edited one). #}
+{% macro news_rows_redone(hashes, entity_id='entity_id', additions_kept=false) -%}
+    {%- set changes = news_pattern_changes(hashes) %}
+    {%- set redone = none if changes is none
+        else changes['retagged' if additions_kept else 'changed'] %}
+    {{- news_mentions_to_redo(redone, entity_id=entity_id) }}
 {%- endmacro %}
 
 {# A post-hook of a tagging news model, after news_articles_redone: record the patterns its rows

@@ -4,16 +4,18 @@
 -- its last build, and every row of the entities whose patterns int_news_mentions_tagged tried
 -- since: those whose patterns, as that model recorded them (staging.news_patterns_tried), differ
 -- from the ones recorded by this model's last build (news_changed_entities); every row when none
--- is recorded.
+-- is recorded. Of the rows it redoes, only those that come out differently are written (the
+-- changed_rows strategy, macros/changed_rows.sql): a company that gains a name pattern has every
+-- article tried again, and most of its mentions stay as they were.
 
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='changed_rows',
         unique_key='news_mention_id',
         on_schema_change='fail',
         pre_hook=(
-            "{{ delete_news_mentions_to_redo("
+            "{{ record_news_mentions_to_redo("
             "news_pattern_hashes_recorded('int_news_mentions_tagged'),"
             " entity_id='coalesce(company_id, agency_code, topic_id)') }}"
         ),
