@@ -117,11 +117,15 @@ def run_foreground(
       exited is killed too.
     - Should this process die without a chance to pass anything on (``kill -9``), the kernel
       sends the child ``death_signal`` (``prctl(PR_SET_PDEATHSIG)``, Linux only): SIGTERM, so
-      that ``dagster dev`` still stops its own services.
+      that ``dagster dev`` still stops its own services. It does not always wait for them (a
+      code server it started was seen running on after it had exited), so a small reaper
+      process (``reap_group_after_parent``), told of this process's death the same way, kills
+      what is left of the child's group once the child has exited or ``grace`` has passed.
 
     Call it from the main thread (signal handlers can only be set there)."""
     received: list[int] = []
     child: subprocess.Popen[Any] | None = None
+    reaper: subprocess.Popen[Any] | None = None
 
     def forward(signum: int, _frame: FrameType | None) -> None:
         if not received:
@@ -139,10 +143,14 @@ def run_foreground(
                 _set_death_signal(libc, death_signal)
 
         child = subprocess.Popen(command, start_new_session=True, preexec_fn=preexec, **popen)
+        reaper = _start_reaper(child.pid, grace)
         if received:  # a signal came before the child existed
             _signal_group(child.pid, received[0])
         code = _wait(child, received, grace)
     finally:
+        if reaper is not None:  # this process is alive to clean up itself
+            reaper.kill()
+            reaper.wait()
         if child is not None:
             _signal_group(child.pid, signal.SIGKILL)  # whatever of the group is left
             if child.poll() is None:
@@ -172,3 +180,38 @@ def _wait(child: subprocess.Popen[Any], received: list[int], grace: float) -> in
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+def _start_reaper(pgid: int, grace: float) -> subprocess.Popen[Any] | None:
+    """Start ``reap_group_after_parent`` for the group ``pgid`` (Linux only: elsewhere None), in
+    a session of its own, so that a Ctrl-C to this process's terminal does not reach it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest.processes", str(os.getpid()), str(pgid), str(grace)],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def reap_group_after_parent(parent: int, pgid: int, grace: float) -> None:
+    """Wait for ``parent`` to die (the kernel's death signal, SIGTERM, or finding it gone), then
+    for the leader of the process group ``pgid`` to exit (at most ``grace`` seconds), then kill
+    whatever is left of the group. ``parent`` kills this process first when it lives to clean up
+    itself (``run_foreground``)."""
+    died: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: died.append(signum))
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    while not died and process_alive(parent) and os.getppid() == parent:
+        time.sleep(0.2)  # the death signal ends a sleep early, and is checked after it
+    stop_by = time.monotonic() + grace
+    while process_alive(pgid) and time.monotonic() < stop_by:
+        time.sleep(0.1)
+    _signal_group(pgid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    reap_group_after_parent(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]))

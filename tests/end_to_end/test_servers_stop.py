@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import REPO_ROOT
+from ingest.processes import process_alive
 
 pytestmark = [
     pytest.mark.e2e,
@@ -95,6 +96,7 @@ class Server:
     proc: subprocess.Popen[bytes]
     port: int
     log: Path
+    reaper: int = 0  # its pid, once serving
 
     @property
     def output(self) -> str:
@@ -110,8 +112,12 @@ class Server:
                 raise AssertionError(f"nothing answered on port {self.port}:\n{self.output}")
             time.sleep(1.0)
         children = children_of(self.proc.pid)
-        assert len(children) == 1, [command_line(pid) for pid in children]
-        child = children[0]
+        # the server, and the reaper that kills what is left of it should influence be killed
+        reapers = [pid for pid in children if "-m ingest.processes" in command_line(pid)]
+        servers = [pid for pid in children if pid not in reapers]
+        assert len(servers) == 1 and len(reapers) == 1, [command_line(pid) for pid in children]
+        self.reaper = reapers[0]
+        child = servers[0]
         fields = stat_fields(child)
         assert fields is not None
         assert int(fields[2]) == int(fields[3]) == child, "the child leads a session of its own"
@@ -126,6 +132,10 @@ class Server:
             os.kill(pid, signal.SIGKILL)
         assert not left, f"processes outlived influence:\n{left}\n{self.output}"
         assert not port_in_use(self.port), f"port {self.port} still answers"
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while process_alive(self.reaper) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not process_alive(self.reaper), "the reaper outlived influence"
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """``run_foreground``: a child's exit code passes through; a signal to this process reaches the
-child's whole process group, and what does not stop within the grace period is killed."""
+child's whole process group, and what does not stop within the grace period is killed; so is
+what the child leaves behind when this process is killed outright."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -59,3 +61,39 @@ def test_a_signal_reaches_the_group_and_stragglers_are_killed(tmp_path: Path) ->
     # this process's own handlers are back (whatever they were: an earlier test's Dagster run
     # may have set its own)
     assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+# a child that stops at once at SIGTERM, leaving behind a grandchild that ignores it, as `dagster
+# dev` was seen leaving a code server behind
+ABANDONING = """
+import signal, subprocess, sys, time
+grandchild = subprocess.Popen([sys.executable, "-c",
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"])
+open(sys.argv[1], "w").write(f"{grandchild.pid}")
+time.sleep(120)
+"""
+RUNNER = (
+    "import sys; from ingest.processes import run_foreground; "
+    "run_foreground([sys.executable, '-c', sys.argv[1], sys.argv[2]], grace=2.0)"
+)
+
+
+def test_what_the_child_leaves_is_killed_when_this_process_is_killed_outright(
+    tmp_path: Path,
+) -> None:
+    pid_file = tmp_path / "grandchild.pid"
+    runner = subprocess.Popen([sys.executable, "-c", RUNNER, ABANDONING, str(pid_file)])
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(pid_file.read_text())
+    try:
+        runner.kill()  # no chance to pass anything on
+        runner.wait()
+        deadline = time.monotonic() + 15
+        while process_alive(grandchild) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not process_alive(grandchild), "the grandchild outlived the killed process"
+    finally:
+        if process_alive(grandchild):
+            os.kill(grandchild, signal.SIGKILL)
