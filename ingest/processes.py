@@ -206,7 +206,7 @@ def reap_group_after_parent(parent: int, pgid: int, grace: float) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     while not died and process_alive(parent) and os.getppid() == parent:
-        time.sleep(0.2)  # the death signal ends a sleep early, and is checked after it
+        time.sleep(0.2)  # the death signal sets `died` (looked at every 0.2 s)
     stop_by = time.monotonic() + grace
     while process_alive(pgid) and time.monotonic() < stop_by:
         time.sleep(0.1)
