@@ -32,6 +32,22 @@ time.sleep(60)
 """
 
 
+def wait_for_pid(pid_file: Path, seconds: float) -> int:
+    """The pid a child writes to ``pid_file``, waiting at most ``seconds`` for it."""
+    deadline = time.monotonic() + seconds
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return int(pid_file.read_text())
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` has exited, waiting at most ``seconds`` for it."""
+    deadline = time.monotonic() + seconds
+    while process_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not process_alive(pid)
+
+
 def test_the_exit_code_of_the_child_is_returned() -> None:
     assert run_foreground([sys.executable, "-c", "raise SystemExit(3)"]) == 3
     assert run_foreground([sys.executable, "-c", "import os; os.kill(os.getpid(), 9)"]) == 137
@@ -42,9 +58,7 @@ def test_a_signal_reaches_the_group_and_stragglers_are_killed(tmp_path: Path) ->
 
     # SIGTERM to this process once the grandchild runs (the handler runs in the main thread)
     def stop() -> None:
-        deadline = time.monotonic() + 30
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_pid(pid_file, 30)
         os.kill(os.getpid(), signal.SIGTERM)
 
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
@@ -54,10 +68,7 @@ def test_a_signal_reaches_the_group_and_stragglers_are_killed(tmp_path: Path) ->
     assert code == 128 + signal.SIGTERM
     assert time.monotonic() - started < 30
     grandchild = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while process_alive(grandchild) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not process_alive(grandchild), "the grandchild outlived the grace period"
+    assert gone_within(grandchild, 5), "the grandchild outlived the grace period"
     # this process's own handlers are back (whatever they were: an earlier test's Dagster run
     # may have set its own)
     assert {sig: signal.getsignal(sig) for sig in before} == before
@@ -83,17 +94,11 @@ def test_what_the_child_leaves_is_killed_when_this_process_is_killed_outright(
 ) -> None:
     pid_file = tmp_path / "grandchild.pid"
     runner = subprocess.Popen([sys.executable, "-c", RUNNER, ABANDONING, str(pid_file)])
-    deadline = time.monotonic() + 60
-    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    grandchild = int(pid_file.read_text())
+    grandchild = wait_for_pid(pid_file, 60)
     try:
         runner.kill()  # no chance to pass anything on
         runner.wait()
-        deadline = time.monotonic() + 15
-        while process_alive(grandchild) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not process_alive(grandchild), "the grandchild outlived the killed process"
+        assert gone_within(grandchild, 15), "the grandchild outlived the killed process"
     finally:
         if process_alive(grandchild):
             os.kill(grandchild, signal.SIGKILL)
