@@ -203,6 +203,7 @@ def reap_group_after_parent(parent: int, pgid: int, grace: float) -> None:
     signal.signal(signal.SIGTERM, lambda signum, _frame: died.append(signum))
     for sig in (signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
+    # not _set_death_signal: a parent already gone is a reason to reap now, not to exit
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     while not died and process_alive(parent) and os.getppid() == parent:
