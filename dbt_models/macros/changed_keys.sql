@@ -35,6 +35,21 @@
     staging.changed_keys_builds
 {%- endmacro %}
 
+{# on-run-start (build_state_tables): the tables above. Every model's hooks write to them, so they
+   are made before any model runs: two models of a build run at once (dbt's threads) would both
+   create a missing table, and DuckDB fails the second ("Catalog write-write conflict"). #}
+{% macro create_changed_keys_tables() -%}
+    {%- for table in (changed_keys_fingerprints(), changed_keys_current()) %}
+    create table if not exists {{ table }} (
+        model_name varchar, key varchar, fingerprint hugeint
+    );
+    {%- endfor %}
+    create table if not exists {{ changed_keys_redone() }} (model_name varchar, key varchar);
+    create table if not exists {{ changed_keys_builds() }} (
+        model_name varchar, invocation_id varchar
+    )
+{%- endmacro %}
+
 {# The keys a model's build redid (`model`: its name, this model's by default), as a query of one
    column named `column`: recorded by redo_changed_keys or record_redone_keys. #}
 {% macro redone_keys(column, model=none) -%}
@@ -69,13 +84,6 @@
     {%- set fingerprints = (
         same_as and fingerprints_stored_this_invocation(same_as) | trim
     ) or fingerprints %}
-    create schema if not exists staging;
-    {%- for table in (changed_keys_fingerprints(), changed_keys_current()) %}
-    create table if not exists {{ table }} (
-        model_name varchar, key varchar, fingerprint hugeint
-    );
-    {%- endfor %}
-    create table if not exists {{ changed_keys_redone() }} (model_name varchar, key varchar);
     delete from {{ changed_keys_current() }} where model_name = '{{ this.identifier }}';
     delete from {{ changed_keys_redone() }} where model_name = '{{ this.identifier }}';
     insert into {{ changed_keys_current() }} (model_name, key, fingerprint)
@@ -221,8 +229,6 @@
    watermark moves; the model then reads the keys back (redone_keys, changed_keys_only), so the
    keys its data tests check (changed_keys_tested) are the keys it rebuilt. #}
 {% macro record_redone_keys(keys) -%}
-    create schema if not exists staging;
-    create table if not exists {{ changed_keys_redone() }} (model_name varchar, key varchar);
     delete from {{ changed_keys_redone() }} where model_name = '{{ this.identifier }}';
     insert into {{ changed_keys_redone() }} (model_name, key)
     {%- if is_incremental() %}
@@ -266,9 +272,6 @@
     from {{ changed_keys_current() }}
     where model_name = '{{ this.identifier }}' and fingerprint is not null;
     delete from {{ changed_keys_current() }} where model_name = '{{ this.identifier }}';
-    create table if not exists {{ changed_keys_builds() }} (
-        model_name varchar, invocation_id varchar
-    );
     delete from {{ changed_keys_builds() }} where model_name = '{{ this.identifier }}';
     insert into {{ changed_keys_builds() }} (model_name, invocation_id)
     values ('{{ this.identifier }}', '{{ invocation_id }}')

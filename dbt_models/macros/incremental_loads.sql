@@ -21,10 +21,19 @@
     {{ this.identifier }}{{ '.' ~ name if name else '' }}
 {%- endmacro %}
 
-{# on-run-start: the watermarks table, before any model reads or records a watermark (read_from
-   added to a table made before it was kept). #}
-{% macro create_watermarks_table() -%}
+{# on-run-start: the tables where models record what they have built, in the staging schema,
+   before any model runs (a build runs models at once: dbt's threads): the watermarks, the
+   fingerprints and redone keys (create_changed_keys_tables), the news models' changes
+   (create_news_changes_tables). #}
+{% macro create_build_state_tables() -%}
     create schema if not exists staging;
+    {{ create_watermarks_table() }};
+    {{ create_changed_keys_tables() }};
+    {{ create_news_changes_tables() }}
+{%- endmacro %}
+
+{# The watermarks table (read_from added to a table made before it was kept). #}
+{% macro create_watermarks_table() -%}
     create table if not exists {{ watermarks_table() }} (
         model_name varchar primary key,
         loaded_at timestamp with time zone,

@@ -11,9 +11,17 @@
     staging.news_articles_changed
 {%- endmacro %}
 
-{# A pre-hook of int_news_articles_deduplicated: the table of news_changes_table(). #}
-{% macro create_news_changes_table() -%}
-    create table if not exists {{ news_changes_table() }} (model_name varchar, url varchar)
+{# on-run-start (build_state_tables): the news models' tables of what they have to redo and of
+   the patterns they tried, made before any model runs (as create_changed_keys_tables). #}
+{% macro create_news_changes_tables() -%}
+    create table if not exists {{ news_changes_table() }} (model_name varchar, url varchar);
+    create table if not exists {{ news_patterns_tagged_table() }} (
+        model_name varchar,
+        entity_type varchar,
+        entity_id varchar,
+        pattern_id varchar,
+        pattern_hash varchar
+    )
 {%- endmacro %}
 
 {# Whether a consumer of the news changes redoes every article: its last build was made with other
@@ -301,13 +309,6 @@
 {# A post-hook of a tagging news model, after news_articles_redone: record the patterns its rows
    are now made with (`hashes`, of news_pattern_hashes' shape), in place of its earlier record. #}
 {% macro record_news_patterns_tagged(hashes) -%}
-    create table if not exists {{ news_patterns_tagged_table() }} (
-        model_name varchar,
-        entity_type varchar,
-        entity_id varchar,
-        pattern_id varchar,
-        pattern_hash varchar
-    );
     delete from {{ news_patterns_tagged_table() }}
     where model_name = '{{ this.identifier }}';
     insert into {{ news_patterns_tagged_table() }} (

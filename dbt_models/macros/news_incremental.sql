@@ -126,7 +126,7 @@
    main link its links were moved to, has its links placed again). A link's article before: the
    article of its own link, or of a GDELT article that gives it as its mobile link (the GDELT
    article unchanged, its mobile link is as before; changed, its own article is recorded). On a
-   full build: every article, for the consumers. After create_news_changes_table. #}
+   full build: every article, for the consumers. After create_news_changes_tables. #}
 {% macro record_news_articles_changed(links, consumers) -%}
     {%- if is_incremental() %}
     insert into {{ news_changes_table() }} (model_name, url)

@@ -18,13 +18,10 @@
         incremental_strategy='delete+insert',
         unique_key='url',
         on_schema_change='fail',
-        pre_hook=[
-            "{{ create_news_changes_table() }}",
-            "{{ record_news_articles_changed(
-                ref('int_news_article_links'),
-                ['int_news_mentions_tagged', 'fct_news_articles', 'fct_news_mentions'],
-            ) }}",
-        ],
+        pre_hook="{{ record_news_articles_changed(
+            ref('int_news_article_links'),
+            ['int_news_mentions_tagged', 'fct_news_articles', 'fct_news_mentions'],
+        ) }}",
         post_hook="{{ news_articles_redone() }}",
     )
 }}
