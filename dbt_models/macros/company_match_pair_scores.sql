@@ -68,7 +68,9 @@
     -- the source names worth comparing with each name (company_name_candidate_pairs)
     source_pairs as (
 
-        {{ company_name_candidate_pairs('subjects') }}
+        {{ company_name_candidate_pairs(
+            'subjects', involving='new_names' if is_incremental() else none
+        ) }}
 
     ),
 
