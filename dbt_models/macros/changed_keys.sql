@@ -35,9 +35,10 @@
     staging.changed_keys_builds
 {%- endmacro %}
 
-{# on-run-start (build_state_tables): the tables above. Every model's hooks write to them, so they
-   are made before any model runs: two models of a build run at once (dbt's threads) would both
-   create a missing table, and DuckDB fails the second ("Catalog write-write conflict"). #}
+{# on-run-start (create_build_state_tables): the tables above. Every model's hooks write to
+   them, so they are made before any model runs: two models of a build run at once
+   (INFLUENCE_DBT_THREADS) would both create a missing table, and DuckDB fails the second
+   ("Catalog write-write conflict"). #}
 {% macro create_changed_keys_tables() -%}
     {%- for table in (changed_keys_fingerprints(), changed_keys_current()) %}
     create table if not exists {{ table }} (

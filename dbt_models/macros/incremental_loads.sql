@@ -22,9 +22,9 @@
 {%- endmacro %}
 
 {# on-run-start: the tables where models record what they have built, in the staging schema,
-   before any model runs (a build runs models at once: dbt's threads): the watermarks, the
-   fingerprints and redone keys (create_changed_keys_tables), the news models' changes
-   (create_news_changes_tables). #}
+   before any model runs (a build may run models at once: INFLUENCE_DBT_THREADS): the
+   watermarks, the fingerprints and redone keys (create_changed_keys_tables), the news models'
+   changes (create_news_changes_tables). #}
 {% macro create_build_state_tables() -%}
     create schema if not exists staging;
     {{ create_watermarks_table() }};

@@ -11,8 +11,8 @@
     staging.news_articles_changed
 {%- endmacro %}
 
-{# on-run-start (build_state_tables): the news models' tables of what they have to redo and of
-   the patterns they tried, made before any model runs (as create_changed_keys_tables). #}
+{# on-run-start (create_build_state_tables): the news models' tables of what they have to redo
+   and of the patterns they tried, made before any model runs (as create_changed_keys_tables). #}
 {% macro create_news_changes_tables() -%}
     create table if not exists {{ news_changes_table() }} (model_name varchar, url varchar);
     create table if not exists {{ news_patterns_tagged_table() }} (
