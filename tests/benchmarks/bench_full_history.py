@@ -175,6 +175,15 @@ def main(argv: list[str] | None = None) -> None:
         help="leave out the 10M-row bulk load (its figures print as nan)",
     )
     parser.add_argument(
+        "--keep-built",
+        action="store_true",
+        help=(
+            "with --reuse: keep the full build in DIR/built.duckdb and, when it is there, start "
+            "from it instead of building again (its figures print as nan); for comparing "
+            "incremental builds of code whose full build is the same"
+        ),
+    )
+    parser.add_argument(
         "--repeats",
         type=int,
         default=3,
@@ -183,6 +192,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.keep_built and args.reuse is None:
+        parser.error("--keep-built needs --reuse DIR")
     sizes = Sizes.at(args.scale)
     say(f"[data] scale {args.scale:g}: {sizes}; quarter: {sizes.quarter()}")
     say(f"[data] {DISTINCT_NAMES_NOTE}")
@@ -198,15 +209,21 @@ def main(argv: list[str] | None = None) -> None:
         say(f"[data] distinct in the history: {names}")
 
         runs = directory / "runs"
+        # the full build, for the repeats to start from (kept with --keep-built)
+        built = directory / "built.duckdb"
         shutil.rmtree(runs, ignore_errors=True)
         (runs / "full").mkdir(parents=True)
         (runs / "alone").mkdir(parents=True)
         warehouse = runs / "full" / "warehouse.duckdb"
-        shutil.copyfile(history, warehouse)
-        full = dbt_build(warehouse, "full")
-        built = runs / "built.duckdb"  # the full build, for the repeats to start from
-        if args.repeats > 1:
-            shutil.copyfile(warehouse, built)
+        if args.keep_built and built.exists():
+            say(f"[dbt] starting from the kept full build {built}; no full build is timed")
+            full = Build()
+            shutil.copyfile(built, warehouse)
+        else:
+            shutil.copyfile(history, warehouse)
+            full = dbt_build(warehouse, "full")
+            if args.repeats > 1 or args.keep_built:
+                shutil.copyfile(warehouse, built)
 
         alone_db = runs / "alone" / "warehouse.duckdb"
         for repeat in range(1, args.repeats + 1):
@@ -222,7 +239,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"({alones[-1].cpu_s:.1f} CPU-s): "
                 f"{incrementals[-1].seconds / alones[-1].seconds:.2f} times"
             )
-        built.unlink(missing_ok=True)
+        if not args.keep_built:
+            built.unlink(missing_ok=True)
 
         import duckdb
 
