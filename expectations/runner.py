@@ -13,6 +13,8 @@ import json
 import logging
 import math
 import numbers
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -294,28 +296,52 @@ def validate_batch(
     most_failing = max(int(RECORD_FAILURE_SHARE * total) + 2, NAMED_FAILURES)
     parts: list[ValidationOutcome] = []
     counted, count_records = _counting_projection(con, suite_spec)
-    for _ in batch_chunks(con):
-        # first only counted, without the columns that only name failing rows (``page`` and,
-        # where no expectation checks it, the key): ``page``'s text in every row took 0.2 of
-        # the 1.4 s a chunk of 500,000 archive rows was read and validated, the key 0.6 of
-        # GX's 0.8 s (``usaspending_archive_transactions``)
-        frame = con.execute(counted).df()
-        size = None
-        if count_records:
-            size_row = con.execute(count_records).fetchone()
-            size = int(size_row[0]) if size_row else 0
-        outcome = validate_frame(frame, suite_spec, name_failures=False, records=size)
-        if not outcome.success:
-            del frame
-            frame = con.execute(suite_spec.projection).df()
-            outcome = validate_frame(frame, suite_spec)
-        parts.append(outcome)
-        del frame
-        # GX's batch objects hold the frame in reference cycles: without a collection each
-        # bucket's frame stayed until the next automatic one (+200 MB a bucket, measured)
-        gc.collect()
+    with _collections_of_new_objects():
+        for _ in batch_chunks(con):
+            parts.append(_validate_chunk(con, suite_spec, counted, count_records))
     outcome = combine_outcomes(suite_spec, parts, most_failing)
     store_outcome(con, outcome, load_id)
+    return outcome
+
+
+@contextmanager
+def _collections_of_new_objects() -> Iterator[None]:
+    """Let Python's collector pass over the objects made inside the block only: every object
+    alive when it starts (GX's modules, the process's own) is frozen (``gc.freeze``) after one
+    collection and thawed at its end. The collection after each chunk then costs next to
+    nothing: it took 0.16 s over the 265,000 objects a process holds once GX has started, and
+    0.25 s after a few chunks (5.1 s of a ten-million-row load's 141 s, measured with cProfile),
+    against under a millisecond frozen."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _validate_chunk(
+    con: duckdb.DuckDBPyConnection, suite_spec: SuiteSpec, counted: str, count_records: str | None
+) -> ValidationOutcome:
+    """Validate the chunk ``landing_batch`` points at (``validate_batch``)."""
+    # first only counted, without the columns that only name failing rows (``page`` and,
+    # where no expectation checks it, the key): ``page``'s text in every row took 0.2 of the
+    # 1.4 s a chunk of 500,000 archive rows was read and validated, the key 0.6 of GX's 0.8 s
+    # (``usaspending_archive_transactions``)
+    frame = con.execute(counted).df()
+    size = None
+    if count_records:
+        size_row = con.execute(count_records).fetchone()
+        size = int(size_row[0]) if size_row else 0
+    outcome = validate_frame(frame, suite_spec, name_failures=False, records=size)
+    if not outcome.success:
+        del frame
+        frame = con.execute(suite_spec.projection).df()
+        outcome = validate_frame(frame, suite_spec)
+    del frame
+    # GX's batch objects hold the frame in reference cycles: without a collection each chunk's
+    # frame stayed until the next automatic one (+200 MB a chunk, measured)
+    gc.collect()
     return outcome
 
 

@@ -227,3 +227,51 @@ def test_a_batch_whose_keys_are_unique_is_read_in_chunks_of_rows_in_order(
 
     outcome = validate_batch(con, SUITE, load.load_id)
     assert {o.element_count for o in outcome.outcomes} == {100}
+
+
+def test_validating_many_buckets_leaves_the_collector_as_it_was(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # validate_batch freezes the objects alive when it starts, so that its collection after
+    # each chunk passes over new objects only; a process left frozen (a long-running Dagster
+    # worker) would never collect the cycles of what was alive then
+    import gc
+    import weakref
+
+    from expectations import runner
+
+    records = [article(n) for n in range(100)]
+    load, _ = run_load(con, TABLE, pull_of(records), validator)
+    assert load.status == "succeeded"
+    assert gc.get_freeze_count() == 0
+
+    # a chunk's garbage in reference cycles (GX's batch objects hold the frame so) is still
+    # collected: it is made while the rest is frozen
+    class Cyclic:
+        me: object = None
+
+    frozen_while_validating: list[int] = []
+    garbage: list[weakref.ref[Cyclic]] = []
+    validate_frame = runner.validate_frame
+
+    def validate_and_leave_a_cycle(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cyclic = Cyclic()
+        cyclic.me = cyclic
+        garbage.append(weakref.ref(cyclic))
+        frozen_while_validating.append(gc.get_freeze_count())
+        return validate_frame(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "validate_frame", validate_and_leave_a_cycle)
+    load, _ = run_load(con, TABLE, pull_of([article(n) for n in range(100, 200)]), validator)
+    assert load.status == "succeeded"
+    assert len(frozen_while_validating) > 1 and min(frozen_while_validating) > 0
+    assert garbage and all(ref() is None for ref in garbage)
+    assert gc.get_freeze_count() == 0
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("GX failed on a chunk")
+
+    monkeypatch.setattr(runner, "validate_frame", fail)
+    with pytest.raises(RuntimeError, match="GX failed on a chunk"):
+        run_load(con, TABLE, pull_of([article(n) for n in range(200, 300)]), validator)
+    assert gc.get_freeze_count() == 0
