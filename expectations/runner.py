@@ -307,12 +307,12 @@ def validate_batch(
 @contextmanager
 def _collections_of_new_objects() -> Iterator[None]:
     """Let Python's collector pass over the objects made inside the block only: every object
-    alive when it starts (GX's modules, the process's own) is frozen (``gc.freeze``) after one
-    collection and thawed at its end. The collection after each chunk then costs next to
-    nothing: it took 0.16 s over the 265,000 objects a process holds once GX has started, and
-    0.25 s after a few chunks (5.1 s of a ten-million-row load's 141 s, measured with cProfile),
-    against under a millisecond frozen."""
-    gc.collect()
+    alive when it starts (GX's modules, the process's own) is frozen (``gc.freeze``) and thawed
+    at its end. The collection after each chunk then costs next to nothing: it took 0.16 s over
+    the 265,000 objects a process holds once GX has started, and 0.25 s after a few chunks (5.1 s
+    of a ten-million-row load's 141 s, measured with cProfile), against under a millisecond
+    frozen. No collection first: it would cost a small batch's one chunk that much again; what
+    was garbage already is collected after the block, by Python's next full collection."""
     gc.freeze()
     try:
         yield
