@@ -4,11 +4,13 @@
 -- Caveats"). is_listed_per_filing says which rows are such a copy, so that "the activity named the
 -- entity" is read as "the filing named it" there.
 
+{# Incremental: the pre-hook deletes the rows of every filing whose raw record this build reads
+   (the rows new_raw_rows selects), so the new rows are appended; a delete+insert by filing_uuid
+   would delete the same filings' rows a second time. #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='filing_uuid',
+        incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
         post_hook="{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",

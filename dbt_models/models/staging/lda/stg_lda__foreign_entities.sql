@@ -3,11 +3,13 @@
 -- finances its activities, or is affiliated with it and interested in the outcome. Every field of
 -- the API's object, typed; money and percentages are decimal strings in the API.
 
+{# Incremental: the pre-hook deletes the rows of every filing whose raw record this build reads
+   (the rows new_raw_rows selects), so the new rows are appended; a delete+insert by filing_uuid
+   would delete the same filings' rows a second time. #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='filing_uuid',
+        incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
         post_hook="{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",
