@@ -312,7 +312,12 @@ def _collections_of_new_objects() -> Iterator[None]:
     the 265,000 objects a process holds once GX has started, and 0.25 s after a few chunks (5.1 s
     of a ten-million-row load's 141 s, measured with cProfile), against under a millisecond
     frozen. No collection first: it would cost a small batch's one chunk that much again; what
-    was garbage already is collected after the block, by Python's next full collection."""
+    was garbage already is collected after the block, by Python's next full collection.
+    A process that froze objects itself (a forking server does) is left as it is: unfreezing
+    thaws every frozen object, not only those frozen here."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -275,3 +275,13 @@ def test_validating_many_buckets_leaves_the_collector_as_it_was(
     with pytest.raises(RuntimeError, match="GX failed on a chunk"):
         run_load(con, TABLE, pull_of([article(n) for n in range(200, 300)]), validator)
     assert gc.get_freeze_count() == 0
+
+    # what the process froze itself stays frozen: validate_batch leaves the collector alone
+    monkeypatch.setattr(runner, "validate_frame", validate_frame)
+    gc.freeze()
+    try:
+        load, _ = run_load(con, TABLE, pull_of([article(n) for n in range(300, 400)]), validator)
+        assert load.status == "succeeded"
+        assert gc.get_freeze_count() > 0  # unfrozen, it would be 0
+    finally:
+        gc.unfreeze()
