@@ -24,7 +24,8 @@
 {%- endmacro %}
 
 {# The inputs of company_agency_quarter, fingerprinted per company and year: every column the
-   model reads from the company's reports of the year, their agencies, the award actions, the news
+   model reads from the company's reports of the year, their agencies, the award actions (the part
+   fct_contract_transactions keeps for it: contract_transaction_fingerprint_parts), the news
    mentions (the company's articles with the agencies they mention), and the company's name; the
    agencies' names and levels (dim_agency) under the null key, as every row reads them. A change
    in any of them redoes the company's year and the year before (company_years_before: its
@@ -100,18 +101,11 @@
         union all
 
         select
-            company_id,
-            action_year as year,
-            hash(
-                'action',
-                generated_internal_id,
-                awarding_toptier_code,
-                awarding_subtier_code,
-                action_quarter,
-                transaction_amount
-            ) as row_hash
-        from {{ ref('fct_contract_transactions') }}
-        where company_id is not null
+            key as company_id,
+            year,
+            hash('actions', fingerprint) as row_hash
+        from ({{ fingerprint_part('fct_contract_transactions', 'company_agency_quarter') }})
+            as actions
 
         union all
 

@@ -23,12 +23,14 @@
 
 {# on-run-start: the tables where models record what they have built, in the staging schema,
    before any model runs (a build may run models at once: INFLUENCE_DBT_THREADS): the
-   watermarks, the fingerprints and redone keys (create_changed_keys_tables), the news models'
-   changes (create_news_changes_tables). #}
+   watermarks, the fingerprints and redone keys (create_changed_keys_tables), the inputs'
+   fingerprint parts (create_fingerprint_parts_tables), the news models' changes
+   (create_news_changes_tables). #}
 {% macro create_build_state_tables() -%}
     create schema if not exists staging;
     {{ create_watermarks_table() }};
     {{ create_changed_keys_tables() }};
+    {{ create_fingerprint_parts_tables() }};
     {{ create_news_changes_tables() }}
 {%- endmacro %}
 
