@@ -24,7 +24,8 @@
 {%- endmacro %}
 
 {# The inputs of company_agency_quarter, fingerprinted per company and year: every column the
-   model reads from the company's reports of the year, their agencies, the award actions (the part
+   model reads from the company's reports of the year, their agencies (report_agencies_fingerprints),
+   the award actions (the part
    fct_contract_transactions keeps for it: contract_transaction_fingerprint_parts), the news
    mentions (the company's articles with the agencies they mention), and the company's name; the
    agencies' names and levels (dim_agency) under the null key, as every row reads them. A change
@@ -55,11 +56,7 @@
 
     report_agencies as (
 
-        select
-            filing_uuid,
-            {{ rows_fingerprint(['agency_code']) }} as agencies_fingerprint
-        from {{ ref('int_lda_report_agencies') }}
-        group by filing_uuid
+        {{ report_agencies_fingerprints() }}
 
     ),
 

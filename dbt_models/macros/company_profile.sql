@@ -1,5 +1,6 @@
 {# The inputs of company_profile, fingerprinted per company (redo_changed_keys): the company's
-   dimension row, its lobbying by quarter, its issues, its reports with their agencies, its award
+   dimension row, its lobbying by quarter, its issues, its reports with their agencies (the part
+   int_lda_report_agencies keeps: report_agency_fingerprint_parts), its award
    actions (the part fct_contract_transactions keeps for it: contract_transaction_fingerprint_parts)
    and its news mentions, every column the model reads; the agencies' names under the null key.
    Keep it in step with the model. #}
@@ -8,11 +9,7 @@
 
     report_agencies as (
 
-        select
-            filing_uuid,
-            {{ rows_fingerprint(['agency_code', 'agency_level']) }} as agencies_fingerprint
-        from {{ ref('int_lda_report_agencies') }}
-        group by filing_uuid
+        {{ report_agencies_fingerprints() }}
 
     ),
 

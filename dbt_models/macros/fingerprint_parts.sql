@@ -77,26 +77,32 @@
     {% endfor -%}
 {%- endmacro %}
 
-{# A pre-hook, after record_redone_keys: take out the hashes of the rows of the keys this build
-   rebuilds (`unique_key`: the model's key column, as recorded); none on a build that stores every
-   part anew. #}
-{% macro take_out_fingerprint_parts(parts, unique_key) -%}
+{# The rows of the keys this build rebuilds (`unique_key`: the model's key column, as
+   record_redone_keys recorded them): `rows` for both hooks below, for a model that changes no row
+   outside them. #}
+{% macro rebuilt_key_rows(unique_key) -%}
+    {{ unique_key }} in ({{ redone_keys('key') }})
+{%- endmacro %}
+
+{# A pre-hook, before the build changes any row: take out the hashes of the rows it may change or
+   delete (`rows`, a condition on the model's rows); none on a build that stores every part anew. #}
+{% macro take_out_fingerprint_parts(parts, rows) -%}
     {%- if is_incremental() and fingerprint_parts_stored() %}
     delete from {{ fingerprint_part_changes_table() }} where model_name = '{{ this.identifier }}';
     insert into {{ fingerprint_part_changes_table() }}
-    {{ fingerprint_part_rows(
-        parts, this, unique_key ~ ' in (' ~ redone_keys('key') ~ ')', sign=-1
-    ) }}
+    {{ fingerprint_part_rows(parts, this, rows, sign=-1) }}
     {%- else %}
     delete from {{ fingerprint_part_changes_table() }} where model_name = '{{ this.identifier }}'
     {%- endif %}
 {%- endmacro %}
 
-{# The last post-hook: add the rebuilt keys' rows to the parts, or store every part anew. #}
-{% macro store_fingerprint_parts(parts, unique_key) -%}
+{# A post-hook, after the build changed its rows: add the hashes of the rows it may have written
+   (`rows`: every row it wrote or left of those take_out_fingerprint_parts took out, and no other)
+   to the parts, or store every part anew. #}
+{% macro store_fingerprint_parts(parts, rows) -%}
     {%- if is_incremental() and fingerprint_parts_stored() %}
     insert into {{ fingerprint_part_changes_table() }}
-    {{ fingerprint_part_rows(parts, this, unique_key ~ ' in (' ~ redone_keys('key') ~ ')') }};
+    {{ fingerprint_part_rows(parts, this, rows) }};
     {%- set changed -%}
         select changes.part, changes.key, changes.year
         from {{ fingerprint_part_changes_table() }} as changes

@@ -121,12 +121,17 @@
 {% macro delete_children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {{ parent_key }} in (
+    where {{ children_of_changed(parent_source, parent_key, inputs_hash) }}
+    {%- endif %}
+{%- endmacro %}
+
+{# The condition of the rows delete_children_of_changed deletes. #}
+{% macro children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
+    {{ parent_key }} in (
         select changed.{{ parent_key }}
         from {{ parent_source }} as changed
         where changed.loaded_at > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
     )
-    {%- endif %}
 {%- endmacro %}
 
 {# Each `key`'s latest filing in stg_lda__filings (its copy of the client or registrant wins; the
@@ -177,12 +182,17 @@
 {% macro delete_keys_gone(parent, key) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {{ key }} not in (
+    where {{ keys_gone(parent, key) }}
+    {%- endif %}
+{%- endmacro %}
+
+{# The condition of the rows delete_keys_gone deletes. #}
+{% macro keys_gone(parent, key) -%}
+    {{ key }} not in (
         select parent.{{ key }}
         from {{ parent }} as parent
         where parent.{{ key }} is not null
     )
-    {%- endif %}
 {%- endmacro %}
 
 {# The hash of every row of a small reference relation (a seed), for `inputs_hash`: a model that

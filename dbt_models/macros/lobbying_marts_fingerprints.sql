@@ -90,19 +90,17 @@
     ) }}
 {%- endmacro %}
 
-{# fct_lobbying_report_agencies, per filing: its agencies, its current report's row and, under
-   the null key, the agencies' names. #}
+{# fct_lobbying_report_agencies, per filing: its agencies (the part int_lda_report_agencies keeps:
+   report_agency_fingerprint_parts), its current report's row and, under the null key, the
+   agencies' names. #}
 {% macro fct_lobbying_report_agencies_fingerprints() -%}
     {{ fingerprints_by_key(
         [
             fingerprint_rows(
-                'agency',
-                ref('int_lda_report_agencies'),
+                'agencies',
+                '(' ~ report_agencies_fingerprints() ~ ')',
                 'filing_uuid',
-                [
-                    'report_agency_id', 'agency_code', 'agency_level', 'toptier_code',
-                    'is_named_directly', 'government_entity_ids',
-                ],
+                ['agencies_fingerprint'],
             ),
             current_report_rows(['company_id', 'year', 'quarter']),
         ],
@@ -183,4 +181,28 @@
         ],
         where='true',
     ) }}
+{%- endmacro %}
+
+{# The fingerprint part int_lda_report_agencies keeps (macros/fingerprint_parts.sql): each filing's
+   agencies, over every column fct_lobbying_report_agencies reads of them. company_profile and
+   company_agency_quarter read fewer of those columns (the agency's code and level): the part
+   serves them too, so a filing whose agencies' other columns change redoes their keys as well. #}
+{% macro report_agency_fingerprint_parts() -%}
+    {%- do return([{
+        'part': 'report_agencies',
+        'key': 'filing_uuid',
+        'year': none,
+        'columns': [
+            'report_agency_id', 'agency_code', 'agency_level', 'toptier_code',
+            'is_named_directly', 'government_entity_ids',
+        ],
+    }]) -%}
+{%- endmacro %}
+
+{# The filings' agencies, as a query of (filing_uuid, agencies_fingerprint). #}
+{% macro report_agencies_fingerprints() -%}
+    select
+        part.key as filing_uuid,
+        part.fingerprint as agencies_fingerprint
+    from ({{ fingerprint_part('int_lda_report_agencies', 'report_agencies') }}) as part
 {%- endmacro %}

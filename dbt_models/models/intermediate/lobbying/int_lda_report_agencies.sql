@@ -8,7 +8,9 @@
 -- longer current (an amendment superseded them) are deleted; the build then adds the current
 -- filings that have no row (new ones, changed ones, one current again, and those that name no
 -- mapped agency), recorded first (record_redone_keys) for its data tests. A changed crosswalk
--- deletes every row first.
+-- deletes every row first. The build keeps each filing's agencies fingerprinted for the models
+-- incremental by fingerprint that read them (report_agency_fingerprint_parts): the rows the
+-- pre-hooks delete are taken out first, the rows of the filings it adds are added after.
 
 {{
     config(
@@ -17,13 +19,22 @@
         unique_key='filing_uuid',
         on_schema_change='fail',
         pre_hook=[
+            "{{ take_out_fingerprint_parts(report_agency_fingerprint_parts(),
+                children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
+                    inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes')))
+                ~ ' or ' ~ keys_gone(ref('int_lda_filings_latest'), 'filing_uuid')) }}",
             "{{ delete_children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
                 inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
             "{{ delete_keys_gone(ref('int_lda_filings_latest'), 'filing_uuid') }}",
             "{{ record_redone_keys(keys_not_held_in(ref('int_lda_filings_latest'), 'filing_uuid')) }}",
         ],
-        post_hook="{{ record_loaded_at_watermark(ref('stg_lda__filings'),
-            inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
+        post_hook=[
+            "{{ store_fingerprint_parts(
+                report_agency_fingerprint_parts(), rebuilt_key_rows('filing_uuid')
+            ) }}",
+            "{{ record_loaded_at_watermark(ref('stg_lda__filings'),
+                inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
+        ],
     )
 }}
 

@@ -25,7 +25,7 @@
         pre_hook=[
             "{{ record_redone_keys(changed_contract_action_keys()) }}",
             "{{ take_out_fingerprint_parts(
-                contract_transaction_fingerprint_parts(), 'transaction_key'
+                contract_transaction_fingerprint_parts(), rebuilt_key_rows('transaction_key')
             ) }}",
         ],
         post_hook=[
@@ -40,7 +40,7 @@
                 ref('int_contract_uei_assignments'), 'recipient_ueis'
             ) }}",
             "{{ store_fingerprint_parts(
-                contract_transaction_fingerprint_parts(), 'transaction_key'
+                contract_transaction_fingerprint_parts(), rebuilt_key_rows('transaction_key')
             ) }}",
         ],
     )
