@@ -24,9 +24,8 @@
 {%- endmacro %}
 
 {# The inputs of company_agency_quarter, fingerprinted per company and year: every column the
-   model reads from the company's reports of the year, their agencies (report_agencies_fingerprints),
-   the award actions (the part
-   fct_contract_transactions keeps for it: contract_transaction_fingerprint_parts), the news
+   model reads from the company's reports of the year, their agencies (the part
+   int_lda_report_agencies keeps: report_agency_fingerprint_parts), the award actions, the news
    mentions (the company's articles with the agencies they mention), and the company's name; the
    agencies' names and levels (dim_agency) under the null key, as every row reads them. A change
    in any of them redoes the company's year and the year before (company_years_before: its
@@ -98,11 +97,18 @@
         union all
 
         select
-            key as company_id,
-            year,
-            hash('actions', fingerprint) as row_hash
-        from ({{ fingerprint_part('fct_contract_transactions', 'company_agency_quarter') }})
-            as actions
+            company_id,
+            action_year as year,
+            hash(
+                'action',
+                generated_internal_id,
+                awarding_toptier_code,
+                awarding_subtier_code,
+                action_quarter,
+                transaction_amount
+            ) as row_hash
+        from {{ ref('fct_contract_transactions') }}
+        where company_id is not null
 
         union all
 

@@ -1,9 +1,8 @@
 {# The inputs of company_profile, fingerprinted per company (redo_changed_keys): the company's
    dimension row, its lobbying by quarter, its issues, its reports with their agencies (the part
-   int_lda_report_agencies keeps: report_agency_fingerprint_parts), its award
-   actions (the part fct_contract_transactions keeps for it: contract_transaction_fingerprint_parts)
-   and its news mentions, every column the model reads; the agencies' names under the null key.
-   Keep it in step with the model. #}
+   int_lda_report_agencies keeps: report_agency_fingerprint_parts), its award actions and its news
+   mentions, every column the model reads; the agencies' names under the null key. Keep it in
+   step with the model. #}
 {% macro company_profile_fingerprints() -%}
     with
 
@@ -49,10 +48,13 @@
                 'report', 'reports', 'company_id', ['filing_uuid', 'agencies_fingerprint'],
             ),
             fingerprint_rows(
-                'actions',
-                '(' ~ fingerprint_part('fct_contract_transactions', 'company_profile') ~ ')',
-                'key',
-                ['fingerprint'],
+                'action',
+                ref('fct_contract_transactions'),
+                'company_id',
+                [
+                    'transaction_key', 'awarding_toptier_code', 'awarding_toptier_name',
+                    'generated_internal_id', 'transaction_amount',
+                ],
             ),
             fingerprint_rows('mention', ref('fct_news_mentions'), 'company_id', ['url']),
         ],

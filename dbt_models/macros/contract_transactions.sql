@@ -223,30 +223,3 @@
     where kept.contract_transaction_unique_key in ({{ replaced_archive_keys() }})
     {%- endif %}
 {%- endmacro %}
-
-{# The fingerprint parts fct_contract_transactions keeps (macros/fingerprint_parts.sql): its
-   actions' share of the fingerprints of company_profile (by company) and company_agency_quarter
-   (by company and action year), over the columns each reads of them. Keep each in step with its
-   consumer. #}
-{% macro contract_transaction_fingerprint_parts() -%}
-    {%- do return([
-        {
-            'part': 'company_profile',
-            'key': 'company_id',
-            'year': none,
-            'columns': [
-                'transaction_key', 'awarding_toptier_code', 'awarding_toptier_name',
-                'generated_internal_id', 'transaction_amount',
-            ],
-        },
-        {
-            'part': 'company_agency_quarter',
-            'key': 'company_id',
-            'year': 'action_year',
-            'columns': [
-                'generated_internal_id', 'awarding_toptier_code', 'awarding_subtier_code',
-                'action_quarter', 'transaction_amount',
-            ],
-        },
-    ]) -%}
-{%- endmacro %}

@@ -127,11 +127,14 @@
 
 {# The condition of the rows delete_children_of_changed deletes. #}
 {% macro children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
-    {{ parent_key }} in (
-        select changed.{{ parent_key }}
-        from {{ parent_source }} as changed
-        where changed.loaded_at > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
-    )
+    {{ parent_key }} in ({{ changed_raw_keys(parent_source, parent_key, inputs_hash) }})
+{%- endmacro %}
+
+{# The keys (`key`) of the parents landed since the model's watermark, as a query. #}
+{% macro changed_raw_keys(parent_source, key, inputs_hash=none) -%}
+    select changed.{{ key }}
+    from {{ parent_source }} as changed
+    where changed.loaded_at > {{ loaded_at_watermark(inputs_hash=inputs_hash) }}
 {%- endmacro %}
 
 {# Each `key`'s latest filing in stg_lda__filings (its copy of the client or registrant wins; the

@@ -64,20 +64,17 @@
     {{ fingerprint_rows('report', ref('fct_lobbying_reports'), 'filing_uuid', columns) }}
 {%- endmacro %}
 
-{# fct_lobbying_issues, per filing: its activities, its current report's row (none when the filing
-   is no longer current) and, under the null key, the issue codes' names. #}
+{# fct_lobbying_issues, per filing: its activities (the part stg_lda__activities keeps:
+   activity_fingerprint_parts), its current report's row (none when the filing is no longer
+   current) and, under the null key, the issue codes' names. #}
 {% macro fct_lobbying_issues_fingerprints() -%}
     {{ fingerprints_by_key(
         [
             fingerprint_rows(
-                'activity',
-                ref('stg_lda__activities'),
-                'filing_uuid',
-                [
-                    'activity_id', 'activity_index', 'issue_code', 'issue_code_display',
-                    'description', 'foreign_entity_issues', 'lobbyists_count',
-                    'government_entities_count',
-                ],
+                'activities',
+                '(' ~ fingerprint_part('stg_lda__activities', 'fct_lobbying_issues') ~ ')',
+                'key',
+                ['fingerprint'],
             ),
             current_report_rows([
                 'company_id', 'client_name', 'registrant_name', 'is_self_filed', 'year',
@@ -190,13 +187,32 @@
 {% macro report_agency_fingerprint_parts() -%}
     {%- do return([{
         'part': 'report_agencies',
-        'key': 'filing_uuid',
-        'year': none,
         'columns': [
             'report_agency_id', 'agency_code', 'agency_level', 'toptier_code',
             'is_named_directly', 'government_entity_ids',
         ],
     }]) -%}
+{%- endmacro %}
+
+{# The filings int_lda_report_agencies' build may have changed (a query, for its post-hook,
+   before it moves its watermark): those whose rows its pre-hooks deleted (landed since its last
+   build, or no longer current: their parts stay until then) and those it added. #}
+{% macro report_agency_filings_changed() -%}
+    {{ changed_raw_keys(
+        ref('stg_lda__filings'),
+        'filing_uuid',
+        inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes')),
+    ) }}
+    union all
+    select stored.key
+    from ({{ fingerprint_part(this.identifier, 'report_agencies') }}) as stored
+    where stored.key not in (
+        select latest.filing_uuid
+        from {{ ref('int_lda_filings_latest') }} as latest
+        where latest.filing_uuid is not null
+    )
+    union all
+    {{ redone_keys('key') }}
 {%- endmacro %}
 
 {# The filings' agencies, as a query of (filing_uuid, agencies_fingerprint). #}
@@ -205,4 +221,16 @@
         part.key as filing_uuid,
         part.fingerprint as agencies_fingerprint
     from ({{ fingerprint_part('int_lda_report_agencies', 'report_agencies') }}) as part
+{%- endmacro %}
+
+{# The fingerprint part stg_lda__activities keeps (macros/fingerprint_parts.sql): each filing's
+   activities, over the columns fct_lobbying_issues reads of them. #}
+{% macro activity_fingerprint_parts() -%}
+    {%- do return([{
+        'part': 'fct_lobbying_issues',
+        'columns': [
+            'activity_id', 'activity_index', 'issue_code', 'issue_code_display', 'description',
+            'foreign_entity_issues', 'lobbyists_count', 'government_entities_count',
+        ],
+    }]) -%}
 {%- endmacro %}

@@ -9,8 +9,8 @@
 -- filings that have no row (new ones, changed ones, one current again, and those that name no
 -- mapped agency), recorded first (record_redone_keys) for its data tests. A changed crosswalk
 -- deletes every row first. The build keeps each filing's agencies fingerprinted for the models
--- incremental by fingerprint that read them (report_agency_fingerprint_parts): the rows the
--- pre-hooks delete are taken out first, the rows of the filings it adds are added after.
+-- incremental by fingerprint that read them (report_agency_fingerprint_parts), computed again for
+-- the filings whose rows it deleted or added (report_agency_filings_changed).
 
 {{
     config(
@@ -19,10 +19,6 @@
         unique_key='filing_uuid',
         on_schema_change='fail',
         pre_hook=[
-            "{{ take_out_fingerprint_parts(report_agency_fingerprint_parts(),
-                children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
-                    inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes')))
-                ~ ' or ' ~ keys_gone(ref('int_lda_filings_latest'), 'filing_uuid')) }}",
             "{{ delete_children_of_changed(ref('stg_lda__filings'), 'filing_uuid',
                 inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",
             "{{ delete_keys_gone(ref('int_lda_filings_latest'), 'filing_uuid') }}",
@@ -30,7 +26,7 @@
         ],
         post_hook=[
             "{{ store_fingerprint_parts(
-                report_agency_fingerprint_parts(), rebuilt_key_rows('filing_uuid')
+                report_agency_fingerprint_parts(), 'filing_uuid', report_agency_filings_changed()
             ) }}",
             "{{ record_loaded_at_watermark(ref('stg_lda__filings'),
                 inputs_hash=reference_rows_hash(ref('lda_government_entity_agency_codes'))) }}",

@@ -12,9 +12,7 @@
 -- given another company since (int_company_name_assignments, int_contract_uei_assignments), and
 -- the keys whose archive row was replaced or deleted since; a key no door holds any more is
 -- deleted (delete_replaced_archive_actions). Every action when the reference inputs changed.
--- The keys a build rebuilds are recorded first (record_redone_keys), for its data tests, and for
--- the fingerprint parts it keeps for company_profile and company_agency_quarter
--- (contract_transaction_fingerprint_parts).
+-- The keys a build rebuilds are recorded first (record_redone_keys), for its data tests.
 
 {{
     config(
@@ -22,12 +20,7 @@
         incremental_strategy='delete+insert',
         unique_key='transaction_key',
         on_schema_change='append_new_columns',
-        pre_hook=[
-            "{{ record_redone_keys(changed_contract_action_keys()) }}",
-            "{{ take_out_fingerprint_parts(
-                contract_transaction_fingerprint_parts(), rebuilt_key_rows('transaction_key')
-            ) }}",
-        ],
+        pre_hook="{{ record_redone_keys(changed_contract_action_keys()) }}",
         post_hook=[
             "{{ delete_replaced_archive_actions() }}",
             "{{ record_loaded_at_watermark(
@@ -38,9 +31,6 @@
             ) }}",
             "{{ record_assignments_watermark(
                 ref('int_contract_uei_assignments'), 'recipient_ueis'
-            ) }}",
-            "{{ store_fingerprint_parts(
-                contract_transaction_fingerprint_parts(), rebuilt_key_rows('transaction_key')
             ) }}",
         ],
     )

@@ -2,14 +2,24 @@
 
 {# Incremental: the pre-hook deletes the rows of every filing whose raw record this build reads
    (the rows new_raw_rows selects), so the new rows are appended; a delete+insert by filing_uuid
-   would delete the same filings' rows a second time. #}
+   would delete the same filings' rows a second time. Those filings are recorded first
+   (record_redone_keys): the build keeps each filing's activities fingerprinted for
+   fct_lobbying_issues (activity_fingerprint_parts), computed again for those filings. #}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
-        post_hook="{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",
+        pre_hook=[
+            "{{ record_redone_keys(changed_raw_keys(source('raw', 'lda_filings'), 'filing_uuid')) }}",
+            "{{ delete_children_of_changed(source('raw', 'lda_filings'), 'filing_uuid') }}",
+        ],
+        post_hook=[
+            "{{ store_fingerprint_parts(
+                activity_fingerprint_parts(), 'filing_uuid', redone_keys('key')
+            ) }}",
+            "{{ record_loaded_at_watermark(source('raw', 'lda_filings')) }}",
+        ],
     )
 }}
 
