@@ -163,7 +163,26 @@ def land_late(
     _amend(con, "usaspending_transactions", "transaction_key", changed, amended)
     amended_keys.update({"fewer": fewer, "emptied": emptied, "transaction": changed})
     amended_keys.update(_amend_news(con))
+    amended_keys.update(_supersede_a_report(con))
     return amended_keys
+
+
+def _supersede_a_report(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Land an amendment of a current report whose filing named mapped agencies: the early
+    filing is no longer current, so int_lda_report_agencies deletes its rows (delete_keys_gone)
+    though it did not land again, and drops its fingerprint part."""
+    superseded, record = con.execute(
+        "select raw.filing_uuid, raw.record from raw.lda_filings as raw "
+        "where raw.load_id = 'early' and raw.filing_uuid in ("
+        "select filing_uuid from intermediate.int_lda_report_agencies) "
+        "order by raw.filing_uuid limit 1"
+    ).fetchone() or (None, None)
+    assert superseded is not None
+    amendment = json.loads(record)
+    amendment["filing_uuid"] = "00000000-0000-4000-8000-00000000a3e1"
+    amendment["dt_posted"] = "2026-01-06T00:00:00-05:00"
+    _land(con, "lda_filings", "filing_uuid", amendment)
+    return {"superseded": superseded, "amendment": amendment["filing_uuid"]}
 
 
 PRODUCT = r"\bAWS\b|AMAZON\s+WEB\s+SERVICES"
@@ -615,6 +634,16 @@ def test_incremental_build_equals_full_build(tmp_path: Path) -> None:
         assert amended["client_gone"] not in clients
         assert clients[amended["client_renamed"]] == "RENAMED CLIENT QXJV"
 
+        # the superseded filing's agencies went with it, the amendment's came (and their
+        # fingerprint parts: compared with the full build's above)
+        agencies = dict(
+            con.execute(
+                "select filing_uuid, count(*) from incremental.intermediate."
+                "int_lda_report_agencies where filing_uuid in (?, ?) group by all",
+                [amended["superseded"], amended["amendment"]],
+            ).fetchall()
+        )
+        assert set(agencies) == {amended["amendment"]}
         _assert_contract_facts(con, amended)
         _assert_keys_rebuilt_recorded(con, amended)
         _assert_companies_redone(con, amended)
