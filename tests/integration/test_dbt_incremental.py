@@ -118,6 +118,16 @@ def _amend(
     )
 
 
+def _keyed_record(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The first row of `sql`, a key and its raw record: the key and the record parsed (the
+    test's data must hold such a row)."""
+    row = con.execute(sql, params or []).fetchone()
+    assert row is not None and row[0] is not None, sql
+    return row[0], json.loads(row[1])
+
+
 def land_late(
     con: duckdb.DuckDBPyConnection, late: dict[str, list[tuple[Any, ...]]]
 ) -> dict[str, str]:
@@ -131,34 +141,31 @@ def land_late(
     amended_keys.update(_amend_archive(con))
     amended_keys.update(_state_alias(con))
     amended_keys.update(_state_client_alias(con))
-    fewer, record = con.execute(
+    fewer, amended = _keyed_record(
+        con,
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 2 "
-        "and record ->> '$.client.name' is not null order by filing_uuid limit 1"
-    ).fetchone() or (None, None)
-    assert fewer is not None
-    amended = json.loads(record)
+        "and record ->> '$.client.name' is not null order by filing_uuid limit 1",
+    )
     amended["lobbying_activities"] = amended["lobbying_activities"][:-1]
     amended["income"] = "12345.00"
     amended["client"]["name"] = amended["client"]["name"] + " ZYXWV"
     _amend(con, "lda_filings", "filing_uuid", fewer, amended)
-    emptied, record = con.execute(
+    emptied, amended = _keyed_record(
+        con,
         "select filing_uuid, record from raw.lda_filings where load_id = 'early' "
         "and json_array_length(record, '$.lobbying_activities') >= 1 "
-        "order by filing_uuid desc limit 1"
-    ).fetchone() or (None, None)
-    assert emptied is not None
-    amended = json.loads(record)
+        "order by filing_uuid desc limit 1",
+    )
     amended["lobbying_activities"] = []
     _amend(con, "lda_filings", "filing_uuid", emptied, amended)
-    changed, record = con.execute(
+    changed, amended = _keyed_record(
+        con,
         "select transaction_key, record from raw.usaspending_transactions "
         "where load_id = 'early' and transaction_key not in ("
         "select transaction_key from staging.stg_usaspending__archive_transactions) "
-        "order by transaction_key limit 1"  # the archive's row of an action wins
-    ).fetchone() or (None, None)
-    assert changed is not None
-    amended = json.loads(record)
+        "order by transaction_key limit 1",  # the archive's row of an action wins
+    )
     amended["Transaction Amount"] = 987654.32
     _amend(con, "usaspending_transactions", "transaction_key", changed, amended)
     amended_keys.update({"fewer": fewer, "emptied": emptied, "transaction": changed})
@@ -171,14 +178,13 @@ def _supersede_a_report(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Land an amendment of a current report whose filing named mapped agencies: the early
     filing is no longer current, so int_lda_report_agencies deletes its rows (delete_keys_gone)
     though it did not land again, and drops its fingerprint part."""
-    superseded, record = con.execute(
+    superseded, amendment = _keyed_record(
+        con,
         "select raw.filing_uuid, raw.record from raw.lda_filings as raw "
         "where raw.load_id = 'early' and raw.filing_uuid in ("
         "select filing_uuid from intermediate.int_lda_report_agencies) "
-        "order by raw.filing_uuid limit 1"
-    ).fetchone() or (None, None)
-    assert superseded is not None
-    amendment = json.loads(record)
+        "order by raw.filing_uuid limit 1",
+    )
     amendment["filing_uuid"] = "00000000-0000-4000-8000-00000000a3e1"
     amendment["dt_posted"] = "2026-01-06T00:00:00-05:00"
     _land(con, "lda_filings", "filing_uuid", amendment)
@@ -196,14 +202,13 @@ def _amend_awards(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         ("unnamed", "", "CLOUD HOSTING SERVICES"),
         ("named", "not ", "RESALE OF AWS CLOUD CAPACITY"),
     ):
-        key, record = con.execute(
+        key, changed = _keyed_record(
+            con,
             "select generated_internal_id, record from raw.usaspending_awards "
             f"where {condition}regexp_matches(upper(record ->> '$.Description'), ?) "
             "and record ->> '$.Description' is not null order by generated_internal_id limit 1",
             [PRODUCT],
-        ).fetchone() or (None, None)
-        assert key is not None
-        changed = json.loads(record)
+        )
         changed["Description"] = description
         _amend(con, "usaspending_awards", "generated_internal_id", key, changed)
         amended[f"award_{name}"] = key
@@ -358,7 +363,8 @@ def _state_client_alias(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def _amend_award_recipient(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """An early award with early actions, amended to another recipient (STATING) and amount: its
     actions, not landed again, must take the award's new company."""
-    key, record = con.execute(
+    key, amended = _keyed_record(
+        con,
         """
         select awards.generated_internal_id, awards.record from raw.usaspending_awards as awards
         where awards.load_id = 'early' and awards.record ->> '$."Recipient Name"' <> ?
@@ -368,9 +374,7 @@ def _amend_award_recipient(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         order by all limit 1
         """,
         [STATING],
-    ).fetchone() or (None, None)
-    assert key is not None
-    amended = json.loads(record)
+    )
     amended.update({"Recipient Name": STATING, "Recipient UEI": None, "Award Amount": 4321.0})
     _amend(con, "usaspending_awards", "generated_internal_id", key, amended)
     return {"award_recipient": key}
