@@ -121,13 +121,8 @@
 {% macro delete_children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {{ children_of_changed(parent_source, parent_key, inputs_hash) }}
+    where {{ parent_key }} in ({{ changed_raw_keys(parent_source, parent_key, inputs_hash) }})
     {%- endif %}
-{%- endmacro %}
-
-{# The condition of the rows delete_children_of_changed deletes. #}
-{% macro children_of_changed(parent_source, parent_key, inputs_hash=none) -%}
-    {{ parent_key }} in ({{ changed_raw_keys(parent_source, parent_key, inputs_hash) }})
 {%- endmacro %}
 
 {# The keys (`key`) of the parents landed since the model's watermark, as a query. #}
@@ -185,17 +180,12 @@
 {% macro delete_keys_gone(parent, key) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where {{ keys_gone(parent, key) }}
-    {%- endif %}
-{%- endmacro %}
-
-{# The condition of the rows delete_keys_gone deletes. #}
-{% macro keys_gone(parent, key) -%}
-    {{ key }} not in (
+    where {{ key }} not in (
         select parent.{{ key }}
         from {{ parent }} as parent
         where parent.{{ key }} is not null
     )
+    {%- endif %}
 {%- endmacro %}
 
 {# The hash of every row of a small reference relation (a seed), for `inputs_hash`: a model that
