@@ -10,13 +10,15 @@ project's landing (not a test; prints figures only).
    of those files into ``raw.usaspending_archive_transactions`` of a new DuckDB file: each part
    copied by DuckDB into a Parquet part, validated a chunk at a time with the table's Great
    Expectations suite, merged. Prints seconds, rows per second and the load
-   process's peak resident memory, then one line ``bulk_load: ...`` that other tools read.
+   process's peak resident memory and CPU seconds (user and system), then one line
+   ``bulk_load: ...`` that other tools read.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -70,6 +72,7 @@ def load(parts: list[Path], database: Path) -> dict[str, Any]:
     con = duckdb.connect(str(database))
     try:
         landing.ensure_schema(con, [SPEC.table])
+        cpu_before = os.times()
         started = time.perf_counter()
         loaded, _ = run_load(
             con,
@@ -78,6 +81,7 @@ def load(parts: list[Path], database: Path) -> dict[str, Any]:
             lambda c, load_id: validate_batch(c, suite, load_id),
         )
         seconds = time.perf_counter() - started
+        cpu_after = os.times()
         (stored,) = con.execute(f"select count(*) from {SPEC.table.qualified}").fetchone() or (0,)
     finally:
         con.close()
@@ -88,6 +92,10 @@ def load(parts: list[Path], database: Path) -> dict[str, Any]:
         "inserted": loaded.counts.inserted,
         "stored": int(stored),
         "seconds": seconds,
+        # the load's own CPU seconds (its threads': DuckDB's and GX's), user and system apart:
+        # reading files the operating system no longer caches shows as system time
+        "cpu_user_s": cpu_after.user - cpu_before.user,
+        "cpu_system_s": cpu_after.system - cpu_before.system,
         "peak_gb": peak_gb(),
     }
 
@@ -143,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         f"loaded {f['fetched']:,} transactions ({f['inserted']:,} new, {f['stored']:,} stored) "
         f"in {f['seconds']:.1f} s = {f['rows_per_s']:,.0f} rows/s; "
         f"load process peak {f['peak_gb']:.2f} GB"
+    )
+    millions = f["fetched"] / 1e6 or 1.0
+    say(
+        f"CPU: {f['cpu_user_s']:.1f} user + {f['cpu_system_s']:.1f} system s = "
+        f"{(f['cpu_user_s'] + f['cpu_system_s']) / millions:.1f} CPU-s per million rows, "
+        f"{(f['cpu_user_s'] + f['cpu_system_s']) / f['seconds']:.2f} cores on average"
     )
     say(
         f"bulk_load: transactions={f['fetched']} seconds={f['seconds']:.1f} "

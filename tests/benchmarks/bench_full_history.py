@@ -123,7 +123,8 @@ def load_10m_figures(scale: float, work: Path) -> tuple[float | None, float | No
         return None, None
     say(
         f"[load] {figures['fetched']:,} archive transactions loaded in {figures['seconds']:.1f} s "
-        f"= {figures['rows_per_s']:,.0f} rows/s, load process peak {figures['peak_gb']:.2f} GB"
+        f"= {figures['rows_per_s']:,.0f} rows/s, load process peak {figures['peak_gb']:.2f} GB, "
+        f"{figures['cpu_user_s']:.1f} user + {figures['cpu_system_s']:.1f} system CPU-s"
     )
     return figures["peak_gb"], figures["rows_per_s"]
 
