@@ -152,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         f"in {f['seconds']:.1f} s = {f['rows_per_s']:,.0f} rows/s; "
         f"load process peak {f['peak_gb']:.2f} GB"
     )
-    millions = f["fetched"] / 1e6 or 1.0
+    cpu_s = f["cpu_user_s"] + f["cpu_system_s"]
     say(
         f"CPU: {f['cpu_user_s']:.1f} user + {f['cpu_system_s']:.1f} system s = "
-        f"{(f['cpu_user_s'] + f['cpu_system_s']) / millions:.1f} CPU-s per million rows, "
-        f"{(f['cpu_user_s'] + f['cpu_system_s']) / f['seconds']:.2f} cores on average"
+        f"{cpu_s / (f['fetched'] / 1e6 or 1.0):.1f} CPU-s per million rows, "
+        f"{cpu_s / (f['seconds'] or 1.0):.2f} cores on average"
     )
     say(
         f"bulk_load: transactions={f['fetched']} seconds={f['seconds']:.1f} "
