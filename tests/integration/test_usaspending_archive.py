@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -203,6 +205,29 @@ def test_a_first_load_streams_every_part_of_each_full_file_and_reads_them_with_d
     assert all(f.kind == FULL and f.fiscal_year in (2018, 2019) for f, _ in read)
     assert fake.served == [name for name, _ in chosen]
     assert list(tmp_path.iterdir()) == []  # the temporary files are gone
+
+
+def test_a_zips_next_part_is_extracted_while_one_is_landed_and_nothing_outlives_the_pull(
+    server: LocalApiServer, tmp_path: Path
+) -> None:
+    archive_on(server, row_limit=7)  # FY2018 DHS in parts of 7, 7 and 6
+    transport, _ = quick_transport()
+    client = ArchiveClient(transport, server.url)
+    plan = plan_archive(client, watchlist(), (2018, 2018), {})
+    files = iter_archive_files(client, plan, (2018, 2018), tmp_path)
+    first = next(files)
+    assert first.path.name.endswith("_1.csv")
+    second_path = first.path.with_name(first.path.name.replace("_1.csv", "_2.csv"))
+    deadline = time.monotonic() + 10
+    while not second_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert second_path.exists() and first.path.exists()  # both on disk while the first lands
+    second = next(files)
+    assert second.path == second_path
+    assert not first.path.exists()  # deleted once the next was asked for
+    files.close()  # the pull stops here (a failed load)
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("archive-extract")]
 
 
 def test_subtiers_keep_only_the_listed_sub_agencies(server: LocalApiServer, tmp_path: Path) -> None:
