@@ -213,6 +213,7 @@ def test_a_table_stored_as_json_records_is_rewritten_as_columns_and_nothing_relo
     ]
     assert "record" not in columns
     assert columns[0] == TABLE.key_column
+    assert hash_type(con) == "UBIGINT"
     assert set(TABLE.value_columns) <= set(columns)
     assert con.execute(
         f"""
@@ -220,25 +221,46 @@ def test_a_table_stored_as_json_records_is_rewritten_as_columns_and_nothing_relo
         from {TABLE.qualified}
         """
     ).fetchone() == (19, 1, 'PART 0, "QUOTED"\nSECOND LINE')
-    # the same rows in a new file are unchanged: the hashes carried over
+    # each row hashed by the current scheme, recorded: no second rewrite follows
+    assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
+    assert con.execute("select raw_table, scheme from audit.record_hash_schemes").fetchall() == [
+        (TABLE.qualified, landing.COLUMNS_HASH_SCHEME)
+    ]
+    # the same rows in a new file are unchanged
     again = load(con, file)
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
     landing.ensure_schema(con, [TABLE])  # and a second call leaves it be
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (19,)
 
 
+@pytest.mark.parametrize(
+    ("scheme", "old_hash"),
+    [
+        # the version before the scheme was recorded: md5 of the kept columns as one JSON object
+        (None, "md5(to_json(struct_pack({fields})))"),
+        # the scheme before this one: DuckDB's hash of the columns, kept as text
+        (f"duckdb-hash-{duckdb.__version__}", "hash({columns})::varchar"),
+    ],
+    ids=["md5-of-json", "duckdb-hash-as-text"],
+)
 def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, scheme: str | None, old_hash: str
 ) -> None:
-    # a table stored as columns by the version before the hash scheme was recorded: each row's
-    # hash was md5 of the kept columns as one JSON object (names and values)
+    # a table stored as columns by an earlier version: its hashes text, of another scheme
     file = full_file(tmp_path)
     landing.ensure_schema(con, [TABLE])
     first = load(con, file)
     assert first.counts.inserted == 19
     fields = ", ".join(f'"{c}" := "{c}"' for c in KEPT_COLUMNS)
-    con.execute(f"update {TABLE.qualified} set record_hash = md5(to_json(struct_pack({fields})))")
+    columns = ", ".join(f'"{c}"' for c in TABLE.columns)
+    con.execute(f"alter table {TABLE.qualified} alter record_hash type varchar")
+    hashed = old_hash.format(fields=fields, columns=columns)
+    con.execute(f"update {TABLE.qualified} set record_hash = {hashed}")
     con.execute("delete from audit.record_hash_schemes")
+    if scheme:
+        con.execute(
+            "insert into audit.record_hash_schemes values (?, ?, now())", [TABLE.qualified, scheme]
+        )
     stored_before = con.execute(
         f"select contract_transaction_unique_key, load_id, loaded_at from {TABLE.qualified}"
     ).fetchall()
@@ -248,6 +270,7 @@ def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
     assert con.execute("select raw_table, scheme from audit.record_hash_schemes").fetchall() == [
         (TABLE.qualified, landing.COLUMNS_HASH_SCHEME)
     ]
+    assert hash_type(con) == "UBIGINT"
     # each hash is now DuckDB's hash of the row's stored columns, in order
     assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
     # load ids and times kept: dbt's incremental models see nothing new
@@ -260,15 +283,23 @@ def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
     again = load(con, file)
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
     # a later call finds the scheme recorded and rewrites nothing
-    con.execute(f"update {TABLE.qualified} set record_hash = 'left alone'")
+    con.execute(f"update {TABLE.qualified} set record_hash = 42")
     landing.ensure_schema(con, [TABLE])
-    assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [
-        ("left alone",)
-    ]
+    assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [(42,)]
     # hashes of another DuckDB version's (its hash may differ) are computed again
-    con.execute("update audit.record_hash_schemes set scheme = 'duckdb-hash-0.9.2'")
+    con.execute("update audit.record_hash_schemes set scheme = 'duckdb-hash-0.9.2-ubigint'")
     landing.ensure_schema(con, [TABLE])
     assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
+
+
+def hash_type(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute(
+        "select data_type from duckdb_columns() "
+        "where schema_name = 'raw' and table_name = ? and column_name = 'record_hash'",
+        [TABLE.name],
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
 
 
 def stored_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str | None]]]:
@@ -280,7 +311,7 @@ def stored_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str | No
     ]
 
 
-def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(
         con.execute(f"select {TABLE.key_column}, record_hash from {TABLE.qualified}").fetchall()
     )

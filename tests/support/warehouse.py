@@ -8,14 +8,14 @@ from typing import Any
 import duckdb
 
 
-def duckdb_hash(values: list[str | None]) -> str:
-    """DuckDB's ``hash`` of ``values`` (text or null), as text: a columnar raw row's
-    ``record_hash`` (``ingest.landing.columns_hash_sql``), computed apart from the landing."""
+def duckdb_hash(values: list[str | None]) -> int:
+    """DuckDB's ``hash`` of ``values`` (text or null): a columnar raw row's ``record_hash``
+    (``ingest.landing.columns_hash_sql``), computed apart from the landing."""
     marks = ", ".join("?::varchar" for _ in values)
     with duckdb.connect() as con:
-        row = con.execute(f"select hash({marks})::varchar", values).fetchone()
+        row = con.execute(f"select hash({marks})", values).fetchone()
     assert row is not None
-    return str(row[0])
+    return int(row[0])
 
 
 def query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:

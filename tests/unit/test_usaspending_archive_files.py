@@ -155,7 +155,7 @@ def select(file: ArchiveFile) -> list[dict]:
         assert types == {
             "record_key": "VARCHAR",
             "record": "JSON",
-            "record_hash": "VARCHAR",
+            "record_hash": "UBIGINT",
             "page": "VARCHAR",
             "position": "BIGINT",
             **{c: "VARCHAR" for c in RAW_COLUMNS},
@@ -185,7 +185,7 @@ def test_select_sql_lands_the_kept_columns_of_a_full_file(tmp_path: Path) -> Non
     assert first["recipient_uei"] is None  # a blank field is null
     assert first["correction_delete_ind"] is None  # a Full file has no deletion mark
     assert rows[1]["naics_code"] == "007"  # codes keep leading zeros
-    # the hash is DuckDB's hash of the row's stored columns, in order (as text)
+    # the hash is DuckDB's hash of the row's stored columns, in order (a ubigint)
     for landed in rows:
         assert landed["record_hash"] == duckdb_hash([landed[c] for c in RAW_COLUMNS])
     assert len({r["record_hash"] for r in rows}) == 3
