@@ -529,52 +529,82 @@ def iter_archive_files(
     work_dir: Path | None = None,
 ) -> Iterator[ArchiveFile]:
     """Download each chosen zip, extract its CSVs one at a time and yield each as a checked
-    ``ArchiveFile``. A zip's next CSV is extracted while the one before it is landed, on a
-    thread (zlib lets go of Python's lock while it inflates), so at most two of its CSVs are on
-    disk at a time. Measured: extracting one 1,000,000-row part took 4.9 s and landing another
-    5.2 s, 6.1 s both at once; a zip of three such parts pulled and loaded whole took 40.4 and
-    40.7 s against 44.1 and 41.7 s extracted in turn (on two cores, which the load already keeps
-    busy: more cores gain more). A file's CSV is deleted when the next is asked for, a zip once
-    its members are done (after its extraction under way, if the iteration stops early), and
-    the temporary folder when the iteration ends (or is closed)."""
+    ``ArchiveFile``.
+
+    Two steps run ahead of the landing, each on a thread of its own:
+    - the next zip is downloaded while the one before it is extracted and landed (the main
+      thread makes no request meanwhile, so the transport's spacing holds), so at most two zips
+      are on disk at a time; a download's error is raised where the zip's turn comes, as before;
+    - a zip's next CSV is extracted while the one before it is landed (zlib lets go of Python's
+      lock while it inflates), so at most two of its CSVs are on disk at a time. Measured:
+      extracting one 1,000,000-row part took 4.9 s and landing another 5.2 s, 6.1 s both at
+      once; a zip of three such parts pulled and loaded whole took 40.4 and 40.7 s against 44.1
+      and 41.7 s extracted in turn (on two cores, which the load already keeps busy: more cores
+      gain more).
+
+    A file's CSV is deleted when the next is asked for, a zip once its members are done. If the
+    iteration stops early (a failed load), it waits for the download and the extraction under
+    way (a download cannot be stopped half-way: at most one zip's), then deletes their files;
+    the temporary folder goes when the iteration ends or is closed."""
     window = (dt.date(years[0], 1, 1), dt.date(years[1], 12, 31))
     with (
         tempfile.TemporaryDirectory(prefix="usaspending-archive-", dir=work_dir) as tmp,
+        ThreadPoolExecutor(1, thread_name_prefix="archive-download") as downloading,
         ThreadPoolExecutor(1, thread_name_prefix="archive-extract") as extracting,
     ):
         folder = Path(tmp)
-        for agency, choice in plan.choices:
-            file = choice.file
+
+        def download(index: int) -> Future[Path] | None:
+            if index >= len(plan.choices):
+                return None
+            file = plan.choices[index][1].file
             zip_path = folder / file.file_name
-            client.download(file, zip_path)
-            upcoming: Future[Path] | None = None
-            try:
-                members = zip_members(zip_path, f"GET {file.url}")
-                if not members:
-                    raise MalformedPageError(SOURCE, f"GET {file.url}", "the zip holds no CSV")
-                subtiers = (
-                    tuple(s.code for s in agency.subtiers) if agency.pull == "subtiers" else ()
-                )
-                upcoming = extracting.submit(extract_member, zip_path, members[0], folder)
-                for index, member in enumerate(members):
-                    csv_path = upcoming.result()
-                    if index + 1 < len(members):
-                        upcoming = extracting.submit(
-                            extract_member, zip_path, members[index + 1], folder
-                        )
-                    try:
-                        yield ArchiveFile(
-                            csv_path,
-                            f"{file.file_name}/{member}",
-                            file.kind,
-                            file.fiscal_year,
-                            subtiers,
-                            window,
-                        ).checked()
-                    finally:
-                        csv_path.unlink(missing_ok=True)
-            finally:
-                if upcoming is not None:  # an extraction the iteration no longer waits for
-                    with suppress(Exception):
-                        upcoming.result()
-                zip_path.unlink(missing_ok=True)
+
+            def fetch() -> Path:
+                client.download(file, zip_path)
+                return zip_path
+
+            return downloading.submit(fetch)
+
+        ahead = download(0)
+        try:
+            for index, (agency, choice) in enumerate(plan.choices):
+                file = choice.file
+                assert ahead is not None
+                zip_path = ahead.result()
+                ahead = download(index + 1)
+                upcoming: Future[Path] | None = None
+                try:
+                    members = zip_members(zip_path, f"GET {file.url}")
+                    if not members:
+                        raise MalformedPageError(SOURCE, f"GET {file.url}", "the zip holds no CSV")
+                    subtiers = (
+                        tuple(s.code for s in agency.subtiers) if agency.pull == "subtiers" else ()
+                    )
+                    upcoming = extracting.submit(extract_member, zip_path, members[0], folder)
+                    for member_index, member in enumerate(members):
+                        csv_path = upcoming.result()
+                        if member_index + 1 < len(members):
+                            upcoming = extracting.submit(
+                                extract_member, zip_path, members[member_index + 1], folder
+                            )
+                        try:
+                            yield ArchiveFile(
+                                csv_path,
+                                f"{file.file_name}/{member}",
+                                file.kind,
+                                file.fiscal_year,
+                                subtiers,
+                                window,
+                            ).checked()
+                        finally:
+                            csv_path.unlink(missing_ok=True)
+                finally:
+                    if upcoming is not None:  # an extraction the iteration no longer waits for
+                        with suppress(Exception):
+                            upcoming.result()
+                    zip_path.unlink(missing_ok=True)
+        finally:
+            if ahead is not None:  # a download the iteration no longer waits for
+                with suppress(Exception):
+                    ahead.result().unlink(missing_ok=True)

@@ -29,6 +29,7 @@ from ingest.usaspending_archive import (
     AgencyState,
     ArchiveClient,
     ArchiveFile,
+    ArchivePlan,
     ArchiveSchemaError,
     iter_archive_files,
     plan_archive,
@@ -228,6 +229,48 @@ def test_a_zips_next_part_is_extracted_while_one_is_landed_and_nothing_outlives_
     files.close()  # the pull stops here (a failed load)
     assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("archive-extract")]
+
+
+def first_load_plan(server: LocalApiServer) -> tuple[FakeArchive, ArchiveClient, ArchivePlan]:
+    """The archive on ``server``, a client of it and the plan of a first load of 2018 (the Full
+    files of FY2018 and FY2019 of both watched agencies)."""
+    fake = archive_on(server)
+    transport, _ = quick_transport()
+    client = ArchiveClient(transport, server.url)
+    return fake, client, plan_archive(client, watchlist(), (2018, 2018), {})
+
+
+def test_the_next_zip_is_downloaded_while_one_is_landed_and_nothing_outlives_the_pull(
+    server: LocalApiServer, tmp_path: Path
+) -> None:
+    fake, client, plan = first_load_plan(server)
+    names = [c.file.file_name for _, c in plan.choices]
+    files = iter_archive_files(client, plan, (2018, 2018), tmp_path)
+    first = next(files)
+    assert first.label.startswith(f"{names[0]}/")
+    next_zip = first.path.parent / names[1]
+    deadline = time.monotonic() + 10
+    while not zipfile.is_zipfile(next_zip) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # the second zip whole on disk while the first's first part lands; the third not asked for
+    assert zipfile.is_zipfile(next_zip) and first.path.exists()
+    assert fake.served == names[:2]
+    files.close()  # the pull stops here (a failed load)
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("archive-")]
+
+
+def test_a_download_that_fails_ahead_is_raised_at_its_zips_turn(
+    server: LocalApiServer, tmp_path: Path
+) -> None:
+    fake, client, plan = first_load_plan(server)
+    fake.stamp = "20261006"  # the listing went stale: every chosen file is gone
+    with pytest.raises(IngestError) as caught:
+        next(iter_archive_files(client, plan, (2018, 2018), tmp_path))
+    assert plan.choices[0][1].file.file_name in str(caught.value)
+    assert "stale" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("archive-")]
 
 
 def test_subtiers_keep_only_the_listed_sub_agencies(server: LocalApiServer, tmp_path: Path) -> None:
