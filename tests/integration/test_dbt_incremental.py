@@ -400,14 +400,20 @@ def _amend_archive(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     blanked = ", ".join(f"{c} = null" for c in table.value_columns if c != "correction_delete_ind")
     con.execute(
         f"update {table.qualified} set {blanked}, correction_delete_ind = 'D', "
-        f"record_hash = 'deleted', load_id = 'late', loaded_at = ? where {table.key_column} = ?",
+        f"load_id = 'late', loaded_at = ? where {table.key_column} = ?",
         [LATE, deleted],
     )
     con.execute(
         f"update {table.qualified} set action_date = cast(cast(action_date as date) "
-        "+ interval 1 day as date), record_hash = 'moved', load_id = 'late', loaded_at = ? "
+        "+ interval 1 day as date), load_id = 'late', loaded_at = ? "
         f"where {table.key_column} = ?",
         [LATE, moved],
+    )
+    # each changed row hashed as a load hashes it
+    con.execute(
+        f"update {table.qualified} set record_hash = {table.columns_hash_sql()} "
+        f"where {table.key_column} in (?, ?)",
+        [deleted, moved],
     )
     return {
         "archive_deleted": deleted,
