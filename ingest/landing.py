@@ -141,11 +141,11 @@ def columns_hash_sql(columns: Sequence[str], named: Mapping[str, str] | None = N
     row share it with a chance of one in 2^64. Not md5 of the row as JSON (the scheme before
     last): 0.7 against 3.4 CPU-s for a million archive rows of 45 columns, measured. Not as text
     (the scheme before): twenty digits a row to write to the landed Parquet and to compress into
-    the table, where eight bytes do. A small saving, of the order of the machine's drift: for
-    ten million archive rows (``bench_bulk_load``, alternated) 18.3, 17.7, 24.6 and 21.0 CPU-s
-    per million rows against 19.3, 19.1, 26.4 and 20.0 as text; for one million, landed and
-    inserted four times each, 9.75 against 10.15 CPU-s (medians) to land and 6.23 against 6.15
-    to insert."""
+    the table, where eight bytes do. A small saving, smaller than the machine's drift: for ten
+    million archive rows (``bench_bulk_load``, seven pairs alternated over two hours) 18.3, 17.7,
+    24.6, 21.0, 25.8, 21.9 and 22.2 CPU-s per million rows against 19.3, 19.1, 26.4, 20.0, 23.1,
+    24.4 and 21.8 as text (lower in four pairs); for one million, landed and inserted four times
+    each, 9.75 against 10.15 CPU-s (medians) to land and 6.23 against 6.15 to insert."""
     named = named or {}
     values = ", ".join(quote_identifier(named.get(c, c)) for c in columns)
     return f"hash({values})"
