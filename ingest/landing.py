@@ -22,7 +22,9 @@ A load goes through the same steps whatever the source:
      merges nothing (``quarantine_batch``);
    - otherwise new and changed records are merged into ``raw.<table>`` in one transaction
      (``merge_batch``), and in the same transaction each record that failed a critical
-     record-level expectation is quarantined alone, with a reason naming it and the field.
+     record-level expectation is quarantined alone, with a reason naming it and the field. A
+     columnar table's batch of new keys only is kept as its landed files instead, which the
+     view ``raw.<table>`` reads beside the rows stored in ``raw_store.<table>``.
 4. A fetch that fails before landing is recorded by ``fail_load``; nothing is merged.
 
 Records are kept as fetched: ``record`` holds the API object as JSON, unchanged, and a bulk
@@ -40,12 +42,12 @@ import atexit
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -81,6 +83,13 @@ class RawTable:
     @property
     def qualified(self) -> str:
         return f"raw.{self.name}"
+
+    @property
+    def stored(self) -> str:
+        """The table its merged rows are written to: ``raw.<name>`` itself, or, for a columnar
+        table, ``raw_store.<name>``, which the view ``raw.<name>`` reads beside the batches kept
+        as landed (``_create_raw_view``)."""
+        return f"{STORE_SCHEMA}.{self.name}" if self.columns else self.qualified
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -191,6 +200,9 @@ def without_host(record: Mapping[str, Any], paths: Sequence[str]) -> dict[str, A
 
 
 BATCH_TABLE = "landing_batch"  # a temporary view over the batch's files, one per connection
+# the schema of a columnar table's stored rows (``RawTable.stored``): never read by dbt, which
+# reads the view ``raw.<name>`` over them and the batches kept as landed
+STORE_SCHEMA = "raw_store"
 
 _DDL = [
     "create schema if not exists raw",
@@ -246,6 +258,28 @@ _DDL = [
         hashed_at timestamptz not null
     )
     """,
+    # a columnar table's batches kept as they were landed (``_keep_batch``): ``folder`` is
+    # relative to the landing root, so the database and its landing folder can move together
+    """
+    create table if not exists audit.kept_batches (
+        raw_table varchar not null,
+        load_id varchar not null,
+        loaded_at timestamptz not null,
+        folder varchar not null,
+        kept_at timestamptz not null,
+        primary key (raw_table, load_id)
+    )
+    """,
+    # rows of a kept batch that ``raw.<name>`` leaves out: quarantined when the batch was
+    # merged, or replaced by a later load's version (then in ``raw_store.<name>``)
+    """
+    create table if not exists audit.kept_rows_left_out (
+        raw_table varchar not null,
+        load_id varchar not null,
+        record_key varchar not null,
+        why varchar not null
+    )
+    """,
     """
     create table if not exists audit.quarantine (
         load_id varchar not null,
@@ -276,7 +310,7 @@ def _raw_table_ddl(table: RawTable) -> str:
     key = "not null" if table.columns else "primary key"
     hash_type = "ubigint" if table.columns else "varchar"
     return f"""
-        create table if not exists {table.qualified} (
+        create table if not exists {table.stored} (
             {table.key_column} varchar {key},
             {values},
             record_hash {hash_type} not null,
@@ -288,14 +322,57 @@ def _raw_table_ddl(table: RawTable) -> str:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, tables: Iterable[RawTable] = ()) -> None:
     """Create the audit tables and the given raw tables if they are missing (safe to call on
-    every load). The raw tables are the sources' (``ingest.sources.raw_tables()``)."""
+    every load). The raw tables are the sources' (``ingest.sources.raw_tables()``). A columnar
+    table is a view, ``raw.<name>``, over its stored rows (``raw_store.<name>``) and its kept
+    batches (``_create_raw_view``); one written by an earlier version as a table is moved to
+    ``raw_store`` once (``_move_to_store``)."""
     for statement in _DDL:
         con.execute(statement)
     for table in tables:
+        if not table.columns:
+            con.execute(_raw_table_ddl(table))
+            continue
+        con.execute(f"create schema if not exists {STORE_SCHEMA}")
+        _move_to_store(con, table)
         con.execute(_raw_table_ddl(table))
-        if table.columns:
-            _migrate_to_columns(con, table)
-            _rehash_columns(con, table)
+        _migrate_to_columns(con, table)
+        _rehash_columns(con, table)
+        _create_raw_view(con, table)
+
+
+def _is_base_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    row = con.execute(
+        """
+        select count(*) from duckdb_tables()
+        where database_name = current_database() and schema_name = ? and table_name = ?
+        """,
+        [schema, name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _move_to_store(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
+    """A columnar table kept by an earlier version as the table ``raw.<name>``: its rows are
+    moved, as they are, to ``raw_store.<name>`` (its columns, hashes, load ids and times kept:
+    dbt sees nothing new), in one transaction, once. DuckDB cannot move a table to another
+    schema, so it is copied (about 3 s for a million archive rows) and dropped."""
+    if not _is_base_table(con, "raw", table.name):
+        return
+    if _is_base_table(con, STORE_SCHEMA, table.name):
+        raise RuntimeError(
+            f"{table.qualified} and {table.stored} are both tables: a move of {table.qualified} "
+            f"to {table.stored} was left half done; keep one of them and drop the other"
+        )
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create table {table.stored} as select * from {table.qualified}")
+        con.execute(f"drop table {table.qualified}")
+        for column in (table.key_column, "record_hash", "load_id", "loaded_at"):
+            con.execute(f"alter table {table.stored} alter column {column} set not null")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
@@ -307,8 +384,8 @@ def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None
         name
         for (name,) in con.execute(
             "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = ?",
-            [table.name],
+            "where table_schema = ? and table_name = ?",
+            [STORE_SCHEMA, table.name],
         ).fetchall()
     }
     if "record" not in stored:
@@ -323,15 +400,15 @@ def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None
             f"""
             create temp table landing_migrated as
             select {table.key_column}, {fields}, load_id, loaded_at
-            from {table.qualified}
+            from {table.stored}
             """
         )
-        con.execute(f"drop table {table.qualified}")
+        con.execute(f"drop table {table.stored}")
         con.execute(_raw_table_ddl(table))
         values = ", ".join(quote_identifier(c) for c in table.value_columns)
         con.execute(
             f"""
-            insert into {table.qualified}
+            insert into {table.stored}
             select {table.key_column}, {values}, {table.columns_hash_sql()}, load_id, loaded_at
             from landing_migrated
             """
@@ -347,37 +424,145 @@ def _migrate_to_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None
 def _rehash_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
     """A columnar table whose rows were hashed by another scheme (an earlier one, another
     DuckDB version's, or one never recorded: tables from before ``audit.record_hash_schemes``)
-    gets every ``record_hash`` computed again by ``COLUMNS_HASH_SCHEME`` from its stored columns,
-    once, in one transaction (the table rewritten, as ``_migrate_to_columns`` does; load ids and
-    times kept, so dbt sees nothing new). The next load then compares its rows with hashes of
-    the same scheme."""
+    gets every ``record_hash`` computed again by ``COLUMNS_HASH_SCHEME`` from its columns,
+    once: ``store_kept_rows`` with the new hash (rows of kept batches too, whose files hold
+    hashes of the old scheme). The next load then compares its rows with hashes of the same
+    scheme."""
     row = con.execute(
         "select scheme from audit.record_hash_schemes where raw_table = ?", [table.qualified]
     ).fetchone()
     if row and row[0] == COLUMNS_HASH_SCHEME:
         return
+    store_kept_rows(con, table, rehash=True)
+
+
+def store_kept_rows(
+    con: duckdb.DuckDBPyConnection, table: RawTable, *, rehash: bool = False
+) -> int:
+    """Move every row of ``table``'s kept batches into its stored rows (``raw_store.<name>``),
+    with their load ids and times (dbt sees nothing new), in one transaction, and forget the
+    batches (their folders removed after it commits); with ``rehash``, every row's
+    ``record_hash`` is computed again and the scheme recorded. The stored table is rewritten
+    whole. For a change of hash scheme (a new DuckDB version), and for a test that edits raw
+    rows in place. The number of rows moved."""
+    kept = _kept_batches(con, table)
+    if not kept and not rehash:
+        return 0
+    values = ", ".join(quote_identifier(c) for c in table.value_columns)
+    digest = table.columns_hash_sql() if rehash else "record_hash"
+    rows = _raw_rows_sql(con, table)
     con.execute("begin transaction")
     try:
-        stored = con.execute(f"select count(*) from {table.qualified}").fetchone()
-        if stored and stored[0]:
-            values = ", ".join(quote_identifier(c) for c in table.value_columns)
-            con.execute(
-                f"""
-                create temp table landing_rehashed as
-                select {table.key_column}, {values}, {table.columns_hash_sql()} as record_hash,
-                    load_id, loaded_at
-                from {table.qualified}
-                """
-            )
-            con.execute(f"drop table {table.qualified}")
-            con.execute(_raw_table_ddl(table))
-            con.execute(f"insert into {table.qualified} select * from landing_rehashed")
-            con.execute("drop table landing_rehashed")
-        _record_hash_scheme(con, table)
+        con.execute(
+            f"""
+            create temp table landing_rehashed as
+            select {table.key_column}, {values}, {digest} as record_hash, load_id, loaded_at
+            from ({rows})
+            """
+        )
+        con.execute(f"drop table {table.stored}")
+        con.execute(_raw_table_ddl(table))
+        con.execute(f"insert into {table.stored} select * from landing_rehashed")
+        con.execute("drop table landing_rehashed")
+        con.execute("delete from audit.kept_batches where raw_table = ?", [table.qualified])
+        con.execute("delete from audit.kept_rows_left_out where raw_table = ?", [table.qualified])
+        if rehash:
+            _record_hash_scheme(con, table)
+        _create_raw_view(con, table)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+    root = landing_root(con)
+    moved = 0
+    for batch in kept:
+        shutil.rmtree(root / batch.folder, ignore_errors=True)
+        moved += 1
+    return moved
+
+
+class MissingKeptBatchError(RuntimeError):
+    """A kept batch's files (rows of its table) are not where ``audit.kept_batches`` says."""
+
+    def __init__(self, table: RawTable, load_id: str, folder: Path) -> None:
+        super().__init__(
+            f"{table.qualified}: the rows of load {load_id}, kept as landed (audit.kept_batches),"
+            f" are missing: no Parquet file in {folder}. A warehouse's landing folder "
+            f"({folder.parents[2]}) is part of it: copy or move it with the database file. Or "
+            f"restore the files; or delete the load's row from audit.kept_batches and load its "
+            "files again"
+        )
+        self.load_id = load_id
+        self.folder = folder
+
+
+@dataclass(frozen=True)
+class _KeptBatch:
+    load_id: str
+    loaded_at: dt.datetime
+    folder: str  # relative to the landing root
+    left_out: bool  # some of its rows are not in ``raw.<name>`` (``audit.kept_rows_left_out``)
+
+
+def _kept_batches(con: duckdb.DuckDBPyConnection, table: RawTable) -> list[_KeptBatch]:
+    rows = con.execute(
+        """
+        select k.load_id, k.loaded_at, k.folder,
+            exists (
+                select 1 from audit.kept_rows_left_out o
+                where o.raw_table = k.raw_table and o.load_id = k.load_id
+            )
+        from audit.kept_batches k
+        where k.raw_table = ?
+        order by k.loaded_at, k.load_id
+        """,
+        [table.qualified],
+    ).fetchall()
+    return [_KeptBatch(str(a), b, str(c), bool(d)) for a, b, c, d in rows]
+
+
+def _raw_rows_sql(con: duckdb.DuckDBPyConnection, table: RawTable) -> str:
+    """SQL for every current row of a columnar table, in its columns: its stored rows, then
+    each kept batch's rows as landed (their load id and time constants, so a filter on
+    ``loaded_at`` leaves out a whole older batch unread), less those left out."""
+    key = quote_identifier(table.key_column)
+    values = ", ".join(quote_identifier(c) for c in table.value_columns)
+    selects = [f"select {key}, {values}, record_hash, load_id, loaded_at from {table.stored}"]
+    root = landing_root(con)
+    for batch in _kept_batches(con, table):
+        folder = root / batch.folder
+        if not any(folder.glob("part=*/*.parquet")):
+            raise MissingKeptBatchError(table, batch.load_id, folder)
+        files = _sql_text(str(folder / "part=*" / "*.parquet"))
+        left_out = (
+            f"""
+            and record_key not in (
+                select record_key from audit.kept_rows_left_out
+                where raw_table = {_sql_text(table.qualified)}
+                    and load_id = {_sql_text(batch.load_id)}
+            )"""
+            if batch.left_out
+            else ""
+        )
+        stamp = batch.loaded_at.astimezone(dt.UTC).isoformat()
+        selects.append(
+            f"""
+            select record_key as {key}, {values}, record_hash,
+                {_sql_text(batch.load_id)} as load_id,
+                cast({_sql_text(stamp)} as timestamptz) as loaded_at
+            from read_parquet({files}, hive_partitioning = false)
+            where {_KEYED} {left_out}"""
+        )
+    return "\nunion all\n".join(selects)
+
+
+def _create_raw_view(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
+    """(Re)create the view ``raw.<name>`` of a columnar table (``_raw_rows_sql``): on every
+    ``ensure_schema`` (a warehouse moved with its landing folder reads its files at their new
+    place) and whenever a merge keeps a batch or leaves out a kept row."""
+    if _is_base_table(con, "raw", table.name):
+        return  # not moved yet (``_move_to_store``)
+    con.execute(f"create or replace view {table.qualified} as {_raw_rows_sql(con, table)}")
 
 
 def _record_hash_scheme(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
@@ -1104,7 +1289,7 @@ def discard_batch(con: duckdb.DuckDBPyConnection) -> None:
 def prune_batches(con: duckdb.DuckDBPyConnection, table: RawTable, keep: int = 2) -> None:
     """Remove the landed batches of ``table`` but the newest ``keep`` merged ones (a failed,
     quarantined or killed load's batch goes at once: its records are in the quarantine or were
-    never accepted)."""
+    never accepted). Kept batches (``_keep_batch``: rows of the table) stay."""
     root = landing_root(con) / table.name
     if not root.exists():
         return
@@ -1129,6 +1314,18 @@ def prune_batches(con: duckdb.DuckDBPyConnection, table: RawTable, keep: int = 2
     for folder in root.glob("load_id=*"):
         load_id = folder.name.removeprefix("load_id=")
         if load_id not in kept and load_id not in running:
+            shutil.rmtree(folder, ignore_errors=True)
+    # a kept batch's folder whose merge did not commit (the process killed before it could
+    # remove it): no row of ``raw.<name>`` is read from it
+    rows_of = {
+        load_id
+        for (load_id,) in con.execute(
+            "select load_id from audit.kept_batches where raw_table = ?", [table.qualified]
+        ).fetchall()
+    }
+    for folder in (root / "kept").glob("load_id=*"):
+        load_id = folder.name.removeprefix("load_id=")
+        if load_id not in rows_of and load_id not in running:
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -1214,124 +1411,37 @@ def _batch_size(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-class EarlyInsert:
-    """A columnar batch whose every key is new to its table, inserted while the batch is
-    validated: on a cursor of its own, in a transaction left open, in a thread (DuckDB lets go
-    of Python's lock while it inserts; GX's validation is Python on one core). ``merge_batch``
-    takes the records that failed validation out again and commits; ``abandon`` rolls it back
-    (a batch quarantined, an error), so the batch stays all or nothing."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, load: Load, info: _BatchInfo) -> None:
-        self.cursor = con.cursor()
-        self.load = load
-        self.now = _now()
-        _store_batch_info(self.cursor, info)
-        self._settings = ExitStack()  # unwound on ``close``
-        self._settings.enter_context(_insertion_order(self.cursor, keep=False))  # no order to keep
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="landing-insert")
-        self._inserted: Future[int] = self._pool.submit(self._insert)
-        self.closed = False
-
-    def _insert(self) -> int:
-        table = self.load.table
-        values = ", ".join(quote_identifier(c) for c in table.value_columns)
-        self.cursor.execute("begin transaction")
-        row = self.cursor.execute(
-            f"""
-            insert into {table.qualified}
-                ({table.key_column}, {values}, record_hash, load_id, loaded_at)
-            select record_key, {values}, record_hash, ?, ? from {BATCH_TABLE}
-            """,
-            [self.load.load_id, self.now],
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def inserted(self) -> int:
-        """Wait for the insert; the rows it inserted (its error, if it failed)."""
-        return self._inserted.result()
-
-    def abandon(self) -> None:
-        """Stop the insert if it still runs (DuckDB's interrupt: a batch quarantined at once
-        no longer waits for the insert it throws away), roll it back and close; safe to call
-        again."""
-        if self.closed:
-            return
-        if not self._inserted.done():
-            # harmless if the insert has just ended: DuckDB clears it when the next query starts
-            self.cursor.interrupt()
-        with suppress(Exception):
-            self._inserted.result()
-        with suppress(Exception):
-            self.cursor.execute("rollback")
-        self.close()
-
-    def close(self) -> None:
-        self.closed = True
-        self._pool.shutdown(wait=True)
-        self._settings.close()  # the setting as it was
-        self.cursor.close()
-
-
-def insert_while_validating(con: duckdb.DuckDBPyConnection, load: Load) -> EarlyInsert | None:
-    """Start inserting the batch into its table before it is validated (``EarlyInsert``) when
-    that can be undone by removing rows: a columnar table (bulk files, millions of rows) none of
-    whose keys it already holds. Otherwise None: the batch is merged after its validation.
-    Measured on ten million archive rows: the validation took 33 s and the insert 31 s one
-    after the other."""
-    table = load.table
-    info = _batch_info(con)
-    if not table.columns or info is None or not info.chunks:
-        return None
-    row = con.execute(
-        f"""
-        select count(*) from {BATCH_TABLE} b
-        join {table.qualified} t on t.{table.key_column} = b.record_key
+def _keep_batch(
+    con: duckdb.DuckDBPyConnection, load: Load, info: _BatchInfo, now: dt.datetime
+) -> Path:
+    """Keep the batch's record files as they were landed, as rows of its table: each file
+    hard-linked (copied where the file system cannot link) into
+    ``<landing root>/<table>/kept/load_id=<id>/part=<n>/``, which ``prune_batches`` leaves be,
+    and recorded in ``audit.kept_batches`` (in the caller's transaction). The folder."""
+    root = landing_root(con)
+    relative = Path(load.table.name) / "kept" / f"load_id={load.load_id}"
+    folder = root / relative
+    shutil.rmtree(folder, ignore_errors=True)
+    for file in info.files():
+        source = Path(file)
+        target = folder / source.parent.name / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    con.execute(
         """
-    ).fetchone()
-    if row and row[0]:
-        return None
-    return EarlyInsert(con, load, info)
-
-
-def _finish_early_insert(
-    load: Load, quarantine: Mapping[str, str] | None, early: EarlyInsert
-) -> None:
-    """``merge_batch`` for a batch inserted while it was validated: in the insert's transaction,
-    the records that failed validation go to ``audit.quarantine`` and out of the table again,
-    the ledger says what was merged, and it commits."""
-    cursor = early.cursor
-    table = load.table
-    try:
-        inserted = early.inserted()
-        cursor.execute("create or replace temp table landing_quarantined (record_key varchar)")
-        removed = 0
-        if quarantine:
-            _quarantine_batch_records(cursor, load, quarantine)
-            row = cursor.execute(
-                f"""
-                delete from {table.qualified}
-                where load_id = ?
-                    and {table.key_column} in (select record_key from landing_quarantined)
-                """,
-                [load.load_id],
-            ).fetchone()
-            removed = int(row[0]) if row else 0
-        load.counts.inserted = inserted - removed
-        load.counts.updated = load.counts.unchanged = 0
-        load.status = "succeeded"
-        _write_ledger(cursor, load)
-        cursor.execute("commit")
-    except BaseException:
-        early.abandon()
-        raise
-    early.close()
+        insert into audit.kept_batches (raw_table, load_id, loaded_at, folder, kept_at)
+        values (?, ?, ?, ?, ?)
+        """,
+        [load.table.qualified, load.load_id, now, relative.as_posix(), _now()],
+    )
+    return folder
 
 
 def merge_batch(
-    con: duckdb.DuckDBPyConnection,
-    load: Load,
-    quarantine: Mapping[str, str] | None = None,
-    early: EarlyInsert | None = None,
+    con: duckdb.DuckDBPyConnection, load: Load, quarantine: Mapping[str, str] | None = None
 ) -> None:
     """Merge the batch into ``raw.<table>`` in one transaction: insert new keys, replace changed
     records, leave identical ones untouched.
@@ -1340,29 +1450,42 @@ def merge_batch(
     the same transaction they go to ``audit.quarantine`` with their reason and are not merged (a
     stored earlier version of the same key stays as it was), and they count as quarantined.
     Only keys and actions are held apart from the batch (``landing_diff``); records are read
-    from the batch's files as they are written, so memory does not grow with the batch. A batch
-    inserted while it was validated (``early``, ``insert_while_validating``) is finished in the
-    insert's transaction instead."""
-    if early is not None:
-        _finish_early_insert(load, quarantine, early)
-        return
+    from the batch's files as they are written, so memory does not grow with the batch.
+
+    A columnar table's batch whose every key is new (a first load of a bulk file) and none
+    repeated is kept as it was landed (``_keep_batch``): its files become rows of
+    ``raw.<name>`` as they are, none written again, its quarantined keys left out. Inserting
+    ten million archive rows cost 6.5 to 7 CPU-s per million, some 30% of the load. Any other
+    batch is written to ``raw_store.<name>``: a new version of a kept row there, with the kept
+    row left out from then on."""
     table = load.table
-    target = table.qualified
     key = table.key_column
+    info = _batch_info(con)
+    kept_folder: Path | None = None
     con.execute("create or replace temp table landing_quarantined (record_key varchar)")
     con.execute("begin transaction")
     try:
         if quarantine:
             _quarantine_batch_records(con, load, quarantine)
+        # where each key's current row is: in the stored table, or in a kept batch (held_by)
+        held_by = (
+            f"""case when t.load_id in (
+                select load_id from audit.kept_batches
+                where raw_table = {_sql_text(table.qualified)}
+            ) then t.load_id end"""
+            if table.columns
+            else "null"
+        )
         con.execute(
             f"""
             create or replace temp table landing_diff as
             select b.record_key,
                    case when t.{key} is null then 'insert'
                         when t.record_hash <> b.record_hash then 'update'
-                        else 'same' end as action
+                        else 'same' end as action,
+                   {held_by} as held_by
             from {BATCH_TABLE} b
-            left join {target} t on t.{key} = b.record_key
+            left join {table.qualified} t on t.{key} = b.record_key
             where b.record_key not in (select record_key from landing_quarantined)
             """
         )
@@ -1370,70 +1493,122 @@ def merge_batch(
             con.execute("select action, count(*) from landing_diff group by action").fetchall()
         )
         now = _now()
-        values = [quote_identifier(c) for c in table.value_columns]
-        assignments = ", ".join(f"{c} = b.{c}" for c in values)
-        # every record new and none quarantined (a first load): no need to look them up
-        only_new = set(actions) == {"insert"} and not quarantine
-        wanted = (
-            ""
-            if only_new
-            else "where record_key in (select record_key from landing_diff where action = 'insert')"
-        )
-        # one chunk of the batch at a time, so a statement's memory is a chunk's, not the
-        # batch's. Rows go in in the order they were fetched; a columnar table's (bulk files)
-        # in no particular order: sorting a chunk of wide rows again did not fit in its load's
-        # memory (500,000 archive rows, 768 MB), and keeping the files' order held its insert
-        # to one thread (3.1 against 1.5 s for 500,000 archive rows, measured)
-        order = "" if table.columns else "order by position"
-        chunks: Iterable[int | None] = ()
-        if table.columns and actions.get("insert") and not actions.get("update"):
-            # but a columnar table's new rows go in in one statement over the whole batch: no
-            # order to keep, so nothing is held but the rows in flight (a chunk at a time, every
-            # chunk read every part: 95 s for ten million archive rows in 20 chunks)
-            chunks = (None,)
-        elif actions.get("update") or actions.get("insert"):
-            chunks = batch_chunks(con)
-        with _insertion_order(con, keep=not table.columns):
-            for _ in chunks:
-                if actions.get("update"):
-                    con.execute(
-                        f"""
-                        update {target} as t
-                        set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
-                        from (
-                            select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
-                            where record_key in (
-                                select record_key from landing_diff where action = 'update'
-                            )
-                        ) b
-                        where t.{key} = b.record_key
-                        """,
-                        [load.load_id, now],
-                    )
-                if actions.get("insert"):
-                    con.execute(
-                        f"""
-                        insert into {target}
-                            ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
-                        select record_key, {", ".join(values)}, record_hash, ?, ?
-                        from {BATCH_TABLE}
-                        {wanted}
-                        {order}
-                        """,
-                        [load.load_id, now],
-                    )
+        if (
+            table.columns
+            and info
+            and info.chunks
+            and not info.repeated
+            and set(actions) == {"insert"}
+        ):
+            kept_folder = _keep_batch(con, load, info, now)
+            con.execute(
+                """
+                insert into audit.kept_rows_left_out (raw_table, load_id, record_key, why)
+                select distinct ?, ?, record_key, 'quarantined' from landing_quarantined
+                """,
+                [table.qualified, load.load_id],
+            )
+            _create_raw_view(con, table)
+        else:
+            _write_batch(con, load, actions, bool(quarantine), now)
         load.counts.inserted = int(actions.get("insert", 0))
         load.counts.updated = int(actions.get("update", 0))
         load.counts.unchanged = int(actions.get("same", 0))
         load.status = "succeeded"
         _write_ledger(con, load)
         con.execute("commit")
-    except Exception:
+    except BaseException:
         con.execute("rollback")
+        if kept_folder is not None:
+            shutil.rmtree(kept_folder, ignore_errors=True)
         raise
     finally:
         con.execute("drop table if exists landing_diff")
         con.execute("drop table if exists landing_quarantined")
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection,
+    load: Load,
+    actions: Mapping[str, int],
+    quarantined: bool,
+    now: dt.datetime,
+) -> None:
+    """``merge_batch``'s writes into the stored table (``RawTable.stored``): changed rows
+    updated in place, new keys inserted; a changed row of a kept batch is inserted, and the
+    kept row left out of ``raw.<name>`` from then on."""
+    table = load.table
+    target = table.stored
+    key = table.key_column
+    replaced = 0
+    if table.columns and actions.get("update"):
+        row = con.execute(
+            """
+            insert into audit.kept_rows_left_out (raw_table, load_id, record_key, why)
+            select ?, held_by, record_key, ? from landing_diff
+            where action = 'update' and held_by is not null
+            """,
+            [table.qualified, f"replaced by load {load.load_id}"],
+        ).fetchone()
+        replaced = int(row[0]) if row else 0
+    values = [quote_identifier(c) for c in table.value_columns]
+    assignments = ", ".join(f"{c} = b.{c}" for c in values)
+    # every record new and none quarantined (a first load): no need to look them up
+    only_new = set(actions) == {"insert"} and not quarantined
+    inserted = "action = 'insert'" + (
+        " or (action = 'update' and held_by is not null)" if replaced else ""
+    )
+    wanted = (
+        ""
+        if only_new
+        else f"where record_key in (select record_key from landing_diff where {inserted})"
+    )
+    # one chunk of the batch at a time, so a statement's memory is a chunk's, not the
+    # batch's. Rows go in in the order they were fetched; a columnar table's (bulk files)
+    # in no particular order: sorting a chunk of wide rows again did not fit in its load's
+    # memory (500,000 archive rows, 768 MB), and keeping the files' order held its insert
+    # to one thread (3.1 against 1.5 s for 500,000 archive rows, measured)
+    order = "" if table.columns else "order by position"
+    chunks: Iterable[int | None] = ()
+    if table.columns and actions.get("insert") and not actions.get("update"):
+        # but a columnar table's new rows go in in one statement over the whole batch: no
+        # order to keep, so nothing is held but the rows in flight (a chunk at a time, every
+        # chunk read every part: 95 s for ten million archive rows in 20 chunks)
+        chunks = (None,)
+    elif actions.get("update") or actions.get("insert"):
+        chunks = batch_chunks(con)
+    with _insertion_order(con, keep=not table.columns):
+        for _ in chunks:
+            if actions.get("update") and replaced < actions["update"]:
+                con.execute(
+                    f"""
+                    update {target} as t
+                    set {assignments}, record_hash = b.record_hash, load_id = ?, loaded_at = ?
+                    from (
+                        select record_key, {", ".join(values)}, record_hash from {BATCH_TABLE}
+                        where record_key in (
+                            select record_key from landing_diff
+                            where action = 'update' and held_by is null
+                        )
+                    ) b
+                    where t.{key} = b.record_key
+                    """,
+                    [load.load_id, now],
+                )
+            if actions.get("insert") or replaced:
+                con.execute(
+                    f"""
+                    insert into {target}
+                        ({key}, {", ".join(values)}, record_hash, load_id, loaded_at)
+                    select record_key, {", ".join(values)}, record_hash, ?, ?
+                    from {BATCH_TABLE}
+                    {wanted}
+                    {order}
+                    """,
+                    [load.load_id, now],
+                )
+    if replaced:
+        _create_raw_view(con, table)
 
 
 @contextmanager

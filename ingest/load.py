@@ -109,26 +109,15 @@ def _validate_and_merge(
         )
         landing.fail_load(con, load, error)
         raise error
-    # a bulk batch of new keys goes into its table while it is validated, in a transaction
-    # that commits only if the batch is merged (``landing.insert_while_validating``)
-    early = landing.insert_while_validating(con, load)
-    try:
-        outcome = validate(con, load.load_id)
-        if outcome.critical_failures and outcome.blocks_batch:
-            if early:
-                early.abandon()
-            landing.quarantine_batch(con, load, outcome.reason())
+    outcome = validate(con, load.load_id)
+    if outcome.critical_failures and outcome.blocks_batch:
+        landing.quarantine_batch(con, load, outcome.reason())
+    else:
+        alone = outcome.record_reasons() if outcome.critical_failures else {}
+        missing = landing.keys_not_in_batch(con, alone)
+        if missing:  # never merge a failing record that cannot be told apart: keep the batch
+            reason = f"failing records not found in the batch ({', '.join(missing[:3])}): "
+            landing.quarantine_batch(con, load, reason + outcome.reason())
         else:
-            alone = outcome.record_reasons() if outcome.critical_failures else {}
-            missing = landing.keys_not_in_batch(con, alone)
-            if missing:  # never merge a failing record that cannot be told apart: keep the batch
-                if early:
-                    early.abandon()
-                reason = f"failing records not found in the batch ({', '.join(missing[:3])}): "
-                landing.quarantine_batch(con, load, reason + outcome.reason())
-            else:
-                landing.merge_batch(con, load, alone, early)
-    finally:
-        if early:
-            early.abandon()  # (nothing, once merged or rolled back)
+            landing.merge_batch(con, load, alone)
     return load, outcome

@@ -165,7 +165,13 @@ def _tables(con: duckdb.DuckDBPyConnection, schemas: Iterable[str]) -> list[tupl
 def contained_loads(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Raw table -> the load ids of its current rows: which loads a build was made from."""
     loads = {}
-    for schema, table, _ in _tables(con, ["raw"]):
+    views = con.execute(
+        """
+        select schema_name, view_name, '' from duckdb_views()
+        where database_name = current_database() and schema_name = 'raw'
+        """
+    ).fetchall()
+    for schema, table, _ in sorted([*_tables(con, ["raw"]), *views]):
         rows = con.execute(
             f"select distinct load_id from {_quote(schema)}.{_quote(table)} order by 1"
         ).fetchall()

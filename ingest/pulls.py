@@ -177,9 +177,16 @@ DEFAULT_REPULL_DAYS = 30
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether ``raw.<name>`` exists (a source that never loaded has no table yet)."""
+    """Whether ``raw.<name>`` exists (a source that never loaded has no table yet): a table, or
+    a columnar table's view (``ingest.landing.ensure_schema``)."""
     row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
+        """
+        select count(*) from (
+            select table_name as name from duckdb_tables() where schema_name = 'raw'
+            union all
+            select view_name from duckdb_views() where schema_name = 'raw'
+        ) where name = ?
+        """,
         [name],
     ).fetchone()
     return bool(row and row[0])

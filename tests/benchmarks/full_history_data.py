@@ -460,11 +460,14 @@ def _land(
     columnar: bool = False,
 ) -> int:
     """Insert ``rows`` (key, record) into ``raw.<table>`` as one succeeded load; for a columnar
-    table (``RawTable.columns``) ``rows`` holds its columns, in order, and the record hash."""
+    table (``RawTable.columns``) ``rows`` holds its columns, in order, and the record hash, and
+    goes into its stored rows (``RawTable.stored``)."""
     now = dt.datetime.now(dt.UTC)
     (count,) = con.execute(f"select count(*) from {rows}").fetchone() or (0,)
     values = "*" if columnar else "key, record, sha256(cast(record as varchar))"
-    con.execute(f"insert into raw.{table} select {values}, ?, ? from {rows}", [load_id, now])
+    # a columnar table's rows are stored in ``raw_store`` (``raw.<table>`` is a view over them)
+    target = f"{landing.STORE_SCHEMA}.{table}" if columnar else f"raw.{table}"
+    con.execute(f"insert into {target} select {values}, ?, ? from {rows}", [load_id, now])
     con.execute(
         """
         insert into audit.load_ledger (load_id, source, raw_table, parameters, started_at,

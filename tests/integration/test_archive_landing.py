@@ -1,13 +1,15 @@
 """Archive files landed into raw.usaspending_archive_transactions, a table stored as columns
-(``RawTable.columns``): parts and buckets of text columns, the archive suite on them, the merge,
-quarantine with the row as JSON, a Delta's change and deletion, and a warehouse whose table was
-written as JSON records by an earlier version (real DuckDB file, real GX suite, files in the
-archive's real header)."""
+(``RawTable.columns``): parts and buckets of text columns, the archive suite on them, the merge
+(a first batch kept as landed, later ones written to ``raw_store``), quarantine with the row as
+JSON, a Delta's change and deletion, and warehouses written by earlier versions: the table as
+JSON records, as a table in ``raw``, hashed by another scheme (real DuckDB file, real GX suite,
+files in the archive's real header)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -251,11 +253,12 @@ def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
     landing.ensure_schema(con, [TABLE])
     first = load(con, file)
     assert first.counts.inserted == 19
+    assert landing.store_kept_rows(con, TABLE) == 1  # the batch's rows into the stored table
     fields = ", ".join(f'"{c}" := "{c}"' for c in KEPT_COLUMNS)
     columns = ", ".join(f'"{c}"' for c in TABLE.columns)
-    con.execute(f"alter table {TABLE.qualified} alter record_hash type varchar")
+    con.execute(f"alter table {TABLE.stored} alter record_hash type varchar")
     hashed = old_hash.format(fields=fields, columns=columns)
-    con.execute(f"update {TABLE.qualified} set record_hash = {hashed}")
+    con.execute(f"update {TABLE.stored} set record_hash = {hashed}")
     con.execute("delete from audit.record_hash_schemes")
     if scheme:
         con.execute(
@@ -283,13 +286,22 @@ def test_rows_hashed_by_another_scheme_are_rehashed_once_and_nothing_reloads(
     again = load(con, file)
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
     # a later call finds the scheme recorded and rewrites nothing
-    con.execute(f"update {TABLE.qualified} set record_hash = 42")
+    con.execute(f"update {TABLE.stored} set record_hash = 42")
     landing.ensure_schema(con, [TABLE])
     assert con.execute(f"select distinct record_hash from {TABLE.qualified}").fetchall() == [(42,)]
-    # hashes of another DuckDB version's (its hash may differ) are computed again
+    # hashes of another DuckDB version's (its hash may differ) are computed again, a kept
+    # batch's too (the hashes in its files are the old version's): its rows are stored
+    path = write_file(tmp_path / "other.csv", [action(n) for n in range(100, 103)])
+    newer = load(con, ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018))
+    assert (newer.counts.inserted, kept_batches(con)) == (3, [newer.load_id])
+    con.execute(f"update {TABLE.stored} set record_hash = 42")
     con.execute("update audit.record_hash_schemes set scheme = 'duckdb-hash-0.9.2-ubigint'")
     landing.ensure_schema(con, [TABLE])
     assert stored_hashes(con) == {key: duckdb_hash(values) for key, values in stored_rows(con)}
+    assert len(stored_hashes(con)) == 22
+    assert kept_batches(con) == []
+    assert con.execute(f"select count(*) from {TABLE.stored}").fetchone() == (22,)
+    assert not kept_folder(con, newer.load_id).exists()
 
 
 def hash_type(con: duckdb.DuckDBPyConnection) -> str:
@@ -344,25 +356,150 @@ def test_a_keyless_row_is_named_by_its_place_in_the_file_counting_rows_out_of_sc
     assert json.loads(record)["award_id_piid"] == "PIID0004"
 
 
-def started_early(monkeypatch: pytest.MonkeyPatch) -> list[landing.EarlyInsert | None]:
-    """What each load's ``insert_while_validating`` started (None: the merge waited)."""
-    started: list[landing.EarlyInsert | None] = []
-    real = landing.insert_while_validating
-
-    def recorded(c: duckdb.DuckDBPyConnection, loaded: landing.Load) -> landing.EarlyInsert | None:
-        started.append(real(c, loaded))
-        return started[-1]
-
-    monkeypatch.setattr(landing, "insert_while_validating", recorded)
-    return started
+def kept_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The load ids of the table's kept batches (``audit.kept_batches``), oldest first."""
+    return [
+        r[0]
+        for r in con.execute(
+            "select load_id from audit.kept_batches where raw_table = ? order by loaded_at",
+            [TABLE.qualified],
+        ).fetchall()
+    ]
 
 
-def test_a_drifted_first_batch_inserted_while_validated_leaves_the_table_untouched(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def kept_folder(con: duckdb.DuckDBPyConnection, load_id: str) -> Path:
+    return landing.landing_root(con) / TABLE.name / "kept" / f"load_id={load_id}"
+
+
+def test_a_first_batch_is_kept_as_landed_and_later_versions_are_stored(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    started = started_early(monkeypatch)
-    # every key is new, so the batch goes into the table while it is validated; most of its
-    # obligations do not parse (a drift), so the batch is quarantined and that insert undone
+    first = load(con, full_file(tmp_path))
+
+    # every key new: the batch's files are the table's rows, linked, not written again
+    assert kept_batches(con) == [first.load_id]
+    assert con.execute(f"select count(*) from {TABLE.stored}").fetchone() == (0,)
+    files = sorted(kept_folder(con, first.load_id).glob("part=*/*.parquet"))
+    landed = sorted(
+        (landing.landing_root(con) / TABLE.name / f"load_id={first.load_id}").glob(
+            "batch/part=*/*.parquet"
+        )
+    )
+    assert files and [f.stat().st_ino for f in files] == [f.stat().st_ino for f in landed]
+    # its quarantined record (an unparsable obligation) is left out, the keyless one never in
+    unparsable = action(4)["contract_transaction_unique_key"]
+    assert con.execute(
+        "select record_key, why from audit.kept_rows_left_out where load_id = ?", [first.load_id]
+    ).fetchall() == [(unparsable, "quarantined")]
+    keys = {
+        r[0] for r in con.execute(f"select {TABLE.key_column} from {TABLE.qualified}").fetchall()
+    }
+    assert len(keys) == 19 and unparsable not in keys
+    assert (
+        con.execute(f"select distinct load_id, loaded_at from {TABLE.qualified}").fetchall()
+        == con.execute("select load_id, loaded_at from audit.kept_batches").fetchall()
+    )
+
+    # the fixed record and a changed one: the new versions are stored, the kept one left out
+    fixed = action(4)
+    changed = action(5, federal_action_obligation="7.00")
+    path = write_file(tmp_path / "again.csv", [fixed, changed, action(6)])
+    second = load(con, ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018))
+    assert (second.counts.inserted, second.counts.updated, second.counts.unchanged) == (1, 1, 1)
+    assert kept_batches(con) == [first.load_id]
+    assert sorted(
+        con.execute(f"select {TABLE.key_column}, load_id from {TABLE.stored}").fetchall()
+    ) == sorted(
+        [
+            (fixed["contract_transaction_unique_key"], second.load_id),
+            (changed["contract_transaction_unique_key"], second.load_id),
+        ]
+    )
+    rows = con.execute(
+        f"""
+        select federal_action_obligation, load_id from {TABLE.qualified}
+        where {TABLE.key_column} = ?
+        """,
+        [changed["contract_transaction_unique_key"]],
+    ).fetchall()
+    assert rows == [("7.00", second.load_id)]
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (20,)
+    assert con.execute(
+        "select why from audit.kept_rows_left_out where record_key = ?",
+        [changed["contract_transaction_unique_key"]],
+    ).fetchall() == [(f"replaced by load {second.load_id}",)]
+    # a change again of a row now stored is made in place
+    path = write_file(tmp_path / "third.csv", [action(5, federal_action_obligation="8.00")])
+    third = load(con, ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018))
+    assert third.counts.updated == 1
+    assert con.execute(
+        f"select federal_action_obligation from {TABLE.qualified} where {TABLE.key_column} = ?",
+        [changed["contract_transaction_unique_key"]],
+    ).fetchall() == [("8.00",)]
+
+    # pruning the landed batches leaves the kept one be; an uncommitted kept folder goes
+    stray = kept_folder(con, "not-a-load")
+    stray.mkdir(parents=True)
+    for _ in range(3):
+        load(con, ArchiveFile(path, f"{FULL_ZIP}/{path.name}", FULL, 2018))
+    assert not (landing.landing_root(con) / TABLE.name / f"load_id={first.load_id}").exists()
+    assert not stray.exists()
+    assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (20,)
+
+
+def test_a_warehouse_moved_with_its_landing_folder_reads_its_kept_batches(
+    tmp_path: Path,
+) -> None:
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        load(con, full_file(tmp_path))
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (tmp_path / "warehouse.duckdb").rename(moved / "warehouse.duckdb")
+    (tmp_path / "warehouse.duckdb.landing").rename(moved / "warehouse.duckdb.landing")
+    with duckdb.connect(str(moved / "warehouse.duckdb")) as con:
+        landing.ensure_schema(con, [TABLE])
+        assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (19,)
+        (load_id,) = kept_batches(con)
+    # copied without it: a clear error naming the load and where its files should be
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copyfile(moved / "warehouse.duckdb", alone / "warehouse.duckdb")
+    with duckdb.connect(str(alone / "warehouse.duckdb")) as con:
+        with pytest.raises(landing.MissingKeptBatchError) as missing:
+            landing.ensure_schema(con, [TABLE])
+    assert f"the rows of load {load_id}, kept as landed" in str(missing.value)
+    assert str(alone / "warehouse.duckdb.landing") in str(missing.value)
+
+
+def test_a_table_in_raw_from_an_earlier_version_is_moved_to_the_store_once(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    load(con, full_file(tmp_path))
+    landing.store_kept_rows(con, TABLE)
+    # the layout before: the rows in the table raw.<name> itself
+    con.execute(f"drop view {TABLE.qualified}")
+    con.execute(f"create table {TABLE.qualified} as select * from {TABLE.stored}")
+    con.execute(f"drop table {TABLE.stored}")
+    before = con.execute(f"select * from {TABLE.qualified} order by all").fetchall()
+
+    landing.ensure_schema(con, [TABLE])
+
+    kinds = con.execute(
+        "select table_type from information_schema.tables where table_name = ? "
+        "order by table_schema",
+        [TABLE.name],
+    ).fetchall()
+    assert kinds == [("VIEW",), ("BASE TABLE",)]  # raw, raw_store
+    assert con.execute(f"select * from {TABLE.stored} order by all").fetchall() == before
+    assert con.execute(f"select * from {TABLE.qualified} order by all").fetchall() == before
+    again = load(con, full_file(tmp_path))
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 19)
+
+
+def test_a_drifted_first_batch_leaves_the_table_untouched(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # most of its obligations do not parse (a drift), so the batch is quarantined: nothing kept
     rows = [action(n, federal_action_obligation=f"{n},50") for n in range(12)]
     rows += [action(n) for n in range(12, 15)]
     path = write_file(tmp_path / "FY2018_070_Contracts_Full_20260906_1.csv", rows)
@@ -372,33 +509,37 @@ def test_a_drifted_first_batch_inserted_while_validated_leaves_the_table_untouch
     assert drifted.status == "quarantined"
     # the records counted in the pass that leaves the key out (``validate_batch``)
     assert "12 of 15 records fail critical expectations" in str(drifted.error)
-    assert started[0] is not None  # it was inserted while validated
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
+    assert kept_batches(con) == []
+    assert not kept_folder(con, drifted.load_id).exists()
     assert con.execute(
         "select count(*) from audit.quarantine where load_id = ?", [drifted.load_id]
     ).fetchone() == (15,)
     # and the table takes the next batch as ever
     fixed = load(con, full_file(tmp_path))
     assert (fixed.status, fixed.counts.inserted) == ("succeeded", 19)
-    assert started[1] is not None  # with a record quarantined alone, taken out again
     assert con.execute(f"select count(distinct load_id) from {TABLE.qualified}").fetchone() == (1,)
 
 
-def test_a_validation_that_fails_undoes_the_insert_it_ran_beside(
+def test_a_merge_that_fails_keeps_nothing(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started = started_early(monkeypatch)
+    real = landing._write_ledger
 
-    def broken(c: duckdb.DuckDBPyConnection, load_id: str) -> object:
-        raise RuntimeError("the suite could not run")
+    def broken(c: duckdb.DuckDBPyConnection, loaded: landing.Load) -> None:
+        if loaded.status == "succeeded":
+            raise RuntimeError("the ledger could not be written")
+        real(c, loaded)
 
+    monkeypatch.setattr(landing, "_write_ledger", broken)
     file = full_file(tmp_path)
-    with pytest.raises(RuntimeError, match="the suite could not run"):
-        run_load(con, TABLE, Pull({"test": True}, iter([file])), broken)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="the ledger could not be written"):
+        load(con, file)
 
-    assert started[0] is not None
+    assert kept_batches(con) == []
     assert con.execute(f"select count(*) from {TABLE.qualified}").fetchone() == (0,)
-    assert con.execute("select status from audit.load_ledger").fetchall() == [("failed",)]
+    assert not list((landing.landing_root(con) / TABLE.name / "kept").glob("load_id=*"))
+    monkeypatch.setattr(landing, "_write_ledger", real)
     again = load(con, file)
     assert (again.status, again.counts.inserted) == ("succeeded", 19)
 

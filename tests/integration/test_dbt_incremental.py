@@ -44,6 +44,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingest import landing
 from ingest.dbt_cli import run_dbt
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS
 from tests.integration.test_dbt_models import write_raw_tables
@@ -79,14 +80,15 @@ def land_early(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
     """Stamp every raw row as the early load's, take each split table's last quarter out
     (returned, table -> rows, to land later), and the awards of one recipient."""
     late: dict[str, list[tuple[Any, ...]]] = {}
-    tables = [
-        r[0]
-        for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw'"
-        ).fetchall()
-    ]
-    for table in tables:
-        con.execute(f"update raw.{table} set load_id = 'early', loaded_at = ?", [EARLY])
+    # the archive's kept batches (its first load) into its stored rows, so they can be stamped
+    landing.store_kept_rows(con, USASPENDING_ARCHIVE_TRANSACTIONS.table)
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where schema_name in ('raw', ?) order by all",
+        [landing.STORE_SCHEMA],
+    ).fetchall()
+    for schema, table in tables:
+        con.execute(f"update {schema}.{table} set load_id = 'early', loaded_at = ?", [EARLY])
     for table, field in LATE_BY_DATE.items():
         cutoff = f"(select quantile_disc(record ->> '{field}', 0.75) from raw.{table})"
         where = f"record ->> '{field}' > {cutoff}"
@@ -399,19 +401,19 @@ def _amend_archive(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     (deleted, deleted_action), (moved, moved_action) = rows
     blanked = ", ".join(f"{c} = null" for c in table.value_columns if c != "correction_delete_ind")
     con.execute(
-        f"update {table.qualified} set {blanked}, correction_delete_ind = 'D', "
+        f"update {table.stored} set {blanked}, correction_delete_ind = 'D', "
         f"load_id = 'late', loaded_at = ? where {table.key_column} = ?",
         [LATE, deleted],
     )
     con.execute(
-        f"update {table.qualified} set action_date = cast(cast(action_date as date) "
+        f"update {table.stored} set action_date = cast(cast(action_date as date) "
         "+ interval 1 day as date), load_id = 'late', loaded_at = ? "
         f"where {table.key_column} = ?",
         [LATE, moved],
     )
     # each changed row hashed as a load hashes it
     con.execute(
-        f"update {table.qualified} set record_hash = {table.columns_hash_sql()} "
+        f"update {table.stored} set record_hash = {table.columns_hash_sql()} "
         f"where {table.key_column} in (?, ?)",
         [deleted, moved],
     )

@@ -12,13 +12,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.runner import ValidationOutcome, validate_batch
+from expectations.suites import load_suite
 from ingest import landing
 from ingest.config import load_settings
 from ingest.dbt_cli import run_dbt
-from ingest.pulls import pull_usaspending_archive
+from ingest.load import run_load
+from ingest.pulls import Pull, pull_usaspending_archive
 from ingest.sample.replay import SampleTransport
 from ingest.sources import USASPENDING_ARCHIVE_TRANSACTIONS, raw_tables
+from ingest.usaspending_archive import DELTA, KEPT_COLUMNS, ArchiveFile
 from ingest.watchlist import Watchlist, load_watchlist
+from tests.integration.test_archive_landing import write_file
 from tests.integration.test_usaspending_archive import search_api_agency_keys
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -38,7 +43,7 @@ def land_archive(con: duckdb.DuckDBPyConnection, work: Path) -> Watchlist:
     for file in pull.files:
         con.execute(
             f"""
-            insert into {table.qualified} ({table.key_column}, {values}, record_hash,
+            insert into {table.stored} ({table.key_column}, {values}, record_hash,
                 load_id, loaded_at)
             select record_key, {values}, {table.columns_hash_sql(key="record_key")},
                 'load-1', now()
@@ -65,7 +70,7 @@ def land_sample(warehouse: Path, tmp_path: Path) -> tuple[int, str, set[str]]:
             f"{c} = null" for c in table.value_columns if c != "correction_delete_ind"
         )
         con.execute(
-            f"update {table.qualified} set {blanked}, correction_delete_ind = 'D', "
+            f"update {table.stored} set {blanked}, correction_delete_ind = 'D', "
             f"load_id = 'load-2' where {table.key_column} = ?",
             [deleted[0]],
         )
@@ -116,3 +121,82 @@ def test_the_archive_staging_model_matches_the_search_api_model(tmp_path: Path) 
     assert keys < api_keys and len(api_keys - keys) == 1  # the deleted action, only
     assert deleted_key == (0,)
     assert deleted
+
+
+def test_kept_and_stored_archive_rows_build_incrementally_as_a_full_build_does(
+    tmp_path: Path,
+) -> None:
+    """The sample's archive landed by a real load (kept as landed: every key new), built; then a
+    Delta (one action changed, one deleted: both kept rows, now left out of the view and stored)
+    landed by a real load and built incrementally: the same rows as a full build."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    table = USASPENDING_ARCHIVE_TRANSACTIONS.table
+    suite = load_suite(USASPENDING_ARCHIVE_TRANSACTIONS.suite)
+    settings = replace(load_settings({}), source="sample")
+    watched = load_watchlist(settings.watchlist)
+
+    def validate(c: duckdb.DuckDBPyConnection, load_id: str) -> ValidationOutcome:
+        return validate_batch(c, suite, load_id)
+
+    with duckdb.connect(str(warehouse)) as con:
+        landing.ensure_schema(con, [*raw_tables(), table])
+        pull = pull_usaspending_archive(
+            con, SampleTransport(settings.sample_dir), settings, watched, (2017, 2019), tmp_path
+        )
+        first, _ = run_load(con, table, pull, validate)
+        assert first.status == "succeeded", first.error
+        assert con.execute("select load_id from audit.kept_batches").fetchall() == [
+            (first.load_id,)
+        ]
+        columns = ", ".join(f'"{c}"' for c in KEPT_COLUMNS)
+        changed, deleted = (
+            dict(zip(KEPT_COLUMNS, row, strict=True))
+            for row in con.execute(
+                f"select {columns} from {table.qualified} "
+                "where action_date >= '2018-01-01' order by all limit 2"
+            ).fetchall()
+        )
+    model = "stg_usaspending__archive_transactions"
+    built = run_dbt(["build", "--select", model], warehouse, tmp_path / "dbt")
+    assert built.returncode == 0, built.stdout[-4000:]
+
+    key = table.key_column
+    changed = {**changed, "federal_action_obligation": "-50.00", "correction_delete_ind": "C"}
+    path = write_file(
+        tmp_path / "FY(All)_070_Contracts_Delta_20261006_1.csv",
+        [changed, {key: deleted[key], "correction_delete_ind": "D"}],
+        delta=True,
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        delta, _ = run_load(
+            con,
+            table,
+            Pull({"test": True}, iter([ArchiveFile(path, f"delta/{path.name}", DELTA, None)])),
+            validate,
+        )
+        assert (delta.status, delta.counts.updated) == ("succeeded", 2), delta.error
+        assert sorted(
+            con.execute("select record_key from audit.kept_rows_left_out").fetchall()
+        ) == sorted([(changed[key],), (deleted[key],)])
+    again = run_dbt(["build", "--select", model], warehouse, tmp_path / "dbt")
+    assert again.returncode == 0, again.stdout[-4000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        incremental = con.execute(f"select * from staging.{model} order by all").fetchall()
+        read_from = con.execute(
+            "select read_from from staging.incremental_watermarks where model_name = ?", [model]
+        ).fetchone()
+    assert read_from is not None and read_from[0] is not None  # it read only the new load
+    full = run_dbt(["build", "--full-refresh", "--select", model], warehouse, tmp_path / "dbt")
+    assert full.returncode == 0, full.stdout[-4000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rebuilt = con.execute(f"select * from staging.{model} order by all").fetchall()
+        amounts = dict(
+            con.execute(
+                f"select contract_transaction_unique_key, transaction_amount from staging.{model} "
+                "where contract_transaction_unique_key in (?, ?)",
+                [changed[key], deleted[key]],
+            ).fetchall()
+        )
+    assert incremental == rebuilt
+    assert len(rebuilt) > 100
+    assert amounts == {changed[key]: -50.0}

@@ -122,11 +122,15 @@ def build_sample_twice(tmp: Path) -> Iterator[Built]:
 
 
 def copy_built_warehouse(built: Built, warehouse: Path) -> WarehouseFiles:
-    """A copy at ``warehouse`` of what the session's sample refreshes left: the build database,
-    the kept snapshots and digests, and the published file (a hard link to the current
-    snapshot, as a publish leaves it), for a test that goes on from there."""
+    """A copy at ``warehouse`` of what the session's sample refreshes left: the build database
+    and its landing folder (the archive's kept batches are rows of its raw table), the kept
+    snapshots and digests, and the published file (a hard link to the current snapshot, as a
+    publish leaves it), for a test that goes on from there."""
     source, files = WarehouseFiles(built.warehouse), WarehouseFiles(warehouse)
     shutil.copyfile(source.build, files.build)
+    landed = Path(f"{source.build}.landing")
+    if landed.exists():
+        shutil.copytree(landed, Path(f"{files.build}.landing"))
     shutil.copytree(source.snapshots, files.snapshots)
     shutil.copytree(source.digests, files.digests)
     published = current_snapshot(source)
