@@ -9,7 +9,8 @@ project's landing (not a test; prints figures only).
 2. Load: in a fresh process (so its peak memory is the load's alone), ``ingest.load.run_load``
    of those files into ``raw.usaspending_archive_transactions`` of a new DuckDB file: each part
    copied by DuckDB into a Parquet part, validated a chunk at a time with the table's Great
-   Expectations suite, merged. Prints seconds, rows per second and the load
+   Expectations suite, merged (a first load of new keys: the batch kept as landed, its files the
+   view's rows, ``landing.merge_batch``). Prints seconds, rows per second and the load
    process's peak resident memory and CPU seconds (user and system), then one line
    ``bulk_load: ...`` that other tools read.
 """
