@@ -357,7 +357,8 @@ def _move_to_store(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
     """A columnar table kept by an earlier version as the table ``raw.<name>``: its rows are
     moved, as they are, to ``raw_store.<name>`` (its columns, hashes, load ids and times kept:
     dbt sees nothing new), in one transaction, once. DuckDB cannot move a table to another
-    schema, so it is copied (about 3 s for a million archive rows) and dropped."""
+    schema, so it is copied and dropped (ten million archive rows: 30.9 s, 40.6 CPU-s, measured
+    while other work ran)."""
     if not _is_base_table(con, "raw", table.name):
         return
     if _is_base_table(con, STORE_SCHEMA, table.name):
